@@ -1,0 +1,5 @@
+"""The `intent` console script."""
+
+
+def main() -> None:
+    print("intent")

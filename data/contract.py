@@ -1,0 +1,72 @@
+"""The intent dataset contract (DESIGN section 2): layout, Arrow schemas and the date manifest.
+
+Defined once here; the generator, validator, ingest and catalog all read it.
+"""
+
+from pathlib import Path
+from typing import Final
+
+import pyarrow as pa
+
+SCHEMA_VERSION: Final = 1
+MANIFEST_NAME: Final = "_manifest.json"
+INTENT_ROW_GROUP: Final = 128 * 1024
+PEOPLE_ROW_GROUP: Final = 64 * 1024
+
+TOPICS_SCHEMA: Final = pa.schema(
+    [
+        pa.field("topic_id", pa.int32(), nullable=False),
+        ("name", pa.string()),
+        ("type", pa.string()),
+        ("industry", pa.string()),
+        ("category", pa.string()),
+        ("keywords", pa.list_(pa.string())),
+    ]
+)
+
+PEOPLE_TEXT_COLUMNS: Final = (
+    "hashed_email", "first_name", "last_name", "business_email", "personal_email", "phone",
+    "linkedin_url", "headline", "job_title", "seniority", "department", "company_name",
+    "company_domain", "company_industry", "company_industry_group", "company_size",
+    "company_revenue_range", "city", "state", "country", "age_range", "gender",
+)  # fmt: skip
+
+PEOPLE_SCHEMA: Final = pa.schema(
+    [pa.field("person_id", pa.int64(), nullable=False)]
+    + [pa.field(name, pa.string()) for name in PEOPLE_TEXT_COLUMNS]
+)
+
+INTENT_SCHEMA: Final = pa.schema(
+    [
+        pa.field("person_id", pa.int64(), nullable=False),
+        pa.field("topic_id", pa.int32(), nullable=False),
+        pa.field("score", pa.int8(), nullable=False),
+    ]
+)
+
+
+def topics_path(dataset: Path) -> Path:
+    return dataset / "topics.parquet"
+
+
+def people_dir(dataset: Path, version: str) -> Path:
+    return dataset / "people" / f"version={version}"
+
+
+def intent_dir(dataset: Path, data_date: str) -> Path:
+    return dataset / "intent" / f"data_date={data_date}"
+
+
+def manifest_path(dataset: Path, data_date: str) -> Path:
+    return intent_dir(dataset, data_date) / MANIFEST_NAME
+
+
+# _manifest.json (written last; a date without it does not exist):
+# {
+#   "schemaVersion": 1,
+#   "dataDate": "YYYY-MM-DD",
+#   "peopleVersion": "<V>",
+#   "files": [{"path": "part-00000.parquet", "rows": 123, "bytes": 456, "sha256": "..."}],
+#   "rowCount": 123
+# }
+# `path` is relative to the date directory.

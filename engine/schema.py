@@ -1,0 +1,93 @@
+"""The materialization seam: input file lists and the result table schema (DESIGN section 5).
+
+The engine never knows the dataset's directory layout; the data layer resolves a data date into a
+`MaterializeInput` of file paths.
+"""
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class MaterializeInput:
+    data_date: str  # YYYY-MM-DD
+    intent_files: tuple[str, ...]  # that date's intent parquet files (may be empty)
+    people_files: tuple[str, ...]
+    topics_file: str
+
+
+MATCHED_TOPIC: Final = pa.struct(
+    [
+        ("topicId", pa.int32()),
+        ("topicName", pa.string()),
+        ("type", pa.string()),
+        ("industry", pa.string()),
+        ("category", pa.string()),
+        ("score", pa.int8()),
+    ]
+)
+
+RESULT_SCHEMA: Final = pa.schema(
+    [
+        ("rank", pa.int64()),
+        ("personId", pa.int64()),
+        ("hashedEmail", pa.string()),
+        ("firstName", pa.string()),
+        ("lastName", pa.string()),
+        ("fullName", pa.string()),
+        ("businessEmail", pa.string()),
+        ("personalEmail", pa.string()),
+        ("email", pa.string()),
+        ("primaryContactEmail", pa.string()),
+        ("phone", pa.string()),
+        ("linkedinUrl", pa.string()),
+        ("headline", pa.string()),
+        ("jobTitle", pa.string()),
+        ("seniority", pa.string()),
+        ("department", pa.string()),
+        (
+            "company",
+            pa.struct(
+                [
+                    ("name", pa.string()),
+                    ("domain", pa.string()),
+                    ("industry", pa.string()),
+                    ("industryGroup", pa.string()),
+                    ("size", pa.string()),
+                    ("revenueRange", pa.string()),
+                ]
+            ),
+        ),
+        (
+            "location",
+            pa.struct([("city", pa.string()), ("state", pa.string()), ("country", pa.string())]),
+        ),
+        ("demographics", pa.struct([("ageRange", pa.string()), ("gender", pa.string())])),
+        (
+            "intent",
+            pa.struct(
+                [
+                    ("score", pa.int8()),
+                    ("topicOverlap", pa.int16()),
+                    ("matchedTopics", pa.list_(MATCHED_TOPIC)),
+                ]
+            ),
+        ),
+    ]
+)
+
+
+@dataclass
+class MaterializeResult:
+    """Results in rank order (RESULT_SCHEMA), the candidate count and stage timings in seconds."""
+
+    table: pa.Table
+    candidate_count: int
+    backend: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def result_count(self) -> int:
+        return int(self.table.num_rows)
