@@ -1,0 +1,106 @@
+"""Settings: the only module that reads the environment (DESIGN section 6).
+
+`Settings.from_env()` is called once at a composition root and the value is passed down.
+"""
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+BACKENDS: Final = ("auto", "duckdb", "polars", "verify")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the engine cannot use; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    broker_url: str  # "memory://" = in-process
+    dataset: Path
+    snapshots: Path
+    signing_secret: str
+    backend: str = "auto"
+    lease_seconds: int = 30
+    max_attempts: int = 3
+    tick_seconds: int = 5
+    run_time_limit_seconds: int = 600
+    worker_threads: int = 2
+    audience_slots: int = 10
+    rate_limit_per_minute: int = 600
+    daily_catchup_days: int = 3
+    export_url_ttl_seconds: int = 3600
+    duckdb_memory_limit: str = "4GB"
+    allow_private_urls: bool = False
+
+    @property
+    def embedded(self) -> bool:
+        """True when no external broker is configured: workers run inside the API process."""
+        return self.broker_url.startswith("memory://")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        home = Path(env.get("INTENT_HOME") or "./var").absolute()
+        backend = env.get("INTENT_BACKEND") or "auto"
+        if backend not in BACKENDS:
+            raise SettingsError(
+                f"INTENT_BACKEND must be one of {', '.join(BACKENDS)}, got {backend!r}"
+            )
+        return cls(
+            home=home,
+            database_url=env.get("INTENT_DATABASE_URL") or f"sqlite:///{home / 'intent.db'}",
+            broker_url=env.get("INTENT_BROKER_URL") or "memory://",
+            dataset=Path(env.get("INTENT_DATASET") or home / "dataset"),
+            snapshots=Path(env.get("INTENT_SNAPSHOTS") or home / "snapshots"),
+            signing_secret=env.get("INTENT_SIGNING_SECRET") or _kept_secret(home),
+            backend=backend,
+            lease_seconds=_int(env, "INTENT_LEASE_SECONDS", 30),
+            max_attempts=_int(env, "INTENT_MAX_ATTEMPTS", 3),
+            tick_seconds=_int(env, "INTENT_TICK_SECONDS", 5),
+            run_time_limit_seconds=_int(env, "INTENT_RUN_TIME_LIMIT_SECONDS", 600),
+            worker_threads=_int(env, "INTENT_WORKER_THREADS", 2),
+            audience_slots=_int(env, "INTENT_AUDIENCE_SLOTS", 10),
+            rate_limit_per_minute=_int(env, "INTENT_RATE_LIMIT_PER_MINUTE", 600),
+            daily_catchup_days=_int(env, "INTENT_DAILY_CATCHUP_DAYS", 3),
+            export_url_ttl_seconds=_int(env, "INTENT_EXPORT_URL_TTL_SECONDS", 3600),
+            duckdb_memory_limit=env.get("INTENT_DUCKDB_MEMORY_LIMIT") or "4GB",
+            allow_private_urls=(env.get("INTENT_ALLOW_PRIVATE_URLS") or "") in ("1", "true"),
+        )
+
+
+def _kept_secret(home: Path) -> str:
+    """The signing secret generated on first use and kept under INTENT_HOME."""
+    path = home / "signing.secret"
+    if path.exists():
+        return path.read_text().strip()
+    home.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(value)
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # first writer wins when two processes start together
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()

@@ -1,0 +1,28 @@
+"""Reaching the real local services: skip when absent unless INTENT_REQUIRE_SERVICES is set."""
+
+import os
+import socket
+
+import pytest
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+def reachable(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def require(port: int, name: str) -> None:
+    """Skip the test when `name` is down, or fail when the environment requires services."""
+    if reachable(port):
+        return
+    message = f"{name} is not reachable on 127.0.0.1:{port}"
+    if os.environ.get("INTENT_REQUIRE_SERVICES"):
+        pytest.fail(message + " and INTENT_REQUIRE_SERVICES is set")
+    pytest.skip(message)
