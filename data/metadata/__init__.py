@@ -1,0 +1,1 @@
+"""Run metadata: organizations, keys, audiences, runs, exports, idempotency records."""

@@ -1,0 +1,96 @@
+"""Rows of the metadata store as frozen dataclasses; ids are UUID strings, times are aware UTC."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NewType
+
+from engine.states import RunStatus, RunType
+
+OrgId = NewType("OrgId", str)
+AudienceId = NewType("AudienceId", str)
+RunId = NewType("RunId", str)
+ExportId = NewType("ExportId", str)
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: OrgId
+    name: str
+    audience_slots: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: str  # public key id, the part of "sk_<id>_<secret>" before the secret
+    organization_id: OrgId
+    secret_hash: str  # sha256 hex of the secret; compared in constant time by the caller
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    id: AudienceId
+    organization_id: OrgId
+    name: str
+    status: str  # draft | active | paused
+    config_json: str  # canonical JSON of the normalized config
+    config_hash: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    id: RunId
+    audience_id: AudienceId
+    organization_id: OrgId
+    status: RunStatus
+    run_type: RunType
+    config_json: str  # the audience config as it was when the run was created
+    config_hash: str
+    data_date: str  # YYYY-MM-DD
+    created_at: datetime
+    attempts: int = 0
+    candidate_count: int | None = None
+    result_count: int | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    lease_expires_at: datetime | None = None
+    last_enqueued_at: datetime | None = None
+    snapshot_path: str | None = None  # set once, by the fenced completion
+
+
+@dataclass(frozen=True)
+class Export:
+    id: ExportId
+    organization_id: OrgId
+    audience_id: AudienceId
+    run_id: RunId
+    export_type: str  # csv | parquet | jsonl
+    status: str  # processing | completed | failed
+    content_type: str
+    created_at: datetime
+    path: str | None = None
+    byte_size: int | None = None
+    row_count: int | None = None
+    sha256: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    completed_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    organization_id: OrgId
+    key: str
+    fingerprint: str  # sha256 of (audience id, request body)
+    created_at: datetime
+    status_code: int | None = None  # None while the first request is in flight
+    response_body: bytes | None = None

@@ -1,0 +1,139 @@
+"""The metadata store seam: every read and guarded write the jobs and API layers make.
+
+Implementations: `sql.SqlMetadataStore` (SQLite, PostgreSQL) and `memory.MemoryMetadataStore`;
+both pass tests/metadata's contract suite. Status writes are guarded: they return False (or None)
+when the row is not in the expected state or attempt, and never raise for a lost race.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal, Protocol
+
+from data.metadata.models import (
+    ApiKey,
+    Audience,
+    AudienceId,
+    Export,
+    ExportId,
+    IdempotencyRecord,
+    Organization,
+    OrgId,
+    Run,
+    RunId,
+)
+from engine.states import RunStatus, RunType
+
+IdempotencyOutcome = Literal["new", "in_flight", "replay", "mismatch"]
+
+
+class MetadataStore(Protocol):
+    # organizations and keys
+    def create_organization(
+        self, name: str, audience_slots: int, now: datetime
+    ) -> Organization: ...
+    def get_organization(self, org_id: OrgId) -> Organization | None: ...
+    def find_organization(self, name: str) -> Organization | None: ...
+    def create_api_key(self, key: ApiKey) -> None: ...
+    def get_api_key(self, key_id: str) -> ApiKey | None: ...
+    def list_api_keys(self, org_id: OrgId | None = None) -> list[ApiKey]: ...
+    def revoke_api_key(self, key_id: str, now: datetime) -> bool: ...
+
+    # audiences (deleted ones are invisible to every read)
+    def create_audience(self, audience: Audience) -> None: ...
+    def get_audience(self, org_id: OrgId, audience_id: AudienceId) -> Audience | None: ...
+    def list_audiences(
+        self, org_id: OrgId, status: str | None, limit: int, offset: int
+    ) -> tuple[list[Audience], int]: ...
+    def update_audience(self, audience: Audience, *, max_active: int | None = None) -> bool:
+        """Write name/status/config/updated_at. With `max_active`, refuse (False) to make the
+        audience active when the organization already has that many active ones (atomically)."""
+        ...
+
+    def delete_audience(self, org_id: OrgId, audience_id: AudienceId, now: datetime) -> bool: ...
+    def active_audiences(self) -> list[Audience]: ...
+
+    # runs
+    def insert_run(self, run: Run) -> bool:
+        """False when a run with the same (audience, data date, run type) exists and the run type
+        is daily (the scheduler's uniqueness guard)."""
+        ...
+
+    def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None: ...
+    def list_runs(
+        self, audience_id: AudienceId, status: RunStatus | None, limit: int, offset: int = 0
+    ) -> list[Run]: ...
+    def latest_completed_run(self, audience_id: AudienceId) -> Run | None: ...
+    def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
+        """queued -> running, attempts += 1, started_at, lease; None if not queued."""
+        ...
+
+    def heartbeat(self, run_id: RunId, attempt: int, lease_until: datetime) -> bool: ...
+    def complete_run(
+        self,
+        run_id: RunId,
+        attempt: int,
+        *,
+        candidate_count: int,
+        result_count: int,
+        snapshot_path: str,
+        now: datetime,
+    ) -> bool: ...
+    def fail_run(
+        self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
+    ) -> bool:
+        """running -> failed fenced by attempt."""
+        ...
+
+    def requeue_run(
+        self,
+        run_id: RunId,
+        attempt: int,
+        now: datetime,
+        code: str | None = None,
+        message: str | None = None,
+    ) -> bool:
+        """running -> queued (lease expired or transient error), fenced by attempt."""
+        ...
+
+    def cancel_run(self, run_id: RunId, now: datetime) -> bool:
+        """queued -> cancelled."""
+        ...
+
+    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime) -> None: ...
+    def queued_runs_not_enqueued_since(self, before: datetime, limit: int = 500) -> list[Run]: ...
+    def expired_leases(self, now: datetime, limit: int = 500) -> list[Run]: ...
+    def snapshot_paths(self) -> set[str]:
+        """Every snapshot path a completed run refers to (for staging garbage collection)."""
+        ...
+
+    def run_exists(self, audience_id: AudienceId, data_date: str, run_type: RunType) -> bool: ...
+
+    # exports
+    def create_export(self, export: Export) -> bool:
+        """False when an export of that run and type exists already."""
+        ...
+
+    def get_export(self, export_id: ExportId, org_id: OrgId | None = None) -> Export | None: ...
+    def find_export(self, run_id: RunId, export_type: str) -> Export | None: ...
+    def list_exports(self, run_id: RunId) -> list[Export]: ...
+    def finish_export(self, export: Export) -> bool:
+        """processing -> completed | failed, writing the result fields."""
+        ...
+
+    # idempotency
+    def reserve_idempotency_key(
+        self, org_id: OrgId, key: str, fingerprint: str, now: datetime
+    ) -> tuple[IdempotencyOutcome, IdempotencyRecord]:
+        """Atomically insert an in-flight record, or report the existing one: `replay` when it has
+        a response and the same fingerprint, `in_flight` when it has none yet, `mismatch` when the
+        fingerprint differs."""
+        ...
+
+    def complete_idempotency_key(
+        self, org_id: OrgId, key: str, status_code: int, body: bytes
+    ) -> None: ...
+    def release_idempotency_key(self, org_id: OrgId, key: str) -> None:
+        """Forget an in-flight record whose request failed before producing a response."""
+        ...
+
+    def purge_idempotency_keys(self, older_than: datetime) -> int: ...
