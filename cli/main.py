@@ -8,12 +8,14 @@ from cli import (
     cmd_admin,
     cmd_bench,
     cmd_config,
+    cmd_db,
     cmd_demo,
     cmd_generate,
     cmd_ingest,
     cmd_run,
     cmd_server,
     cmd_validate,
+    cmd_worker,
 )
 from cli.errors import CliError
 
@@ -35,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_config.register(config_commands)
     cmd_run.register(commands)
     cmd_server.register(commands)
+    cmd_worker.register(commands)
+    cmd_db.register(commands)
     cmd_admin.register(commands)
     cmd_demo.register(commands)
     cmd_bench.register(commands)
