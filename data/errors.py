@@ -10,3 +10,11 @@ class DatasetError(Exception):
 
 class SnapshotError(DatasetError):
     """A snapshot directory or file cannot be written or read; the message names the path."""
+
+
+class ColumnTypeError(DatasetError):
+    """A column is missing, has nulls where none are allowed, or cannot take the contract type."""
+
+
+class DateExistsError(DatasetError):
+    """A complete data date already exists and replacing it was not asked for."""
