@@ -18,3 +18,11 @@ class ColumnTypeError(DatasetError):
 
 class DateExistsError(DatasetError):
     """A complete data date already exists and replacing it was not asked for."""
+
+
+class DataNotAvailable(DatasetError):
+    """A data date is not complete, or a file it needs (topics, people version) is absent."""
+
+
+class IngestError(DatasetError):
+    """An input file cannot become part of the dataset; the message names the file and column."""
