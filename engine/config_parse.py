@@ -1,0 +1,130 @@
+"""Parsing an audience config from its wire form: both filter shapes, every rule, every problem.
+
+The result is the normalized `AudienceConfig`; canonical JSON and `configHash` are in `config_json`.
+"""
+
+from collections.abc import Container, Mapping
+from typing import Final, TypeGuard
+
+from engine.config import AudienceConfig, Filter
+from engine.config_filters import normalize_filter
+from engine.config_shapes import flatten_filters
+from engine.errors import ConfigError, Problem
+
+FIELDS: Final = ("topicIds", "minScore", "maxScore", "minTopicOverlap", "filters", "sourceUrl")
+MAX_TOPICS: Final = 250
+MAX_TOPIC_ID: Final = 2**31 - 1  # topic_id is int32 in the dataset
+SCORE_FLOOR: Final = 50  # lower scores are noise: minScore clamps up to it
+MAX_SCORE: Final = 99
+MAX_SOURCE_URL: Final = 2048
+
+
+def parse_config(
+    raw: Mapping[str, object],
+    *,
+    known_topic_ids: Container[int] | None = None,
+    field_prefix: str = "config",
+) -> AudienceConfig:
+    """The normalized config, or ConfigError naming every field at fault under `field_prefix`."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError([Problem(field_prefix, "must be an object")])
+    problems = [Problem(f"{field_prefix}.{name}", "unknown field") for name in _unknown(raw)]
+    topics = _topic_ids(raw.get("topicIds"), f"{field_prefix}.topicIds", known_topic_ids, problems)
+    scores = _scores(raw, field_prefix, problems)
+    overlap = _overlap(
+        raw.get("minTopicOverlap"), f"{field_prefix}.minTopicOverlap", topics, problems
+    )
+    filters = _filters(raw.get("filters"), f"{field_prefix}.filters", problems)
+    source_url = _source_url(raw.get("sourceUrl"), f"{field_prefix}.sourceUrl", problems)
+    if problems or topics is None or scores is None or overlap is None:
+        raise ConfigError(problems)
+    return AudienceConfig(topics, scores[0], scores[1], overlap, filters, source_url)
+
+
+def _unknown(raw: Mapping[str, object]) -> list[str]:
+    return [str(name) for name in raw if name not in FIELDS]
+
+
+def _topic_ids(
+    raw: object, path: str, known: Container[int] | None, problems: list[Problem]
+) -> tuple[int, ...] | None:
+    """Sorted distinct topic ids; duplicates are merged rather than refused."""
+    if raw is None or not isinstance(raw, list | tuple) or not raw:
+        problems.append(Problem(path, "is required: a non-empty list of topic ids"))
+        return None
+    found = [(i, _topic_problem(item, known)) for i, item in enumerate(raw)]
+    wrong = [Problem(f"{path}[{i}]", problem) for i, problem in found if problem is not None]
+    problems.extend(wrong)
+    distinct = tuple(sorted({item for item in raw if _is_int(item, 0, MAX_TOPIC_ID)}))
+    if len(distinct) > MAX_TOPICS:
+        problems.append(Problem(path, f"must name at most {MAX_TOPICS} distinct topics"))
+        return None
+    return None if wrong else distinct
+
+
+def _topic_problem(item: object, known: Container[int] | None) -> str | None:
+    if not _is_int(item, 0, MAX_TOPIC_ID):
+        return f"must be a topic id (an integer from 0 to {MAX_TOPIC_ID})"
+    if known is not None and item not in known:
+        return f"unknown topic id {item}"
+    return None
+
+
+def _scores(
+    raw: Mapping[str, object], prefix: str, problems: list[Problem]
+) -> tuple[int, int] | None:
+    """(minScore, maxScore): null minScore means the floor, and lower ones clamp up to it."""
+    low = _int_field(raw.get("minScore"), f"{prefix}.minScore", (0, MAX_SCORE), problems, 0)
+    high = _int_field(
+        raw.get("maxScore"), f"{prefix}.maxScore", (SCORE_FLOOR, MAX_SCORE), problems, MAX_SCORE
+    )
+    if low is None or high is None:
+        return None
+    low = max(low, SCORE_FLOOR)
+    if low > high:
+        problems.append(Problem(f"{prefix}.minScore", f"must not be above maxScore ({high})"))
+        return None
+    return low, high
+
+
+def _overlap(
+    raw: object, path: str, topics: tuple[int, ...] | None, problems: list[Problem]
+) -> int | None:
+    overlap = _int_field(raw, path, (1, MAX_TOPICS), problems, 1)
+    if overlap is None:
+        return None
+    if topics is not None and overlap > len(topics):
+        problems.append(Problem(path, f"must not be above the number of topics ({len(topics)})"))
+        return None
+    return overlap
+
+
+def _int_field(
+    raw: object, path: str, bounds: tuple[int, int], problems: list[Problem], default: int
+) -> int | None:
+    """An optional integer within `bounds`: `default` when absent or null, None when invalid."""
+    if raw is None:
+        return default
+    if not _is_int(raw, *bounds):
+        problems.append(Problem(path, f"must be an integer from {bounds[0]} to {bounds[1]}"))
+        return None
+    return raw
+
+
+def _is_int(value: object, low: int, high: int) -> TypeGuard[int]:
+    # bool is an int subclass, but `true` is never a number on the wire
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _filters(raw: object, path: str, problems: list[Problem]) -> tuple[Filter, ...]:
+    if raw is None:
+        return ()
+    parsed = (normalize_filter(entry, problems) for entry in flatten_filters(raw, path, problems))
+    return tuple(sorted((f for f in parsed if f is not None), key=lambda f: f.key))
+
+
+def _source_url(raw: object, path: str, problems: list[Problem]) -> str | None:
+    if raw is None or (isinstance(raw, str) and len(raw) <= MAX_SOURCE_URL):
+        return raw
+    problems.append(Problem(path, f"must be a string of at most {MAX_SOURCE_URL} characters"))
+    return None
