@@ -26,3 +26,10 @@ class DataNotAvailable(DatasetError):
 
 class IngestError(DatasetError):
     """An input file cannot become part of the dataset; the message names the file and column."""
+
+
+class MetadataError(DatasetError):
+    """A metadata write broke a schema rule (a missing parent row, a duplicate name or id).
+
+    The message names the table and, where the database says, the column.
+    """
