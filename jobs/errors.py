@@ -1,0 +1,98 @@
+"""Errors of the jobs layer: each carries a stable `code` and says whether a retry can help.
+
+JobError                 base; `code` (upper snake case) and `retryable` are part of the type
+ ├── DataNotAvailable    DATA_NOT_AVAILABLE  the data date has no complete data   (permanent)
+ ├── InvalidConfig       INVALID_CONFIG      the stored audience config is invalid (permanent)
+ ├── RunTimedOut         TIMEOUT             the run passed its time limit         (permanent)
+ ├── WorkerLost          WORKER_LOST         the lease expired: the worker vanished (retryable)
+ ├── InternalError       INTERNAL            anything unexpected                   (retryable)
+ ├── DuplicateRun        DUPLICATE_RUN       the daily run of that audience and date exists
+ ├── WorkCancelled       CANCELLED           the work was stopped from outside (never stored)
+ ├── BrokerUrlError      BROKER_URL          INTENT_BROKER_URL names no known broker
+ ├── OrganizationExists  ORGANIZATION_EXISTS an organization of that name exists
+ ├── UnknownOrganization UNKNOWN_ORGANIZATION no organization has that name
+ └── UnknownApiKey       UNKNOWN_API_KEY     no live API key has that id
+"""
+
+from typing import ClassVar
+
+from engine.errors import Problem
+
+
+class JobError(Exception):
+    """Base class of every jobs error; a failed run stores `code` and the message."""
+
+    code: ClassVar[str] = "INTERNAL"
+    retryable: ClassVar[bool] = False
+
+
+class DataNotAvailable(JobError):
+    """The requested data date (or the latest one) has no complete data; the message names it."""
+
+    code = "DATA_NOT_AVAILABLE"
+
+
+class InvalidConfig(JobError):
+    """The audience's stored config no longer validates; `problems` names each field."""
+
+    code = "INVALID_CONFIG"
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class RunTimedOut(JobError):
+    """The work passed `run_time_limit_seconds` and was stopped; the same input would again."""
+
+    code = "TIMEOUT"
+
+
+class WorkerLost(JobError):
+    """The worker holding the run stopped renewing its lease (crash, kill, partition)."""
+
+    code = "WORKER_LOST"
+    retryable = True
+
+
+class InternalError(JobError):
+    """An unexpected failure (I/O, a crashed child process, a bug); retried while attempts last."""
+
+    code = "INTERNAL"
+    retryable = True
+
+
+class DuplicateRun(JobError):
+    """A daily run for that audience, data date and run type exists already."""
+
+    code = "DUPLICATE_RUN"
+
+
+class WorkCancelled(JobError):
+    """The work was stopped because its lease was lost: another attempt may own the run now."""
+
+    code = "CANCELLED"
+
+
+class BrokerUrlError(JobError):
+    """INTENT_BROKER_URL has a scheme other than memory://, redis:// or amqp://."""
+
+    code = "BROKER_URL"
+
+
+class OrganizationExists(JobError):
+    """An organization with that name exists already; the message names it."""
+
+    code = "ORGANIZATION_EXISTS"
+
+
+class UnknownOrganization(JobError):
+    """No organization has that name; the message names it."""
+
+    code = "UNKNOWN_ORGANIZATION"
+
+
+class UnknownApiKey(JobError):
+    """No API key with that id exists, or it is revoked already; the message names the id."""
+
+    code = "UNKNOWN_API_KEY"
