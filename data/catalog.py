@@ -1,0 +1,250 @@
+"""The dataset catalog: which data dates are complete and what files one date resolves to.
+
+Cheap to build and to call per request: every file it reads is cached by its stat signature.
+"""
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Generic, TypeVar
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from data import contract, duck
+from data.errors import DataNotAvailable, DatasetError
+from engine.schema import MaterializeInput
+
+DATE_DIR: Final = re.compile(r"data_date=(\d{4}-\d{2}-\d{2})")
+VERSION_DIR: Final = re.compile(r"version=(.+)")
+PART_GLOB: Final = "part-*.parquet"
+
+T = TypeVar("T")
+Signature = tuple[int, int, int]
+
+
+def date_directories(root: Path) -> dict[str, Path]:
+    """Every data date that has a directory, complete or not; staging directories are skipped."""
+    found: dict[str, Path] = {}
+    for name, path in _subdirectories(root / "intent"):
+        match = DATE_DIR.fullmatch(name)
+        if match and is_iso_date(match.group(1)):
+            found[match.group(1)] = path
+    return dict(sorted(found.items()))
+
+
+def people_versions(root: Path) -> dict[str, Path]:
+    """Every people version directory, by version."""
+    found = {}
+    for name, path in _subdirectories(root / "people"):
+        match = VERSION_DIR.fullmatch(name)
+        if match:
+            found[match.group(1)] = path
+    return dict(sorted(found.items()))
+
+
+def part_files(directory: Path) -> list[Path]:
+    """The part files of a people version (or any directory), in name order."""
+    return sorted(directory.glob(PART_GLOB))
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether `text` is a real calendar date spelled YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+def _subdirectories(directory: Path) -> list[tuple[str, Path]]:
+    try:
+        entries = list(os.scandir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [(entry.name, Path(entry.path)) for entry in entries if entry.is_dir()]
+
+
+def _signature(path: Path) -> Signature:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+class _StatCache(Generic[T]):
+    """Values loaded from files, reloaded when a file's mtime, size or inode changes."""
+
+    def __init__(self) -> None:
+        self._entries: dict[object, tuple[Signature, T]] = {}
+
+    def get(self, path: Path, load: Callable[[Path], T], key: object = None) -> T:
+        signature = _signature(path)  # FileNotFoundError when absent
+        cache_key = (path, key)
+        cached = self._entries.get(cache_key)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        value = load(path)
+        self._entries[cache_key] = (signature, value)
+        return value
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    raw: bytes
+    document: dict[str, object] | None  # None when the bytes are not a JSON object
+
+
+def _load_manifest(path: Path) -> _Manifest:
+    raw = path.read_bytes()
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        return _Manifest(raw, None)
+    return _Manifest(raw, document if isinstance(document, dict) else None)
+
+
+class DatasetCatalog:
+    """Read-only view of one dataset directory, for the engine, the jobs and the API."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.absolute()
+        self._manifests: _StatCache[_Manifest] = _StatCache()
+        self._topics: _StatCache[pa.Table] = _StatCache()
+        self._topic_ids: _StatCache[frozenset[int]] = _StatCache()
+        self._parts: _StatCache[tuple[Path, ...]] = _StatCache()
+        self._counts: _StatCache[dict[str, dict[str, int]]] = _StatCache()
+
+    def complete_dates(self) -> list[str]:
+        """Sorted dates whose `_manifest.json` exists and parses."""
+        return [day for day in date_directories(self.root) if self._parsed(day) is not None]
+
+    def latest_complete_date(self) -> str | None:
+        dates = self.complete_dates()
+        return dates[-1] if dates else None
+
+    def manifest(self, data_date: str) -> dict[str, object]:
+        document = self._parsed(data_date)
+        if document is None:
+            raise DataNotAvailable(f"data date {data_date} is not complete in {self.root}")
+        return copy.deepcopy(document)
+
+    def manifest_digest(self, data_date: str) -> str:
+        """SHA-256 hex of the manifest bytes: identifies exactly which input a run read."""
+        self.manifest(data_date)
+        return hashlib.sha256(self._load(data_date).raw).hexdigest()
+
+    def people_version(self, data_date: str) -> str:
+        version = self.manifest(data_date).get("peopleVersion")
+        if not isinstance(version, str) or not version:
+            raise DatasetError(f"{self._manifest_path(data_date)}: peopleVersion is missing")
+        return version
+
+    def resolve(self, data_date: str) -> MaterializeInput:
+        """The absolute paths of the files one data date reads."""
+        return MaterializeInput(
+            data_date=data_date,
+            intent_files=self._intent_files(data_date),
+            people_files=tuple(
+                str(path) for path in self.people_files(self.people_version(data_date))
+            ),
+            topics_file=str(self._topics_path()),
+        )
+
+    def people_files(self, version: str) -> tuple[Path, ...]:
+        directory = contract.people_dir(self.root, version)
+        try:
+            files = self._parts.get(directory, lambda path: tuple(part_files(path)))
+        except FileNotFoundError:
+            files = ()
+        if not files:
+            raise DataNotAvailable(f"{directory}: people version {version} has no files")
+        return files
+
+    def topics(self) -> pa.Table:
+        return self._topics.get(self._topics_path(), pq.read_table)
+
+    def topic_ids(self) -> frozenset[int]:
+        return self._topic_ids.get(self._topics_path(), _read_topic_ids)
+
+    def value_counts(
+        self, columns: Sequence[str], people_version: str | None = None
+    ) -> dict[str, dict[str, int]]:
+        """Per people column, the count of each non-null value (for the filter catalog)."""
+        _check_people_columns(columns)
+        version = people_version or self.default_people_version()
+        files = self.people_files(version)
+        directory = contract.people_dir(self.root, version)
+        counts = self._counts.get(
+            directory, lambda _: _count_values(files, columns), key=tuple(columns)
+        )
+        return copy.deepcopy(counts)
+
+    def default_people_version(self) -> str:
+        """The people version of the latest complete date, else the newest version directory."""
+        latest = self.latest_complete_date()
+        if latest is not None:
+            return self.people_version(latest)
+        versions = list(people_versions(self.root))
+        if not versions:
+            raise DataNotAvailable(f"{self.root / 'people'}: the dataset has no people")
+        return versions[-1]
+
+    def _intent_files(self, data_date: str) -> tuple[str, ...]:
+        files = self.manifest(data_date).get("files")
+        directory = contract.intent_dir(self.root, data_date)
+        if not isinstance(files, list) or not all(_has_path(entry) for entry in files):
+            raise DatasetError(f"{self._manifest_path(data_date)}: files is malformed")
+        return tuple(str(directory / entry["path"]) for entry in files)
+
+    def _topics_path(self) -> Path:
+        path = contract.topics_path(self.root)
+        if not path.is_file():
+            raise DataNotAvailable(f"{path}: the dataset has no topics")
+        return path
+
+    def _parsed(self, data_date: str) -> dict[str, object] | None:
+        try:
+            return self._load(data_date).document
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def _load(self, data_date: str) -> _Manifest:
+        return self._manifests.get(self._manifest_path(data_date), _load_manifest)
+
+    def _manifest_path(self, data_date: str) -> Path:
+        return contract.manifest_path(self.root, data_date)
+
+
+def _has_path(entry: object) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("path"), str)
+
+
+def _read_topic_ids(path: Path) -> frozenset[int]:
+    column = pq.read_table(path, columns=["topic_id"]).column("topic_id")
+    return frozenset(int(value) for value in column.to_pylist() if value is not None)
+
+
+def _check_people_columns(columns: Sequence[str]) -> None:
+    unknown = [name for name in columns if name not in contract.PEOPLE_TEXT_COLUMNS]
+    if unknown:
+        raise DatasetError(f"value_counts: unknown people columns {', '.join(unknown)}")
+
+
+def _count_values(files: Sequence[Path], columns: Sequence[str]) -> dict[str, dict[str, int]]:
+    """One grouped scan per column; the columnar files make each scan read only that column."""
+    source = f"read_parquet({duck.file_list(files)})"
+    with duck.connect() as con:
+        return {name: _column_counts(con, source, name) for name in columns}
+
+
+def _column_counts(con: duck.Connection, source: str, name: str) -> dict[str, int]:
+    column = duck.ident(name)
+    rows = con.execute(
+        f"SELECT {column}, count(*) FROM {source} WHERE {column} IS NOT NULL "
+        f"GROUP BY ALL ORDER BY 2 DESC, 1"
+    ).fetchall()
+    return {str(value): int(count) for value, count in rows}
