@@ -27,8 +27,8 @@ def normalize_filter(raw: RawFilter, problems: list[Problem]) -> Filter | None:
 def normalize_value(spec: FilterSpec, value: str) -> str:
     """The form a value of `spec` is stored and compared in."""
     clean = value.strip().lower()
-    if spec.kind is FilterKind.DOMAINS:
-        clean = clean.removeprefix("www.")
+    while spec.kind is FilterKind.DOMAINS and clean.startswith("www."):
+        clean = clean[4:].strip()  # repeated so that normalizing twice changes nothing
     return clean
 
 

@@ -49,8 +49,8 @@ def _topic_ids(
     raw: object, path: str, known: Container[int] | None, problems: list[Problem]
 ) -> tuple[int, ...] | None:
     """Sorted distinct topic ids; duplicates are merged rather than refused."""
-    if raw is None or not isinstance(raw, list | tuple) or not raw:
-        problems.append(Problem(path, "is required: a non-empty list of topic ids"))
+    if not isinstance(raw, list | tuple) or not raw:
+        problems.append(Problem(path, _missing_topics(raw)))
         return None
     found = [(i, _topic_problem(item, known)) for i, item in enumerate(raw)]
     wrong = [Problem(f"{path}[{i}]", problem) for i, problem in found if problem is not None]
@@ -60,6 +60,14 @@ def _topic_ids(
         problems.append(Problem(path, f"must name at most {MAX_TOPICS} distinct topics"))
         return None
     return None if wrong else distinct
+
+
+def _missing_topics(raw: object) -> str:
+    if raw is None:
+        return "is required"
+    if isinstance(raw, list | tuple):
+        return f"must name 1 to {MAX_TOPICS} topics"
+    return "must be a list of topic ids"
 
 
 def _topic_problem(item: object, known: Container[int] | None) -> str | None:
