@@ -1,0 +1,1 @@
+"""Revisions of the metadata schema, oldest first; revision ids are zero-padded counters."""

@@ -1,0 +1,123 @@
+"""The run lifecycle as SQL statements: guarded status changes and the reconciler's queries.
+
+Each status change is built by `transition`, which checks the change against engine.states and
+guards on the expected status (and attempt), so a lost race updates no row.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from data.metadata.models import AudienceId, RunId
+from data.metadata.tables import runs
+from engine.states import RunStatus, RunType, check_transition
+
+
+def newest_first(table: sa.Table) -> tuple[sa.UnaryExpression[Any], ...]:
+    return table.c.created_at.desc(), table.c.id.desc()
+
+
+def transition(
+    run_id: RunId, current: RunStatus, target: RunStatus, attempt: int | None
+) -> sa.Update:
+    """`UPDATE runs SET status = target WHERE id AND status = current [AND attempts]`."""
+    check_transition(current, target)
+    guard = [runs.c.id == run_id, runs.c.status == current]
+    if attempt is not None:
+        guard.append(runs.c.attempts == attempt)
+    return sa.update(runs).where(*guard).values(status=target)
+
+
+def claim(run_id: RunId, now: datetime, lease_until: datetime) -> sa.Update:
+    return transition(run_id, RunStatus.QUEUED, RunStatus.RUNNING, None).values(
+        attempts=runs.c.attempts + 1, started_at=now, lease_expires_at=lease_until
+    )
+
+
+def heartbeat(run_id: RunId, attempt: int, lease_until: datetime) -> sa.Update:
+    running = (runs.c.status == RunStatus.RUNNING, runs.c.attempts == attempt)
+    return sa.update(runs).where(runs.c.id == run_id, *running).values(lease_expires_at=lease_until)
+
+
+def complete(
+    run_id: RunId, attempt: int, candidates: int, results: int, path: str, now: datetime
+) -> sa.Update:
+    return transition(run_id, RunStatus.RUNNING, RunStatus.COMPLETED, attempt).values(
+        candidate_count=candidates,
+        result_count=results,
+        snapshot_path=path,
+        completed_at=now,
+        lease_expires_at=None,
+        error_code=None,
+        error_message=None,
+    )
+
+
+def fail(run_id: RunId, attempt: int | None, code: str, message: str, now: datetime) -> sa.Update:
+    return transition(run_id, RunStatus.RUNNING, RunStatus.FAILED, attempt).values(
+        error_code=code, error_message=message, completed_at=now, lease_expires_at=None
+    )
+
+
+def requeue(run_id: RunId, attempt: int, code: str | None, message: str | None) -> sa.Update:
+    # No message was sent for the next attempt yet: a null `last_enqueued_at` says so.
+    return transition(run_id, RunStatus.RUNNING, RunStatus.QUEUED, attempt).values(
+        error_code=code, error_message=message, lease_expires_at=None, last_enqueued_at=None
+    )
+
+
+def cancel(run_id: RunId, now: datetime) -> sa.Update:
+    return transition(run_id, RunStatus.QUEUED, RunStatus.CANCELLED, None).values(cancelled_at=now)
+
+
+def mark_enqueued(run_ids: Sequence[RunId], now: datetime) -> sa.Update:
+    queued = runs.c.status == RunStatus.QUEUED
+    return sa.update(runs).where(runs.c.id.in_(run_ids), queued).values(last_enqueued_at=now)
+
+
+def of_audience(audience_id: AudienceId, status: RunStatus | None) -> sa.Select[Any]:
+    statement = sa.select(runs).where(runs.c.audience_id == audience_id)
+    if status is not None:
+        statement = statement.where(runs.c.status == status)
+    return statement.order_by(*newest_first(runs))
+
+
+def latest_completed(audience_id: AudienceId) -> sa.Select[Any]:
+    completed = runs.c.status == RunStatus.COMPLETED
+    return (
+        sa.select(runs)
+        .where(runs.c.audience_id == audience_id, completed)
+        .order_by(runs.c.completed_at.desc(), *newest_first(runs))
+        .limit(1)
+    )
+
+
+def queued_not_enqueued_since(before: datetime, limit: int) -> sa.Select[Any]:
+    stale = sa.or_(runs.c.last_enqueued_at.is_(None), runs.c.last_enqueued_at < before)
+    return (
+        sa.select(runs)
+        .where(runs.c.status == RunStatus.QUEUED, stale)
+        .order_by(runs.c.created_at, runs.c.id)
+        .limit(limit)
+    )
+
+
+def expired_leases(now: datetime, limit: int) -> sa.Select[Any]:
+    return (
+        sa.select(runs)
+        .where(runs.c.status == RunStatus.RUNNING, runs.c.lease_expires_at < now)
+        .order_by(runs.c.lease_expires_at, runs.c.id)
+        .limit(limit)
+    )
+
+
+def snapshot_paths() -> sa.Select[Any]:
+    published = (runs.c.status == RunStatus.COMPLETED, runs.c.snapshot_path.is_not(None))
+    return sa.select(runs.c.snapshot_path).where(*published).distinct()
+
+
+def exists(audience_id: AudienceId, data_date: str, run_type: RunType) -> sa.Select[Any]:
+    same = (runs.c.data_date == data_date, runs.c.run_type == run_type)
+    return sa.select(runs.c.id).where(runs.c.audience_id == audience_id, *same).limit(1)

@@ -1,0 +1,379 @@
+"""The metadata store on SQLAlchemy Core, for SQLite and PostgreSQL alike.
+
+Every run status change is one guarded UPDATE (`WHERE id AND status [AND attempts]`) checked
+against engine.states; a lost race or an insert conflict returns False instead of raising.
+"""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from data.errors import MetadataError
+from data.metadata import rules, run_sql
+from data.metadata.engines import writer
+from data.metadata.models import (
+    ApiKey,
+    Audience,
+    AudienceId,
+    Export,
+    ExportId,
+    IdempotencyRecord,
+    Organization,
+    OrgId,
+    Run,
+    RunId,
+)
+from data.metadata.store import IdempotencyOutcome
+from data.metadata.tables import (
+    api_keys,
+    audiences,
+    exports,
+    idempotency_keys,
+    organizations,
+    runs,
+)
+from engine.states import RunStatus, RunType
+
+Values = dict[str, Any]
+
+
+def _values(row: sa.Row[Any]) -> Values:
+    return {str(name): value for name, value in row._mapping.items()}
+
+
+def _run(row: sa.Row[Any]) -> Run:
+    values = _values(row)
+    values["status"] = RunStatus(values["status"])
+    values["run_type"] = RunType(values["run_type"])
+    return Run(**values)
+
+
+def _active_count(org_id: OrgId) -> sa.ScalarSelect[int]:
+    # An alias, so that the count is not correlated to the row the UPDATE is changing.
+    other = audiences.alias("other")
+    return (
+        sa.select(sa.func.count())
+        .where(
+            other.c.organization_id == org_id,
+            other.c.status == rules.ACTIVE,
+            other.c.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+
+
+class SqlMetadataStore:
+    """`MetadataStore` on a SQLAlchemy engine made by `data.metadata.engines.create_db_engine`."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+
+    # plumbing
+
+    def _rows(self, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(statement))
+
+    def _row(self, statement: sa.Select[Any]) -> sa.Row[Any] | None:
+        with self.engine.connect() as connection:
+            return connection.execute(statement).first()
+
+    @contextmanager
+    def _writing(self, table: sa.Table) -> Iterator[sa.Connection]:
+        """One write transaction; a broken constraint becomes a MetadataError naming `table`."""
+        try:
+            with self._writer.begin() as connection:
+                yield connection
+        except sa.exc.IntegrityError as exc:
+            raise MetadataError(f"{table.name}: {exc.orig}") from exc
+
+    def _count(self, table: sa.Table, statement: sa.Executable) -> int:
+        with self._writing(table) as connection:
+            return connection.execute(statement).rowcount
+
+    def _insert(self, table: sa.Table, values: Values) -> None:
+        self._count(table, sa.insert(table).values(values))
+
+    def _insert_new(self, table: sa.Table, values: Values) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING: False when a unique key exists already."""
+        return self._count(table, self._insert_ignoring(table, values)) == 1
+
+    def _insert_ignoring(self, table: sa.Table, values: Values) -> sa.Executable:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement: sa.Executable = dialect.insert(table).values(values).on_conflict_do_nothing()
+        return statement
+
+    # organizations and keys
+
+    def create_organization(self, name: str, audience_slots: int, now: datetime) -> Organization:
+        org = Organization(OrgId(str(uuid.uuid4())), name, audience_slots, now)
+        self._insert(organizations, vars(org))
+        return org
+
+    def get_organization(self, org_id: OrgId) -> Organization | None:
+        row = self._row(sa.select(organizations).where(organizations.c.id == org_id))
+        return None if row is None else Organization(**_values(row))
+
+    def find_organization(self, name: str) -> Organization | None:
+        row = self._row(sa.select(organizations).where(organizations.c.name == name))
+        return None if row is None else Organization(**_values(row))
+
+    def create_api_key(self, key: ApiKey) -> None:
+        self._insert(api_keys, vars(key))
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        row = self._row(sa.select(api_keys).where(api_keys.c.id == key_id))
+        return None if row is None else ApiKey(**_values(row))
+
+    def list_api_keys(self, org_id: OrgId | None = None) -> list[ApiKey]:
+        statement = sa.select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)
+        if org_id is not None:
+            statement = statement.where(api_keys.c.organization_id == org_id)
+        return [ApiKey(**_values(row)) for row in self._rows(statement)]
+
+    def revoke_api_key(self, key_id: str, now: datetime) -> bool:
+        statement = (
+            sa.update(api_keys)
+            .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        return self._count(api_keys, statement) == 1
+
+    # audiences
+
+    def create_audience(self, audience: Audience) -> None:
+        self._insert(audiences, vars(audience))
+
+    def _visible(self, org_id: OrgId) -> list[sa.ColumnElement[bool]]:
+        return [audiences.c.organization_id == org_id, audiences.c.deleted_at.is_(None)]
+
+    def get_audience(self, org_id: OrgId, audience_id: AudienceId) -> Audience | None:
+        statement = sa.select(audiences).where(
+            audiences.c.id == audience_id, *self._visible(org_id)
+        )
+        row = self._row(statement)
+        return None if row is None else Audience(**_values(row))
+
+    def list_audiences(
+        self, org_id: OrgId, status: str | None, limit: int, offset: int
+    ) -> tuple[list[Audience], int]:
+        where = self._visible(org_id)
+        if status is not None:
+            where.append(audiences.c.status == status)
+        page = sa.select(audiences).where(*where).order_by(*run_sql.newest_first(audiences))
+        total = sa.select(sa.func.count()).select_from(audiences).where(*where)
+        with self.engine.connect() as connection:
+            rows = connection.execute(page.limit(limit).offset(offset))
+            found = [Audience(**_values(row)) for row in rows]
+            return found, connection.execute(total).scalar_one()
+
+    def update_audience(self, audience: Audience, *, max_active: int | None = None) -> bool:
+        where = [audiences.c.id == audience.id, *self._visible(audience.organization_id)]
+        if max_active is not None and audience.status == rules.ACTIVE:
+            already = audiences.c.status == rules.ACTIVE
+            where.append(sa.or_(already, _active_count(audience.organization_id) < max_active))
+        statement = sa.update(audiences).where(*where).values(self._editable(audience))
+        with self._writing(audiences) as connection:
+            if max_active is not None:
+                self._lock_organization(connection, audience.organization_id)
+            return connection.execute(statement).rowcount == 1
+
+    @staticmethod
+    def _editable(audience: Audience) -> Values:
+        fields = ("name", "status", "config_json", "config_hash", "updated_at")
+        return {field: getattr(audience, field) for field in fields}
+
+    @staticmethod
+    def _lock_organization(connection: sa.Connection, org_id: OrgId) -> None:
+        """Serialize slot changes of one organization (PostgreSQL row lock; on SQLite the
+        transaction already holds the database write lock, and FOR UPDATE is not rendered)."""
+        lock = sa.select(organizations.c.id).where(organizations.c.id == org_id).with_for_update()
+        connection.execute(lock)
+
+    def delete_audience(self, org_id: OrgId, audience_id: AudienceId, now: datetime) -> bool:
+        statement = (
+            sa.update(audiences)
+            .where(audiences.c.id == audience_id, *self._visible(org_id))
+            .values(deleted_at=now, updated_at=now)
+        )
+        return self._count(audiences, statement) == 1
+
+    def active_audiences(self) -> list[Audience]:
+        statement = (
+            sa.select(audiences)
+            .where(audiences.c.status == rules.ACTIVE, audiences.c.deleted_at.is_(None))
+            .order_by(audiences.c.created_at, audiences.c.id)
+        )
+        return [Audience(**_values(row)) for row in self._rows(statement)]
+
+    # runs
+
+    def insert_run(self, run: Run) -> bool:
+        return self._insert_new(runs, vars(run))
+
+    def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None:
+        statement = sa.select(runs).where(runs.c.id == run_id)
+        if org_id is not None:
+            statement = statement.where(runs.c.organization_id == org_id)
+        row = self._row(statement)
+        return None if row is None else _run(row)
+
+    def list_runs(
+        self, audience_id: AudienceId, status: RunStatus | None, limit: int, offset: int = 0
+    ) -> list[Run]:
+        statement = run_sql.of_audience(audience_id, status).limit(limit).offset(offset)
+        return [_run(row) for row in self._rows(statement)]
+
+    def latest_completed_run(self, audience_id: AudienceId) -> Run | None:
+        row = self._row(run_sql.latest_completed(audience_id))
+        return None if row is None else _run(row)
+
+    def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
+        with self._writing(runs) as connection:
+            claim = run_sql.claim(run_id, now, lease_until).returning(*runs.c)
+            row = connection.execute(claim).first()
+        return None if row is None else _run(row)
+
+    def heartbeat(self, run_id: RunId, attempt: int, lease_until: datetime) -> bool:
+        return self._count(runs, run_sql.heartbeat(run_id, attempt, lease_until)) == 1
+
+    def complete_run(
+        self,
+        run_id: RunId,
+        attempt: int,
+        *,
+        candidate_count: int,
+        result_count: int,
+        snapshot_path: str,
+        now: datetime,
+    ) -> bool:
+        statement = run_sql.complete(
+            run_id, attempt, candidate_count, result_count, snapshot_path, now
+        )
+        return self._count(runs, statement) == 1
+
+    def fail_run(
+        self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
+    ) -> bool:
+        """running -> failed, fenced by `attempt` (None: whichever attempt is running)."""
+        return self._count(runs, run_sql.fail(run_id, attempt, code, message, now)) == 1
+
+    def requeue_run(
+        self,
+        run_id: RunId,
+        attempt: int,
+        now: datetime,
+        code: str | None = None,
+        message: str | None = None,
+    ) -> bool:
+        """running -> queued; clears the lease and `last_enqueued_at`, so that the reconciler
+        sends the run again unless the caller enqueues it (and marks it) first."""
+        return self._count(runs, run_sql.requeue(run_id, attempt, code, message)) == 1
+
+    def cancel_run(self, run_id: RunId, now: datetime) -> bool:
+        return self._count(runs, run_sql.cancel(run_id, now)) == 1
+
+    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime) -> None:
+        if run_ids:
+            self._count(runs, run_sql.mark_enqueued(run_ids, now))
+
+    def queued_runs_not_enqueued_since(self, before: datetime, limit: int = 500) -> list[Run]:
+        return [_run(row) for row in self._rows(run_sql.queued_not_enqueued_since(before, limit))]
+
+    def expired_leases(self, now: datetime, limit: int = 500) -> list[Run]:
+        return [_run(row) for row in self._rows(run_sql.expired_leases(now, limit))]
+
+    def snapshot_paths(self) -> set[str]:
+        return {row.snapshot_path for row in self._rows(run_sql.snapshot_paths())}
+
+    def run_exists(self, audience_id: AudienceId, data_date: str, run_type: RunType) -> bool:
+        return self._row(run_sql.exists(audience_id, data_date, run_type)) is not None
+
+    # exports
+
+    def create_export(self, export: Export) -> bool:
+        return self._insert_new(exports, vars(export))
+
+    def get_export(self, export_id: ExportId, org_id: OrgId | None = None) -> Export | None:
+        statement = sa.select(exports).where(exports.c.id == export_id)
+        if org_id is not None:
+            statement = statement.where(exports.c.organization_id == org_id)
+        row = self._row(statement)
+        return None if row is None else Export(**_values(row))
+
+    def find_export(self, run_id: RunId, export_type: str) -> Export | None:
+        statement = sa.select(exports).where(
+            exports.c.run_id == run_id, exports.c.export_type == export_type
+        )
+        row = self._row(statement)
+        return None if row is None else Export(**_values(row))
+
+    def list_exports(self, run_id: RunId) -> list[Export]:
+        statement = (
+            sa.select(exports)
+            .where(exports.c.run_id == run_id)
+            .order_by(exports.c.created_at, exports.c.id)
+        )
+        return [Export(**_values(row)) for row in self._rows(statement)]
+
+    def finish_export(self, export: Export) -> bool:
+        rules.check_finished(export)
+        fields = vars(export).keys() - {"id", "organization_id", "audience_id", "run_id"}
+        statement = (
+            sa.update(exports)
+            .where(exports.c.id == export.id, exports.c.status == "processing")
+            .values({field: getattr(export, field) for field in fields})
+        )
+        return self._count(exports, statement) == 1
+
+    # idempotency
+
+    def reserve_idempotency_key(
+        self, org_id: OrgId, key: str, fingerprint: str, now: datetime
+    ) -> tuple[IdempotencyOutcome, IdempotencyRecord]:
+        record = IdempotencyRecord(org_id, key, fingerprint, now)
+        for _ in range(rules.RESERVE_TRIES):
+            with self._writing(idempotency_keys) as connection:
+                inserted = connection.execute(self._insert_ignoring(idempotency_keys, vars(record)))
+                if inserted.rowcount == 1:
+                    return "new", record
+                row = connection.execute(self._idempotency_row(org_id, key)).first()
+            if row is not None:
+                existing = IdempotencyRecord(**_values(row))
+                return rules.idempotency_outcome(existing, fingerprint), existing
+        raise MetadataError(f"idempotency_keys: key {key!r} keeps changing; try again")
+
+    @staticmethod
+    def _idempotency_row(org_id: OrgId, key: str) -> sa.Select[Any]:
+        return sa.select(idempotency_keys).where(*SqlMetadataStore._idempotency_key(org_id, key))
+
+    @staticmethod
+    def _idempotency_key(org_id: OrgId, key: str) -> list[sa.ColumnElement[bool]]:
+        return [idempotency_keys.c.organization_id == org_id, idempotency_keys.c.key == key]
+
+    def complete_idempotency_key(
+        self, org_id: OrgId, key: str, status_code: int, body: bytes
+    ) -> None:
+        statement = (
+            sa.update(idempotency_keys)
+            .where(*self._idempotency_key(org_id, key))
+            .values(status_code=status_code, response_body=body)
+        )
+        self._count(idempotency_keys, statement)
+
+    def release_idempotency_key(self, org_id: OrgId, key: str) -> None:
+        in_flight = idempotency_keys.c.status_code.is_(None)
+        statement = sa.delete(idempotency_keys).where(
+            *self._idempotency_key(org_id, key), in_flight
+        )
+        self._count(idempotency_keys, statement)
+
+    def purge_idempotency_keys(self, older_than: datetime) -> int:
+        statement = sa.delete(idempotency_keys).where(idempotency_keys.c.created_at < older_than)
+        return self._count(idempotency_keys, statement)
