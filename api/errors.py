@@ -1,0 +1,178 @@
+"""The API's own refusals and the one table from every error to an HTTP status and error code.
+
+    ApiError                      refused by the API itself; carries status and code
+     ├── NotFound                 404 NOT_FOUND: missing, another organization's, or a malformed id
+     ├── Unauthorized             401 UNAUTHORIZED: one body for every way a key can be wrong
+     ├── Forbidden                403 FORBIDDEN: a download token tampered with or expired
+     ├── SlotsFull                403 SLOTS_FULL
+     ├── RunNotCancellable        409 RUN_NOT_CANCELLABLE
+     ├── RunNotServable           409 RUN_NOT_SERVABLE
+     ├── IdempotencyKeyInvalid    400 IDEMPOTENCY_KEY_INVALID
+     ├── IdempotencyKeyInUse      409 IDEMPOTENCY_KEY_IN_USE
+     ├── IdempotencyKeyReused     422 IDEMPOTENCY_KEY_REUSED
+     ├── RangeNotSatisfiable      416 RANGE_NOT_SATISFIABLE
+     ├── NotReady                 503 NOT_READY
+     └── RateLimited              429 RATE_LIMITED, with RateLimit-* and Retry-After headers
+Domain errors of the lower layers map through `ERROR_TABLE`; anything unknown is a 500.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import ClassVar, Final
+
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+
+from api.ratelimit import RateDecision
+from data.errors import DataNotAvailable as DatasetDateMissing
+from engine.errors import ConfigError, Problem
+from jobs.errors import DataNotAvailable
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    """What an error becomes on the wire."""
+
+    status: int
+    code: str
+    message: str
+    details: Sequence[Problem] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class ApiError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, details: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def headers(self) -> Mapping[str, str]:
+        return {}
+
+
+class NotFound(ApiError):
+    status, code = 404, "NOT_FOUND"
+
+
+class Unauthorized(ApiError):
+    status, code = 401, "UNAUTHORIZED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A valid API key is required in the x-api-key header "
+            "(Authorization: Bearer is not accepted)"
+        )
+
+
+class Forbidden(ApiError):
+    status, code = 403, "FORBIDDEN"
+
+
+class SlotsFull(ApiError):
+    status, code = 403, "SLOTS_FULL"
+
+
+class RunNotCancellable(ApiError):
+    status, code = 409, "RUN_NOT_CANCELLABLE"
+
+
+class RunNotServable(ApiError):
+    status, code = 409, "RUN_NOT_SERVABLE"
+
+
+class IdempotencyKeyInvalid(ApiError):
+    status, code = 400, "IDEMPOTENCY_KEY_INVALID"
+
+
+class IdempotencyKeyInUse(ApiError):
+    status, code = 409, "IDEMPOTENCY_KEY_IN_USE"
+
+
+class IdempotencyKeyReused(ApiError):
+    status, code = 422, "IDEMPOTENCY_KEY_REUSED"
+
+
+class RangeNotSatisfiable(ApiError):
+    status, code = 416, "RANGE_NOT_SATISFIABLE"
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the requested range is outside the file of {size} bytes")
+        self.size = size
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Content-Range": f"bytes */{self.size}"}
+
+
+class NotReady(ApiError):
+    status, code = 503, "NOT_READY"
+
+
+class RateLimited(ApiError):
+    status, code = 429, "RATE_LIMITED"
+
+    def __init__(self, decision: RateDecision) -> None:
+        super().__init__(f"rate limit of {decision.limit} requests per minute exceeded")
+        self.decision = decision
+
+    def headers(self) -> Mapping[str, str]:
+        return self.decision.headers()
+
+
+# Errors of other layers and of the framework: (type, status, code), first match wins.
+ERROR_TABLE: Final[tuple[tuple[type[Exception], int, str], ...]] = (
+    (ConfigError, 400, "VALIDATION_ERROR"),
+    (ValidationException, 400, "VALIDATION_ERROR"),
+    (DataNotAvailable, 422, "DATA_NOT_AVAILABLE"),
+    (DatasetDateMissing, 422, "DATA_NOT_AVAILABLE"),
+    (RequestEntityTooLarge, 413, "PAYLOAD_TOO_LARGE"),
+    (NotFoundException, 404, "NOT_FOUND"),
+    (MethodNotAllowedException, 405, "METHOD_NOT_ALLOWED"),
+)
+INTERNAL: Final = ErrorReply(500, "INTERNAL_ERROR", "internal error")
+
+
+def reply_for(exc: Exception) -> ErrorReply:
+    """The wire form of any exception raised while handling a request."""
+    if isinstance(exc, ApiError):
+        return ErrorReply(exc.status, exc.code, exc.message, exc.details, exc.headers())
+    for kind, status, code in ERROR_TABLE:
+        if isinstance(exc, kind):
+            return ErrorReply(status, code, _message(exc), _details(exc))
+    if isinstance(exc, HTTPException):
+        return ErrorReply(exc.status_code, _code_of(exc.status_code), exc.detail, _details(exc))
+    return INTERNAL
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ConfigError | ValidationException):
+        return "the request is invalid; see details"
+    return exc.detail if isinstance(exc, HTTPException) else str(exc)
+
+
+def _details(exc: Exception) -> Sequence[Problem]:
+    if isinstance(exc, ConfigError):
+        return exc.problems
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+        return [_framework_problem(item) for item in exc.extra if isinstance(item, dict)]
+    if isinstance(exc, HTTPException) and exc.status_code == 400:
+        return [Problem("body", exc.detail)]  # e.g. malformed JSON
+    return ()
+
+
+def _framework_problem(item: Mapping[str, object]) -> Problem:
+    """Litestar names the whole body `data` and a body field by its wire name."""
+    key = str(item.get("key") or "body")
+    return Problem("body" if key == "data" else key, str(item.get("message", "invalid")))
+
+
+def _code_of(status: int) -> str:
+    return HTTPStatus(status).phrase.upper().replace(" ", "_").replace("-", "_")

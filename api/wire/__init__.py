@@ -1,0 +1,1 @@
+"""Wire types of the REST API: msgspec structs with camelCase JSON names, and their builders."""

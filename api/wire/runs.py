@@ -1,0 +1,66 @@
+"""Runs on the wire: the queue request and the run object."""
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from api.wire.common import Meta, iso, iso_or_none
+from data.metadata.models import Run
+from engine.states import RunStatus, RunType
+
+DataDate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-27"])]
+
+
+class RunCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    run_type: Literal["manual"] = "manual"  # daily runs come only from the scheduler
+    data_date: DataDate | None = None
+
+
+class RunOut(msgspec.Struct, rename="camel"):
+    id: str
+    audience_id: str
+    organization_id: str
+    status: RunStatus
+    run_type: RunType
+    config_hash: str
+    data_date: str
+    candidate_count: int | None
+    result_count: int | None
+    attempts: int
+    error_code: str | None
+    error_message: str | None
+    created_at: str
+    started_at: str | None
+    completed_at: str | None
+    cancelled_at: str | None
+
+
+class RunEnvelope(msgspec.Struct):
+    data: RunOut
+    meta: Meta
+
+
+class RunListEnvelope(msgspec.Struct):
+    data: list[RunOut]
+    meta: Meta
+
+
+def run_out(run: Run) -> RunOut:
+    return RunOut(
+        id=run.id,
+        audience_id=run.audience_id,
+        organization_id=run.organization_id,
+        status=run.status,
+        run_type=run.run_type,
+        config_hash=run.config_hash,
+        data_date=run.data_date,
+        candidate_count=run.candidate_count,
+        result_count=run.result_count,
+        attempts=run.attempts,
+        error_code=run.error_code,
+        error_message=run.error_message,
+        created_at=iso(run.created_at),
+        started_at=iso_or_none(run.started_at),
+        completed_at=iso_or_none(run.completed_at),
+        cancelled_at=iso_or_none(run.cancelled_at),
+    )
