@@ -1,0 +1,118 @@
+"""The snapshot store on a local (or shared, POSIX) directory tree.
+
+Publish writes into `<root>/.staging/<run>-<attempt>-<random>/`, fsyncs, then renames the whole
+directory to `<root>/<org>/<audience>/<run>/`; the rename is the moment the snapshot exists.
+"""
+
+import contextlib
+import os
+import secrets
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from data.errors import SnapshotError
+from data.snapshots import reader
+from data.snapshots.files import base_manifest, fsync_path, write_snapshot_dir
+from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef
+from engine.schema import MaterializeResult
+
+STAGING: Final = ".staging"
+
+
+class LocalSnapshotStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staging_root = root / STAGING
+
+    def path_of(self, key: SnapshotKey) -> Path:
+        return self.root.joinpath(*key.parts())
+
+    def publish(
+        self,
+        key: SnapshotKey,
+        result: MaterializeResult,
+        *,
+        attempt: int,
+        stats: dict[str, Any],
+        manifest_extra: dict[str, Any],
+    ) -> SnapshotRef:
+        final = self.path_of(key)
+        if not final.exists():
+            manifest = base_manifest(
+                result, run_id=key.run_id, attempt=attempt, extra=manifest_extra
+            )
+            staging = self._new_staging(f"{key.run_id}-{attempt}")
+            try:
+                write_snapshot_dir(staging, result, stats, manifest)
+                self._move_into_place(staging, final)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        return SnapshotRef(key, final, reader.read_manifest(final))
+
+    def read_page(self, snapshot: Snapshot, offset: int, limit: int) -> tuple[pa.Table, int]:
+        return reader.read_page(self.open_results(snapshot), offset, limit)
+
+    def read_stats(self, snapshot: Snapshot) -> dict[str, Any]:
+        return reader.read_stats(_directory(snapshot))
+
+    def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]:
+        return reader.read_manifest(_directory(snapshot))
+
+    def open_results(self, snapshot: Snapshot) -> pq.ParquetFile:
+        return reader.open_results(_directory(snapshot))
+
+    def list_staging(self, older_than: datetime) -> list[Path]:
+        if not self.staging_root.is_dir():
+            return []
+        cutoff = older_than.timestamp()
+        return sorted(p for p in self.staging_root.iterdir() if _mtime(p) < cutoff)
+
+    def remove_staging(self, path: Path) -> None:
+        if path.parent != self.staging_root:
+            raise SnapshotError(f"not a staging directory of this store: {path}")
+        shutil.rmtree(path, ignore_errors=True)
+
+    def delete(self, key: SnapshotKey) -> None:
+        """Move the snapshot out of sight in one rename, then remove it."""
+        final = self.path_of(key)
+        trash = self._staging_path(f"deleted-{key.run_id}")
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(final, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def _staging_path(self, prefix: str) -> Path:
+        """A fresh name under the staging root, unique to this attempt."""
+        self.staging_root.mkdir(parents=True, exist_ok=True)
+        return self.staging_root / f"{prefix}-{secrets.token_hex(6)}"
+
+    def _new_staging(self, prefix: str) -> Path:
+        path = self._staging_path(prefix)
+        path.mkdir()
+        return path
+
+    def _move_into_place(self, staging: Path, final: Path) -> None:
+        """Rename staging to final; losing the race to another attempt of the run is fine."""
+        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(staging, final)
+        except OSError as exc:
+            if not final.is_dir():
+                raise SnapshotError(f"cannot publish {final}: {exc}") from exc
+        fsync_path(final.parent)
+
+
+def _directory(snapshot: Snapshot) -> Path:
+    return snapshot.path if isinstance(snapshot, SnapshotRef) else snapshot
+
+
+def _mtime(path: Path) -> float:
+    """When a staging directory or any file in it was last written; gone counts as fresh."""
+    try:
+        return max([path.stat().st_mtime, *(p.stat().st_mtime for p in path.iterdir())])
+    except FileNotFoundError:
+        return float("inf")

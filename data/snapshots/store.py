@@ -1,0 +1,77 @@
+"""The snapshot store seam: where a run's results, stats and manifest are published and read.
+
+One directory per run (`<org>/<audience>/<run>/`), published once, atomically, never changed.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from data.errors import SnapshotError
+from engine.schema import MaterializeResult
+
+# Ids become path components: no separators, no dot-files (".staging" is reserved).
+_SAFE_ID: Final = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
+
+
+@dataclass(frozen=True)
+class SnapshotKey:
+    org_id: str
+    audience_id: str
+    run_id: str
+
+    def __post_init__(self) -> None:
+        for name in ("org_id", "audience_id", "run_id"):
+            value = getattr(self, name)
+            if not _SAFE_ID.fullmatch(value):
+                raise SnapshotError(f"snapshot key {name} is not a safe path component: {value!r}")
+
+    def parts(self) -> tuple[str, str, str]:
+        return self.org_id, self.audience_id, self.run_id
+
+
+@dataclass(frozen=True)
+class SnapshotRef:
+    """A published snapshot: its directory (what the run row stores) and its manifest."""
+
+    key: SnapshotKey
+    path: Path
+    manifest: dict[str, Any]
+
+
+Snapshot = SnapshotRef | Path
+
+
+class SnapshotStore(Protocol):
+    def publish(
+        self,
+        key: SnapshotKey,
+        result: MaterializeResult,
+        *,
+        attempt: int,
+        stats: dict[str, Any],
+        manifest_extra: dict[str, Any],
+    ) -> SnapshotRef:
+        """Write and publish atomically; if the run is already published, return that one."""
+
+    def read_page(self, snapshot: Snapshot, offset: int, limit: int) -> tuple[pa.Table, int]:
+        """Rows [offset, offset + limit) in rank order and the total row count."""
+
+    def read_stats(self, snapshot: Snapshot) -> dict[str, Any]: ...
+
+    def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]: ...
+
+    def open_results(self, snapshot: Snapshot) -> pq.ParquetFile: ...
+
+    def list_staging(self, older_than: datetime) -> list[Path]:
+        """Unpublished staging output last touched before `older_than` (for garbage collection)."""
+
+    def remove_staging(self, path: Path) -> None: ...
+
+    def delete(self, key: SnapshotKey) -> None:
+        """Remove a published snapshot; deleting a missing one does nothing."""

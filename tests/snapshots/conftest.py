@@ -1,0 +1,56 @@
+"""Factory fixtures for snapshot tests: a store in a temporary directory and a publisher."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from data.snapshots import LocalSnapshotStore, SnapshotKey, SnapshotRef
+from tests.snapshots.factories import make_result, result_table
+
+Publish = Callable[..., SnapshotRef]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalSnapshotStore:
+    return LocalSnapshotStore(tmp_path / "snapshots")
+
+
+@pytest.fixture
+def make_key() -> Callable[..., SnapshotKey]:
+    def make(
+        run_id: str = "run-1", org_id: str = "org-1", audience_id: str = "aud-1"
+    ) -> SnapshotKey:
+        return SnapshotKey(org_id, audience_id, run_id)
+
+    return make
+
+
+@pytest.fixture
+def publish(store: LocalSnapshotStore, make_key: Callable[..., SnapshotKey]) -> Publish:
+    def run(
+        table: pa.Table | None = None,
+        run_id: str = "run-1",
+        attempt: int = 1,
+        stats: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> SnapshotRef:
+        table = result_table(30) if table is None else table
+        manifest_extra = {"configHash": "c" * 64, "dataDate": "2024-05-01", **extra}
+        return store.publish(
+            make_key(run_id),
+            make_result(table),
+            attempt=attempt,
+            stats=stats if stats is not None else {"total": table.num_rows},
+            manifest_extra=manifest_extra,
+        )
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def table_25k() -> pa.Table:
+    """Three row groups (10k, 10k, 5k) of generated rows."""
+    return result_table(25_000, seed=7)

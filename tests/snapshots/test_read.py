@@ -1,0 +1,130 @@
+"""Reading a published snapshot: pages by row group, stats, manifest, results file."""
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pyarrow.parquet as pq
+import pytest
+
+from data.errors import SnapshotError
+from engine.schema import RESULT_SCHEMA
+
+
+@pytest.fixture
+def snapshot_25k(publish, table_25k):
+    return publish(table_25k)
+
+
+@pytest.mark.parametrize(
+    ("offset", "limit"),
+    [(0, 100), (12_345, 50), (9_990, 20), (24_900, 100), (24_950, 100), (0, 25_000)],
+    ids=["first", "middle", "across-row-groups", "last", "tail-short", "everything"],
+)
+def test_page_holds_the_rows_at_its_offset_and_the_total(
+    store, snapshot_25k, table_25k, offset, limit
+):
+    page, total = store.read_page(snapshot_25k, offset, limit)
+    assert total == 25_000
+    assert page.equals(table_25k.slice(offset, limit))
+
+
+def test_page_beyond_the_end_is_empty_with_the_total(store, snapshot_25k):
+    page, total = store.read_page(snapshot_25k, 25_000, 100)
+    assert (page.num_rows, total, page.schema) == (0, 25_000, RESULT_SCHEMA)
+
+
+def test_page_reads_only_the_row_groups_holding_its_rows(store, snapshot_25k, monkeypatch):
+    read = []
+    real = pq.ParquetFile.read_row_groups
+
+    def spy(self, row_groups, *args, **kwargs):
+        read.append(list(row_groups))
+        return real(self, row_groups, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", spy)
+    store.read_page(snapshot_25k, 20_010, 100)
+    store.read_page(snapshot_25k, 9_950, 100)
+    assert read == [[2], [0, 1]]
+
+
+def test_page_by_path_matches_page_by_reference(store, snapshot_25k):
+    by_ref, _ = store.read_page(snapshot_25k, 100, 10)
+    by_path, _ = store.read_page(snapshot_25k.path, 100, 10)
+    assert by_ref.equals(by_path)
+
+
+def test_negative_offset_is_refused(store, snapshot_25k):
+    with pytest.raises(SnapshotError, match="offset"):
+        store.read_page(snapshot_25k, -1, 10)
+
+
+def test_empty_result_publishes_and_reads_as_an_empty_page(store, publish):
+    ref = publish(RESULT_SCHEMA.empty_table())
+    assert store.read_page(ref, 0, 50)[1] == 0
+
+
+def test_stats_read_back_as_published(store, publish):
+    stats = {"total": 30, "fillRates": {"firstName": {"count": 20, "percent": 66.67}}}
+    assert store.read_stats(publish(stats=stats)) == stats
+
+
+def test_manifest_reads_back_as_returned_by_publish(store, publish):
+    ref = publish()
+    assert store.read_manifest(ref.path) == ref.manifest
+
+
+def test_open_results_gives_the_parquet_file_of_the_run(store, publish):
+    results = store.open_results(publish())
+    assert (results.metadata.num_rows, results.schema_arrow) == (30, RESULT_SCHEMA)
+
+
+def test_reading_a_missing_snapshot_names_the_file(store, tmp_path):
+    with pytest.raises(SnapshotError, match=r"stats\.json"):
+        store.read_stats(tmp_path / "nowhere")
+
+
+def test_deleted_snapshot_is_gone(store, publish, make_key):
+    ref = publish()
+    store.delete(make_key())
+    assert not ref.path.exists()
+    with pytest.raises(SnapshotError):
+        store.read_page(ref, 0, 10)
+
+
+def test_deleting_a_missing_snapshot_does_nothing(store, make_key):
+    store.delete(make_key("never-published"))
+    assert not store.path_of(make_key("never-published")).exists()
+
+
+def _leftover(store, name, age):
+    path = store.staging_root / name
+    path.mkdir(parents=True)
+    (path / "results.parquet").write_bytes(b"partial")
+    when = (datetime(2024, 5, 1, 12, tzinfo=UTC) - age).timestamp()
+    for p in (path / "results.parquet", path):
+        os.utime(p, (when, when))
+    return path
+
+
+def test_list_staging_returns_only_leftovers_older_than_the_cutoff(store):
+    old = _leftover(store, "run-1-1-aaaa", timedelta(hours=2))
+    _leftover(store, "run-2-1-bbbb", timedelta(minutes=1))
+    cutoff = datetime(2024, 5, 1, 11, 0, tzinfo=UTC)
+    assert store.list_staging(older_than=cutoff) == [old]
+
+
+def test_remove_staging_deletes_the_leftover(store):
+    old = _leftover(store, "run-1-1-aaaa", timedelta(hours=2))
+    store.remove_staging(old)
+    assert not old.exists()
+
+
+def test_remove_staging_refuses_a_path_outside_staging(store, publish):
+    ref = publish()
+    with pytest.raises(SnapshotError, match="staging"):
+        store.remove_staging(ref.path)
+    assert ref.path.exists()
+
+
+def test_list_staging_on_a_fresh_store_is_empty(store):
+    assert store.list_staging(older_than=datetime.now(UTC)) == []
