@@ -33,3 +33,7 @@ class MetadataError(DatasetError):
 
     The message names the table and, where the database says, the column.
     """
+
+
+class ExportError(DatasetError):
+    """An export cannot be produced: an unknown format, or a results file that cannot be read."""
