@@ -50,6 +50,7 @@ class Settings:
     export_url_ttl_seconds: int = 3600
     duckdb_memory_limit: str = "4GB"
     allow_private_urls: bool = False
+    queue_name: str = "intent-runs"  # the broker queue of run messages; one per deployment
 
     @property
     def embedded(self) -> bool:
@@ -84,6 +85,7 @@ class Settings:
             export_url_ttl_seconds=_int(env, "INTENT_EXPORT_URL_TTL_SECONDS", 3600),
             duckdb_memory_limit=env.get("INTENT_DUCKDB_MEMORY_LIMIT") or "4GB",
             allow_private_urls=(env.get("INTENT_ALLOW_PRIVATE_URLS") or "") in ("1", "true"),
+            queue_name=env.get("INTENT_QUEUE_NAME") or "intent-runs",
         )
 
 
