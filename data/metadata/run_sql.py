@@ -1,7 +1,7 @@
 """The run lifecycle as SQL statements: guarded status changes and the reconciler's queries.
 
-Each status change is built by `transition`, which checks the change against engine.states and
-guards on the expected status (and attempt), so a lost race updates no row.
+Each status change is one `transition`: a `steps.Step` written as an UPDATE guarded on the
+expected status (and attempt), so a lost race updates no row.
 """
 
 from collections.abc import Sequence
@@ -11,65 +11,29 @@ from typing import Any
 import sqlalchemy as sa
 
 from data.metadata.models import AudienceId, RunId
+from data.metadata.steps import Step
 from data.metadata.tables import runs
-from engine.states import RunStatus, RunType, check_transition
+from engine.states import RunStatus, RunType
 
 
 def newest_first(table: sa.Table) -> tuple[sa.UnaryExpression[Any], ...]:
     return table.c.created_at.desc(), table.c.id.desc()
 
 
-def transition(
-    run_id: RunId, current: RunStatus, target: RunStatus, attempt: int | None
-) -> sa.Update:
-    """`UPDATE runs SET status = target WHERE id AND status = current [AND attempts]`."""
-    check_transition(current, target)
-    guard = [runs.c.id == run_id, runs.c.status == current]
-    if attempt is not None:
-        guard.append(runs.c.attempts == attempt)
-    return sa.update(runs).where(*guard).values(status=target)
-
-
-def claim(run_id: RunId, now: datetime, lease_until: datetime) -> sa.Update:
-    return transition(run_id, RunStatus.QUEUED, RunStatus.RUNNING, None).values(
-        attempts=runs.c.attempts + 1, started_at=now, lease_expires_at=lease_until
-    )
+def transition(run_id: RunId, step: Step) -> sa.Update:
+    """`UPDATE runs SET status = target, ... WHERE id AND status = current [AND attempts]`."""
+    guard = [runs.c.id == run_id, runs.c.status == step.current]
+    if step.attempt is not None:
+        guard.append(runs.c.attempts == step.attempt)
+    changes = dict(step.changes, status=step.target)
+    if step.next_attempt:
+        changes["attempts"] = runs.c.attempts + 1
+    return sa.update(runs).where(*guard).values(changes)
 
 
 def heartbeat(run_id: RunId, attempt: int, lease_until: datetime) -> sa.Update:
     running = (runs.c.status == RunStatus.RUNNING, runs.c.attempts == attempt)
     return sa.update(runs).where(runs.c.id == run_id, *running).values(lease_expires_at=lease_until)
-
-
-def complete(
-    run_id: RunId, attempt: int, candidates: int, results: int, path: str, now: datetime
-) -> sa.Update:
-    return transition(run_id, RunStatus.RUNNING, RunStatus.COMPLETED, attempt).values(
-        candidate_count=candidates,
-        result_count=results,
-        snapshot_path=path,
-        completed_at=now,
-        lease_expires_at=None,
-        error_code=None,
-        error_message=None,
-    )
-
-
-def fail(run_id: RunId, attempt: int | None, code: str, message: str, now: datetime) -> sa.Update:
-    return transition(run_id, RunStatus.RUNNING, RunStatus.FAILED, attempt).values(
-        error_code=code, error_message=message, completed_at=now, lease_expires_at=None
-    )
-
-
-def requeue(run_id: RunId, attempt: int, code: str | None, message: str | None) -> sa.Update:
-    # No message was sent for the next attempt yet: a null `last_enqueued_at` says so.
-    return transition(run_id, RunStatus.RUNNING, RunStatus.QUEUED, attempt).values(
-        error_code=code, error_message=message, lease_expires_at=None, last_enqueued_at=None
-    )
-
-
-def cancel(run_id: RunId, now: datetime) -> sa.Update:
-    return transition(run_id, RunStatus.QUEUED, RunStatus.CANCELLED, None).values(cancelled_at=now)
 
 
 def mark_enqueued(run_ids: Sequence[RunId], now: datetime) -> sa.Update:

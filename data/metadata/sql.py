@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.errors import MetadataError
-from data.metadata import rules, run_sql
+from data.metadata import rules, run_sql, steps
 from data.metadata.engines import writer
 from data.metadata.models import (
     ApiKey,
@@ -28,6 +28,7 @@ from data.metadata.models import (
     Run,
     RunId,
 )
+from data.metadata.steps import Step
 from data.metadata.store import IdempotencyOutcome
 from data.metadata.tables import (
     api_keys,
@@ -234,9 +235,12 @@ class SqlMetadataStore:
         row = self._row(run_sql.latest_completed(audience_id))
         return None if row is None else _run(row)
 
+    def _step(self, run_id: RunId, step: Step) -> bool:
+        return self._count(runs, run_sql.transition(run_id, step)) == 1
+
     def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
+        claim = run_sql.transition(run_id, steps.claim(now, lease_until)).returning(*runs.c)
         with self._writing(runs) as connection:
-            claim = run_sql.claim(run_id, now, lease_until).returning(*runs.c)
             row = connection.execute(claim).first()
         return None if row is None else _run(row)
 
@@ -253,16 +257,14 @@ class SqlMetadataStore:
         snapshot_path: str,
         now: datetime,
     ) -> bool:
-        statement = run_sql.complete(
-            run_id, attempt, candidate_count, result_count, snapshot_path, now
-        )
-        return self._count(runs, statement) == 1
+        step = steps.complete(attempt, candidate_count, result_count, snapshot_path, now)
+        return self._step(run_id, step)
 
     def fail_run(
         self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
     ) -> bool:
         """running -> failed, fenced by `attempt` (None: whichever attempt is running)."""
-        return self._count(runs, run_sql.fail(run_id, attempt, code, message, now)) == 1
+        return self._step(run_id, steps.fail(attempt, code, message, now))
 
     def requeue_run(
         self,
@@ -272,12 +274,11 @@ class SqlMetadataStore:
         code: str | None = None,
         message: str | None = None,
     ) -> bool:
-        """running -> queued; clears the lease and `last_enqueued_at`, so that the reconciler
-        sends the run again unless the caller enqueues it (and marks it) first."""
-        return self._count(runs, run_sql.requeue(run_id, attempt, code, message)) == 1
+        """running -> queued, fenced by `attempt`; see `steps.requeue`."""
+        return self._step(run_id, steps.requeue(attempt, code, message))
 
     def cancel_run(self, run_id: RunId, now: datetime) -> bool:
-        return self._count(runs, run_sql.cancel(run_id, now)) == 1
+        return self._step(run_id, steps.cancel(now))
 
     def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime) -> None:
         if run_ids:
