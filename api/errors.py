@@ -12,7 +12,7 @@
      ├── IdempotencyKeyReused     422 IDEMPOTENCY_KEY_REUSED
      ├── RangeNotSatisfiable      416 RANGE_NOT_SATISFIABLE
      ├── NotReady                 503 NOT_READY
-     └── RateLimited              429 RATE_LIMITED, with RateLimit-* and Retry-After headers
+     └── RateLimited              429 RATE_LIMITED (RateLimit-* and Retry-After: api.headers)
 Domain errors of the lower layers map through `ERROR_TABLE`; anything unknown is a 500.
 """
 
@@ -32,7 +32,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from api.ratelimit import RateDecision
 from data.errors import DataNotAvailable as DatasetDateMissing
 from engine.errors import ConfigError, Problem
-from jobs.errors import DataNotAvailable
+from jobs.errors import DataNotAvailable, InvalidConfig
 
 
 @dataclass(frozen=True)
@@ -121,10 +121,7 @@ class RateLimited(ApiError):
 
     def __init__(self, decision: RateDecision) -> None:
         super().__init__(f"rate limit of {decision.limit} requests per minute exceeded")
-        self.decision = decision
-
-    def headers(self) -> Mapping[str, str]:
-        return self.decision.headers()
+        self.decision = decision  # its headers are added to every keyed response (api.headers)
 
 
 # Errors of other layers and of the framework: (type, status, code), first match wins.
@@ -133,6 +130,7 @@ ERROR_TABLE: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (ValidationException, 400, "VALIDATION_ERROR"),
     (DataNotAvailable, 422, "DATA_NOT_AVAILABLE"),
     (DatasetDateMissing, 422, "DATA_NOT_AVAILABLE"),
+    (InvalidConfig, 422, "INVALID_CONFIG"),  # a stored config the current topics no longer fit
     (RequestEntityTooLarge, 413, "PAYLOAD_TOO_LARGE"),
     (NotFoundException, 404, "NOT_FOUND"),
     (MethodNotAllowedException, 405, "METHOD_NOT_ALLOWED"),
@@ -159,7 +157,7 @@ def _message(exc: Exception) -> str:
 
 
 def _details(exc: Exception) -> Sequence[Problem]:
-    if isinstance(exc, ConfigError):
+    if isinstance(exc, ConfigError | InvalidConfig):
         return exc.problems
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
         return [_framework_problem(item) for item in exc.extra if isinstance(item, dict)]

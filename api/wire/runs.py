@@ -64,3 +64,15 @@ def run_out(run: Run) -> RunOut:
         completed_at=iso_or_none(run.completed_at),
         cancelled_at=iso_or_none(run.cancelled_at),
     )
+
+
+class PendingRun(msgspec.Struct):
+    """What reading a queued or running run answers (202) where a body needs its results."""
+
+    run: RunOut
+    state: Literal["queued", "running"]
+
+
+class PendingRunEnvelope(msgspec.Struct):
+    data: PendingRun
+    meta: Meta

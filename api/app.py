@@ -1,0 +1,60 @@
+"""The API's composition root: `create_app` wires routes, auth, errors, headers and OpenAPI.
+
+Nothing else in `api` picks an implementation; stores, catalog and enqueue arrive in `JobDeps`.
+"""
+
+from typing import Final
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from api.auth import authenticate_caller
+from api.context import ApiContext
+from api.envelope import CONTEXT_KEY, handle_error
+from api.headers import add_response_headers
+from api.openapi import openapi_config
+from api.ratelimit import RateLimiter
+from api.routes import audiences, builder, ops, results, runs
+from api.routes.ops import ReadyCheck, default_checks
+from jobs.deps import Clock, JobDeps
+from jobs.settings import Settings
+
+BASE_PATH: Final = "/v1/intent"
+MAX_BODY_BYTES: Final = 64 * 1024
+
+
+def create_app(
+    settings: Settings,
+    deps: JobDeps,
+    *,
+    clock: Clock | None = None,
+    broker_check: ReadyCheck | None = None,
+) -> Litestar:
+    """`broker_check` raises when the broker is unreachable (none for an in-process broker)."""
+    ctx = ApiContext(
+        deps, settings, clock or deps.clock, RateLimiter(settings.rate_limit_per_minute)
+    )
+    checks = default_checks(ctx, broker_check)
+    return Litestar(
+        route_handlers=[_keyed_routes(), *ops.HANDLERS],
+        dependencies={
+            "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
+            "ready_checks": Provide(lambda: checks, use_cache=True, sync_to_thread=False),
+        },
+        exception_handlers={Exception: handle_error},
+        before_send=[add_response_headers],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=openapi_config(),
+        state=State({CONTEXT_KEY: ctx}),
+    )
+
+
+def _keyed_routes() -> Router:
+    """Everything under the base path needs an API key (the `caller` dependency)."""
+    handlers = [*builder.HANDLERS, *audiences.HANDLERS, *runs.HANDLERS, *results.HANDLERS]
+    return Router(
+        BASE_PATH,
+        route_handlers=handlers,
+        dependencies={"caller": Provide(authenticate_caller, sync_to_thread=True)},
+    )

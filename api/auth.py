@@ -1,0 +1,41 @@
+"""Who is calling: the `x-api-key` header resolved to an organization, then charged to its budget.
+
+Every failure reads the same (401 UNAUTHORIZED), so a caller cannot tell a revoked key from a typo.
+"""
+
+from dataclasses import dataclass
+from typing import Final
+
+from api.context import AnyRequest, ApiContext
+from api.errors import RateLimited, Unauthorized
+from api.ratelimit import RateDecision
+from data.metadata.models import OrgId
+from jobs.accounts import resolve_api_key
+
+HEADER: Final = "x-api-key"
+_DECISION_KEY: Final = "rate_decision"
+
+
+@dataclass(frozen=True)
+class Caller:
+    org_id: OrgId
+    key_id: str
+
+
+def authenticate_caller(request: AnyRequest, ctx: ApiContext) -> Caller:
+    """The `caller` dependency of every keyed route."""
+    presented = request.headers.get(HEADER)
+    key = resolve_api_key(ctx.store, presented) if presented else None
+    if key is None:
+        raise Unauthorized()
+    decision = ctx.limiter.hit(key.id, ctx.now())
+    request.scope.setdefault("state", {})[_DECISION_KEY] = decision
+    if not decision.allowed:
+        raise RateLimited(decision)
+    return Caller(key.organization_id, key.id)
+
+
+def rate_decision(state: dict[str, object]) -> RateDecision | None:
+    """The budget the request was charged to, for its response headers."""
+    decision = state.get(_DECISION_KEY)
+    return decision if isinstance(decision, RateDecision) else None

@@ -1,0 +1,64 @@
+"""The audience builder: the filter catalog with counts, config validation and preview.
+
+Nothing here is stored; validate and preview answer about a config sent in the body.
+"""
+
+from typing import Any
+
+from litestar import get, post
+from litestar.status_codes import HTTP_200_OK
+
+from api.auth import Caller
+from api.config_input import parse_request_config
+from api.context import AnyRequest, ApiContext
+from api.envelope import meta
+from api.openapi import keyed
+from api.people_counts import people_value_counts
+from api.wire.audiences import Config
+from api.wire.builder import (
+    FilterCatalogEnvelope,
+    Validation,
+    ValidationEnvelope,
+    filter_catalog_of,
+)
+from api.wire.common import ErrorDetail
+from engine.catalog_view import filter_catalog
+from engine.config_json import applied_filters, to_canonical
+from engine.config_warnings import open_value_warnings
+
+
+@get(
+    "/audiences/filters",
+    sync_to_thread=True,
+    responses=keyed(),
+    summary="The filter catalog, with how many people have each value",
+)
+def get_filters(request: AnyRequest, ctx: ApiContext, caller: Caller) -> FilterCatalogEnvelope:
+    catalog = filter_catalog_of(filter_catalog(people_value_counts(ctx)))
+    return FilterCatalogEnvelope(catalog, meta(ctx, request.scope))
+
+
+@post(
+    "/audiences/validate",
+    sync_to_thread=True,
+    status_code=HTTP_200_OK,
+    responses=keyed(413),
+    summary="Validate and normalize a config; every problem is listed in details",
+)
+def validate_config(
+    request: AnyRequest, ctx: ApiContext, caller: Caller, data: Config
+) -> ValidationEnvelope:
+    parsed = parse_request_config(ctx, data)
+    counts: dict[str, Any] = people_value_counts(ctx)
+    warnings = open_value_warnings(parsed.config, counts)
+    validation = Validation(
+        valid=True,
+        config_hash=parsed.config_hash,
+        normalized_config=to_canonical(parsed.config),
+        applied_filters=applied_filters(parsed.config),
+        warnings=[ErrorDetail(w.field, w.message) for w in warnings],
+    )
+    return ValidationEnvelope(validation, meta(ctx, request.scope))
+
+
+HANDLERS = [get_filters, validate_config]

@@ -1,0 +1,137 @@
+"""Reading a run: result pages, stats, and the whole run streamed as CSV, Parquet or JSON Lines.
+
+A completed run is served from its snapshot; queued or running: 202; failed or cancelled: 409.
+"""
+
+from typing import Annotated, Final
+
+from litestar import Response, get
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import ResponseSpec
+from litestar.params import Parameter
+from litestar.response import Stream
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from api.auth import Caller
+from api.context import AnyRequest, ApiContext
+from api.envelope import meta
+from api.lookup import run_of
+from api.openapi import keyed
+from api.servable import pending_state, snapshot_of
+from api.wire.results import (
+    ResultsEnvelope,
+    ResultsPage,
+    StatsEnvelope,
+    StatsPage,
+    empty_stats,
+    result_rows,
+    stats_of,
+)
+from api.wire.runs import PendingRun, PendingRunEnvelope, run_out
+from data.exports import CONTENT_TYPES, ExportFormat, iter_export
+from data.metadata.models import Run
+
+RUN_PATH: Final = "/audiences/{audience_id:str}/runs/{run_id:str}"
+NOT_SERVABLE: Final = "RUN_NOT_SERVABLE: the run failed or was cancelled"
+
+
+def _pending(model: type, what: str) -> ResponseSpec:
+    return ResponseSpec(model, description=f"The run is queued or running: {what}")
+
+
+@get(
+    f"{RUN_PATH}/results",
+    sync_to_thread=True,
+    responses={
+        202: _pending(ResultsEnvelope, "no results yet"),
+        **keyed(404, 409, s409=NOT_SERVABLE),
+    },
+    summary="A page of the run's results in rank order",
+)
+def get_results(
+    request: AnyRequest,
+    ctx: ApiContext,
+    caller: Caller,
+    audience_id: str,
+    run_id: str,
+    limit: Annotated[int, Parameter(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> Response[ResultsEnvelope]:
+    run = run_of(ctx, caller, audience_id, run_id)
+    state = pending_state(run)
+    if state is not None:
+        page = ResultsPage(run_out(run), [], 0, limit, offset, state=state)
+        return Response(
+            ResultsEnvelope(page, meta(ctx, request.scope)), status_code=HTTP_202_ACCEPTED
+        )
+    table, total = ctx.snapshots.read_page(snapshot_of(run), offset, limit)
+    page = ResultsPage(run_out(run), result_rows(table.to_pylist()), total, limit, offset)
+    return Response(ResultsEnvelope(page, meta(ctx, request.scope)))
+
+
+@get(
+    f"{RUN_PATH}/stats",
+    sync_to_thread=True,
+    responses={202: _pending(StatsEnvelope, "empty stats"), **keyed(404, 409, s409=NOT_SERVABLE)},
+    summary="Fill rates, score histogram and averages of the run's results",
+)
+def get_stats(
+    request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str, run_id: str
+) -> Response[StatsEnvelope]:
+    run = run_of(ctx, caller, audience_id, run_id)
+    state = pending_state(run)
+    if state is not None:
+        page = StatsPage(run_out(run), empty_stats(), state=state)
+        return Response(
+            StatsEnvelope(page, meta(ctx, request.scope)), status_code=HTTP_202_ACCEPTED
+        )
+    stats = stats_of(ctx.snapshots.read_stats(snapshot_of(run)))
+    return Response(StatsEnvelope(StatsPage(run_out(run), stats), meta(ctx, request.scope)))
+
+
+def _stream_handler(fmt: ExportFormat) -> HTTPRouteHandler:
+    """`GET .../export.<fmt>`: the whole run as one attachment, produced batch by batch."""
+
+    @get(
+        f"{RUN_PATH}/export.{fmt.value}",
+        sync_to_thread=True,
+        name=f"export-{fmt.value}",
+        operation_id=f"StreamExport{fmt.value.capitalize()}",
+        responses={
+            200: ResponseSpec(
+                bytes,
+                description=f"The run's results as {fmt.value}; X-Export-Row-Count has the rows",
+                media_type=CONTENT_TYPES[fmt],
+                generate_examples=False,
+            ),
+            202: _pending(PendingRunEnvelope, "nothing to export yet"),
+            **keyed(404, 409, s409=NOT_SERVABLE),
+        },
+        summary=f"Stream the run's results as {fmt.value}",
+    )
+    def stream_export(
+        request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str, run_id: str
+    ) -> Response[PendingRunEnvelope] | Stream:
+        run = run_of(ctx, caller, audience_id, run_id)
+        state = pending_state(run)
+        if state is not None:
+            body = PendingRunEnvelope(PendingRun(run_out(run), state), meta(ctx, request.scope))
+            return Response(body, status_code=HTTP_202_ACCEPTED)
+        return _stream(ctx, run, fmt)
+
+    return stream_export
+
+
+def _stream(ctx: ApiContext, run: Run, fmt: ExportFormat) -> Stream:
+    results = ctx.snapshots.open_results(snapshot_of(run))
+    return Stream(
+        iter_export(results, fmt.value),
+        media_type=CONTENT_TYPES[fmt],
+        headers={
+            "X-Export-Row-Count": str(results.metadata.num_rows),
+            "Content-Disposition": f'attachment; filename="run-{run.id}.{fmt.value}"',
+        },
+    )
+
+
+HANDLERS = [get_results, get_stats, *(_stream_handler(fmt) for fmt in ExportFormat)]
