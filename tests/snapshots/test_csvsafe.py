@@ -27,3 +27,15 @@ def test_only_string_columns_of_a_table_are_touched():
     table = pa.table({"n": pa.array([-1], pa.int8()), "s": ["-1"]})
     safe = csv_safe_table(table)
     assert safe.to_pylist() == [{"n": -1, "s": "'-1"}]
+
+
+def test_sliced_array_is_made_safe_cell_by_cell():
+    values = pa.array(["=a", "b", "+c", None, "d"]).slice(1, 3)
+    assert csv_safe(values).to_pylist() == ["b", "'+c", None]
+
+
+def test_null_cell_over_formula_bytes_stays_null():
+    offsets = pa.array([0, 2, 4], pa.int32()).buffers()[1]
+    validity = pa.array([False, True]).buffers()[1]
+    values = pa.Array.from_buffers(pa.string(), 2, [validity, offsets, pa.py_buffer(b"=x=y")], 1)
+    assert csv_safe(values).to_pylist() == [None, "'=y"]
