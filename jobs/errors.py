@@ -6,7 +6,9 @@ JobError                 base; `code` (upper snake case) and `retryable` are par
  ├── RunTimedOut         TIMEOUT             the run passed its time limit         (permanent)
  ├── WorkerLost          WORKER_LOST         the lease expired: the worker vanished (retryable)
  ├── InternalError       INTERNAL            anything unexpected                   (retryable)
+ ├── EngineFailed        INTERNAL            the engine refused the input           (permanent)
  ├── DuplicateRun        DUPLICATE_RUN       the daily run of that audience and date exists
+ ├── RunNotCompleted     RUN_NOT_SERVABLE    an export was asked of a run without a snapshot
  ├── WorkCancelled       CANCELLED           the work was stopped from outside (never stored)
  ├── BrokerUrlError      BROKER_URL          INTENT_BROKER_URL names no known broker
  ├── OrganizationExists  ORGANIZATION_EXISTS an organization of that name exists
@@ -62,10 +64,22 @@ class InternalError(JobError):
     retryable = True
 
 
+class EngineFailed(JobError):
+    """The engine refused the run's input; pure compute fails the same way every time."""
+
+    code = "INTERNAL"
+
+
 class DuplicateRun(JobError):
     """A daily run for that audience, data date and run type exists already."""
 
     code = "DUPLICATE_RUN"
+
+
+class RunNotCompleted(JobError):
+    """An export was asked of a run that has no snapshot (not completed)."""
+
+    code = "RUN_NOT_SERVABLE"
 
 
 class WorkCancelled(JobError):

@@ -1,0 +1,30 @@
+"""What every job use case receives: the stores, the catalog, the enqueue callable, time, settings.
+
+Built by `jobs.services.build_services` (or by tests with fakes); nothing here picks an
+implementation, and nothing here imports the broker library, so the API layer may hold one.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from data.catalog import DatasetCatalog
+from data.metadata.models import RunId
+from data.metadata.store import MetadataStore
+from data.snapshots import SnapshotStore
+from jobs.settings import Settings
+from jobs.work import WorkRunner
+
+Clock = Callable[[], datetime]  # aware UTC datetimes
+Enqueue = Callable[[RunId], None]  # hands one run id to the broker; may raise when it is down
+
+
+@dataclass(frozen=True)
+class JobDeps:
+    store: MetadataStore
+    catalog: DatasetCatalog
+    snapshots: SnapshotStore
+    enqueue: Enqueue
+    clock: Clock
+    settings: Settings
+    runner: WorkRunner  # how the work of an attempt is run (a child process in workers)

@@ -1,0 +1,32 @@
+"""Handing run ids to the broker: send each, then record the send time of those that went out.
+
+A broker that is down loses nothing: the run stays queued and the reconciler sends it again.
+"""
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from data.metadata.models import RunId
+from jobs.deps import JobDeps
+
+log = logging.getLogger(__name__)
+
+
+def send_runs(deps: JobDeps, run_ids: Sequence[RunId], now: datetime) -> list[RunId]:
+    """The ids that reached the broker (and are marked enqueued at `now`)."""
+    sent = [run_id for run_id in run_ids if _send(deps, run_id)]
+    if sent:
+        deps.store.mark_enqueued(sent, now)
+    return sent
+
+
+def _send(deps: JobDeps, run_id: RunId) -> bool:
+    try:
+        deps.enqueue(run_id)
+    except Exception:  # any broker failure: the reconciler retries the send
+        log.warning(
+            "could not enqueue run %s; the reconciler will send it again", run_id, exc_info=True
+        )
+        return False
+    return True

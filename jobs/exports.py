@@ -1,0 +1,83 @@
+"""Stored exports of a completed run: one file per run and format, created once and reused.
+
+The file lives beside the run's snapshot (`<org>/<audience>/<run>.exports/`), never inside it:
+a published snapshot is immutable. The store's unique (run, format) key settles races.
+"""
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from data.exports import CONTENT_TYPES, export_format, write_export
+from data.metadata.models import Export, ExportId, Run
+from data.snapshots.files import RESULTS
+from jobs.deps import JobDeps
+from jobs.errors import InternalError, RunNotCompleted
+
+
+def ensure_export(deps: JobDeps, run: Run, fmt: str, now: datetime) -> tuple[Export, bool]:
+    """The run's export in `fmt` and whether this call created it (built before returning)."""
+    snapshot = _snapshot_dir(run)
+    existing = deps.store.find_export(run.id, fmt)
+    if existing is not None:
+        return existing, False
+    export = new_export(run, fmt, export_path(snapshot, fmt), now)
+    if not deps.store.create_export(export):
+        return _existing(deps, run, fmt), False
+    return build_export(deps, export, snapshot), True
+
+
+def new_export(run: Run, fmt: str, path: Path, now: datetime) -> Export:
+    return Export(
+        id=ExportId(str(uuid.uuid4())),
+        organization_id=run.organization_id,
+        audience_id=run.audience_id,
+        run_id=run.id,
+        export_type=fmt,
+        status="processing",
+        content_type=CONTENT_TYPES[export_format(fmt)],
+        created_at=now,
+        path=str(path),
+    )
+
+
+def export_path(snapshot: Path, fmt: str) -> Path:
+    return snapshot.with_name(f"{snapshot.name}.exports") / f"results.{export_format(fmt)}"
+
+
+def build_export(deps: JobDeps, export: Export, snapshot: Path) -> Export:
+    """Write the file (atomically) and record the outcome; a failure is stored, not raised."""
+    try:
+        out = Path(str(export.path))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        info = write_export(snapshot / RESULTS, export.export_type, out)
+    except Exception as exc:  # stored on the export so clients see why
+        done = replace(
+            export, status="failed", error_code=InternalError.code, error_message=str(exc)
+        )
+    else:
+        done = replace(
+            export,
+            status="completed",
+            row_count=info.row_count,
+            byte_size=info.byte_size,
+            sha256=info.sha256,
+            content_type=info.content_type,
+        )
+    done = replace(done, completed_at=deps.clock())
+    deps.store.finish_export(done)
+    return done
+
+
+def _snapshot_dir(run: Run) -> Path:
+    if run.snapshot_path is None:
+        raise RunNotCompleted(f"run {run.id} is {run.status}: it has no snapshot to export")
+    return Path(run.snapshot_path)
+
+
+def _existing(deps: JobDeps, run: Run, fmt: str) -> Export:
+    export = deps.store.find_export(run.id, fmt)
+    if export is None:  # create_export refused, yet nothing is there: the store is broken
+        raise InternalError(f"export {fmt} of run {run.id} was refused but does not exist")
+    return export

@@ -1,0 +1,67 @@
+"""The periodic loop of `intent scheduler` and of the embedded mode: reconcile, then schedule.
+
+One tick every `tick_seconds` until the stop event is set; a failing tick is logged and the next
+one tries again, so a database restart does not end the loop.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from data.metadata.models import Run
+from jobs.deps import JobDeps
+from jobs.reconciler import ReconcileReport, reconcile_once
+from jobs.scheduler import schedule_once
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    reconciled: ReconcileReport
+    scheduled: list[Run]
+
+
+def tick_once(deps: JobDeps) -> TickReport:
+    reconciled = reconcile_once(deps, deps.clock())
+    return TickReport(reconciled, schedule_once(deps, deps.clock()))
+
+
+def run_loop(deps: JobDeps, stop: threading.Event) -> None:
+    """Tick until `stop` is set; returns within a moment of it."""
+    while not stop.is_set():
+        try:
+            _log(tick_once(deps))
+        except Exception:  # the store or the dataset may be briefly unreachable
+            log.exception("scheduler tick failed; retrying next tick")
+        stop.wait(deps.settings.tick_seconds)
+
+
+class LoopThread:
+    """`run_loop` in a daemon thread, for processes that do other work (the embedded mode)."""
+
+    def __init__(self, deps: JobDeps) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=run_loop, args=(deps, self._stop), name="intent-scheduler", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _log(report: TickReport) -> None:
+    rec = report.reconciled
+    if rec.requeued or rec.failed or rec.resent or rec.staging_removed or report.scheduled:
+        log.info(
+            "tick: %d requeued, %d failed, %d re-sent, %d staging removed, %d daily runs created",
+            len(rec.requeued),
+            len(rec.failed),
+            len(rec.resent),
+            len(rec.staging_removed),
+            len(report.scheduled),
+        )

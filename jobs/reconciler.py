@@ -1,0 +1,78 @@
+"""The reconciler tick: recover runs the broker or a worker lost, and collect stale staging output.
+
+Safe on many machines at once: every status change is a guarded write that only one of them
+wins, and sending a run id twice is harmless because a run is claimed once per attempt.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Final
+
+from data.metadata.models import Run, RunId
+from jobs.deps import JobDeps
+from jobs.dispatch import send_runs
+from jobs.errors import WorkerLost
+from jobs.failures import fail_for_good
+
+RESEND_CAP: Final = timedelta(minutes=5)
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReconcileReport:
+    requeued: list[RunId] = field(default_factory=list)  # lease expired, attempts left
+    failed: list[RunId] = field(default_factory=list)  # lease expired on the last attempt
+    resent: list[RunId] = field(default_factory=list)  # queued with no recent send
+    staging_removed: list[Path] = field(default_factory=list)
+
+
+def reconcile_once(deps: JobDeps, now: datetime) -> ReconcileReport:
+    report = ReconcileReport()
+    for run in deps.store.expired_leases(now):
+        _recover(deps, run, now, report)
+    report.resent = _resend_stale(deps, now)
+    report.staging_removed = _collect_staging(deps, now)
+    return report
+
+
+def _recover(deps: JobDeps, run: Run, now: datetime, report: ReconcileReport) -> None:
+    """An expired lease: the worker is gone. Back to queued, or failed after the last attempt."""
+    lost = WorkerLost(f"attempt {run.attempts} stopped renewing its lease")
+    if run.attempts >= deps.settings.max_attempts:
+        if fail_for_good(deps, run, lost):
+            report.failed.append(run.id)
+        return
+    if deps.store.requeue_run(run.id, run.attempts, now, lost.code, str(lost)):
+        report.requeued.append(run.id)
+        send_runs(deps, [run.id], now)
+
+
+def _resend_stale(deps: JobDeps, now: datetime) -> list[RunId]:
+    tick = timedelta(seconds=deps.settings.tick_seconds)
+    stale = deps.store.queued_runs_not_enqueued_since(now - 2 * tick)
+    return send_runs(deps, [run.id for run in stale if resend_due(run, now, tick)], now)
+
+
+def resend_due(run: Run, now: datetime, tick: timedelta) -> bool:
+    """Whether a queued run has waited long enough since its last send to send it again.
+
+    Two ticks at first; then a quarter of the run's age (at most RESEND_CAP), so a long backlog
+    waiting for busy workers is re-sent a logarithmic number of times, not once per two ticks.
+    """
+    if run.last_enqueued_at is None:
+        return True
+    wait = max(2 * tick, min((now - run.created_at) / 4, RESEND_CAP))
+    return now - run.last_enqueued_at >= wait
+
+
+def _collect_staging(deps: JobDeps, now: datetime) -> list[Path]:
+    """Staging output untouched for longer than any attempt may run is left by a dead one."""
+    settings = deps.settings
+    grace = timedelta(seconds=settings.run_time_limit_seconds + settings.lease_seconds)
+    committed = deps.store.snapshot_paths()
+    stale = [p for p in deps.snapshots.list_staging(now - grace) if str(p) not in committed]
+    for path in stale:
+        deps.snapshots.remove_staging(path)
+    return stale

@@ -1,0 +1,76 @@
+"""The work order of one run attempt and the runners that carry it out.
+
+A `WorkOrder` holds plain values only, so the work can run in a child process (`ChildRunner`,
+killable at the time limit; what workers use) or in the calling thread (`InlineRunner`, tests).
+"""
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from data.metadata.models import Run
+from data.snapshots import SnapshotKey, SnapshotRef, SnapshotStore
+from engine.config import AudienceConfig
+from engine.schema import MaterializeInput
+from jobs.isolation import child_context, run_in_child
+
+
+@dataclass(frozen=True)
+class WorkOrder:
+    key: SnapshotKey
+    attempt: int
+    inputs: MaterializeInput
+    config: AudienceConfig
+    backend: str
+    threads: int  # engine threads for this run
+    memory_limit: str  # DuckDB memory limit for this run's process, e.g. "4GB"
+    snapshots: SnapshotStore
+    manifest_extra: dict[str, Any]
+
+
+def snapshot_key(run: Run) -> SnapshotKey:
+    return SnapshotKey(run.organization_id, run.audience_id, run.id)
+
+
+def threads_per_run(worker_threads: int) -> int:
+    """Engine threads for one run when `worker_threads` runs share this machine's cores."""
+    return max(1, (os.cpu_count() or 1) // worker_threads)
+
+
+class WorkRunner(Protocol):
+    def __call__(
+        self, order: WorkOrder, *, time_limit: float, cancel: threading.Event
+    ) -> SnapshotRef:
+        """The published snapshot; RunTimedOut past `time_limit`, WorkCancelled once `cancel`."""
+        ...
+
+
+Target = Callable[[WorkOrder], SnapshotRef]
+
+
+@dataclass(frozen=True)
+class ChildRunner:
+    """Runs the work in a child process that is killed at the time limit or on cancel."""
+
+    target: Target
+    preload: tuple[str, ...] = ()  # modules the child server imports once, before any run
+
+    def __call__(
+        self, order: WorkOrder, *, time_limit: float, cancel: threading.Event
+    ) -> SnapshotRef:
+        context = child_context(self.preload)
+        return run_in_child(context, self.target, order, time_limit=time_limit, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class InlineRunner:
+    """Runs the work in the calling thread: no isolation, and the time limit is not enforced."""
+
+    target: Target
+
+    def __call__(
+        self, order: WorkOrder, *, time_limit: float, cancel: threading.Event
+    ) -> SnapshotRef:
+        return self.target(order)

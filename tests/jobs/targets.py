@@ -1,0 +1,43 @@
+"""Work targets for child-process tests; module-level so a child process can import them."""
+
+import os
+import signal
+import threading
+from typing import Any
+
+
+def hang(order: Any) -> Any:
+    """Never returns, like an engine stuck in native code."""
+    threading.Event().wait()
+    raise AssertionError("unreachable")
+
+
+def refuse(order: Any) -> Any:
+    raise PermissionError(f"cannot read {order.inputs.topics_file}")
+
+
+def die(order: Any) -> Any:
+    os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("unreachable")
+
+
+def double(value: int) -> int:
+    return value * 2
+
+
+def pid_of_child(value: int) -> int:
+    return os.getpid()
+
+
+def write_pid_and_hang(path: str) -> None:
+    with open(path, "w") as out:
+        out.write(str(os.getpid()))
+    threading.Event().wait()
+
+
+def parent_main(pid_file: str) -> None:
+    """Run in a separate interpreter: start `write_pid_and_hang` in a child and wait forever."""
+    from jobs.isolation import child_context, run_in_child
+
+    context = child_context(["tests.jobs.targets"])
+    run_in_child(context, write_pid_and_hang, pid_file, time_limit=600, cancel=threading.Event())

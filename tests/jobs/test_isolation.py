@@ -1,0 +1,89 @@
+"""Work in a killable child process: results, errors, time limit, cancel, crash."""
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from jobs.errors import InternalError, RunTimedOut, WorkCancelled
+from jobs.isolation import child_context, run_in_child
+from tests.jobs import targets
+
+CONTEXT = child_context(["tests.jobs.targets"])
+
+
+def run(target, arg, *, time_limit: float = 30, cancel: threading.Event | None = None):
+    return run_in_child(
+        CONTEXT, target, arg, time_limit=time_limit, cancel=cancel or threading.Event()
+    )
+
+
+def test_child_result_comes_back() -> None:
+    assert run(targets.double, 21) == 42
+
+
+def test_work_runs_in_another_process() -> None:
+    assert run(targets.pid_of_child, 0) != os.getpid()
+
+
+def test_child_exception_is_raised_in_the_parent() -> None:
+    order = SimpleNamespace(inputs=SimpleNamespace(topics_file="/data/topics.parquet"))
+    with pytest.raises(PermissionError, match=re.escape("/data/topics.parquet")):
+        run(targets.refuse, order)
+
+
+def test_work_past_its_time_limit_is_stopped_with_timeout() -> None:
+    started = time.monotonic()
+    with pytest.raises(RunTimedOut, match=r"time limit of 0\.5 s"):
+        run(targets.hang, None, time_limit=0.5)
+    assert time.monotonic() - started < 5
+
+
+def test_cancel_stops_the_work() -> None:
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    with pytest.raises(WorkCancelled):
+        run(targets.hang, None, cancel=cancel)
+
+
+def test_child_that_dies_without_an_answer_is_an_internal_error() -> None:
+    with pytest.raises(InternalError, match="exited with code -9"):
+        run(targets.die, None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_for(predicate, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_child_exits_when_its_parent_is_killed(tmp_path) -> None:
+    pid_file = tmp_path / "child.pid"
+    code = f"from tests.jobs.targets import parent_main; parent_main({str(pid_file)!r})"
+    parent = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parents[2])
+    try:
+        assert _wait_for(lambda: pid_file.exists() and pid_file.read_text() != "")
+        child = int(pid_file.read_text())
+        parent.kill()
+        parent.wait()
+        assert _wait_for(lambda: not _alive(child))
+    finally:
+        parent.kill()
+        parent.wait()
