@@ -13,7 +13,9 @@ Connection = duckdb.DuckDBPyConnection
 
 def connect() -> Connection:
     """A fresh in-memory connection; spilling is off so reading a dataset writes nothing."""
-    return duckdb.connect(":memory:", config={"temp_directory": ""})
+    con = duckdb.connect(":memory:", config={"temp_directory": ""})
+    con.execute("SET enable_progress_bar = false")  # a session option; stderr stays quiet
+    return con
 
 
 def ident(name: str) -> str:

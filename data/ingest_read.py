@@ -68,7 +68,10 @@ def _check_values(con: duck.Connection, path: Path, source: str, schema: pa.Sche
     if not rules:
         return
     view = "input_values"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT *, '' AS filename FROM {source}")
+    columns = ", ".join(duck.ident(field.name) for field in schema)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {columns}, '' AS filename FROM {source}"
+    )
     problems = rule_problems(con, view, rules)
     if problems:
         details = "; ".join(f"column {problem.column}: {problem.message}" for problem in problems)

@@ -86,14 +86,21 @@ def rule_problems(con: duck.Connection, view: str, rules: Sequence[RowRule]) -> 
 
 
 def duplicate_problems(con: duck.Connection, view: str, keys: Sequence[str]) -> list[Problem]:
-    """Key values present more than once, reported against the first file holding each."""
+    """Key values present more than once, reported against the first file holding each.
+
+    The first query groups only the keys, which is all a valid dataset pays for; naming the
+    files takes a second, costlier query that runs only when there are duplicates.
+    """
     columns = ", ".join(duck.ident(key) for key in keys)
-    sample = " || '/' || ".join(f"CAST({duck.ident(key)} AS VARCHAR)" for key in keys)
     present = " AND ".join(f"{duck.ident(key)} IS NOT NULL" for key in keys)
+    grouped = f"FROM {duck.ident(view)} WHERE {present} GROUP BY {columns} HAVING count(*) > 1"
+    [(count,)] = con.execute(f"SELECT count(*) FROM (SELECT {columns} {grouped})").fetchall()
+    if not count:
+        return []
+    sample = " || '/' || ".join(f"CAST({duck.ident(key)} AS VARCHAR)" for key in keys)
     rows = con.execute(
         f"SELECT filename, count(*), min(sample) FROM ("
-        f" SELECT min(filename) AS filename, {sample} AS sample FROM {duck.ident(view)}"
-        f" WHERE {present} GROUP BY {columns} HAVING count(*) > 1"
+        f" SELECT min(filename) AS filename, {sample} AS sample {grouped}"
         f") GROUP BY filename ORDER BY filename"
     ).fetchall()
     label = f"({', '.join(keys)})" if len(keys) > 1 else keys[0]
