@@ -68,7 +68,7 @@ class MemoryMetadataStore:
     # organizations and keys
 
     def create_organization(self, name: str, audience_slots: int, now: datetime) -> Organization:
-        org = Organization(OrgId(str(uuid.uuid4())), name, audience_slots, now)
+        org = rules.in_utc(Organization(OrgId(str(uuid.uuid4())), name, audience_slots, now))
         with self._lock:
             if self.find_organization(name) is not None:
                 raise MetadataError(f"organizations: name {name!r} exists already")
@@ -102,7 +102,7 @@ class MemoryMetadataStore:
             key = self._keys.get(key_id)
             if key is None or key.revoked_at is not None:
                 return False
-            self._keys[key_id] = replace(key, revoked_at=now)
+            self._keys[key_id] = rules.in_utc(replace(key, revoked_at=now))
             return True
 
     def _require_org(self, table: str, org_id: OrgId) -> None:
@@ -112,7 +112,7 @@ class MemoryMetadataStore:
     def _insert_unique(table: str, rows: dict[Any, Any], key: Any, row: Any) -> None:
         if key in rows:
             raise MetadataError(f"{table}: id {key!r} exists already")
-        rows[key] = row
+        rows[key] = rules.in_utc(row)
 
     # audiences
 
@@ -149,7 +149,7 @@ class MemoryMetadataStore:
                 return False
             fields = ("name", "status", "config_json", "config_hash", "updated_at")
             changes = {field: getattr(audience, field) for field in fields}
-            self._audiences[audience.id] = replace(current, **changes)
+            self._audiences[audience.id] = rules.in_utc(replace(current, **changes))
             return True
 
     def _slot_free(self, current: Audience, target: Audience, max_active: int | None) -> bool:
@@ -163,7 +163,9 @@ class MemoryMetadataStore:
             audience = self.get_audience(org_id, audience_id)
             if audience is None:
                 return False
-            self._audiences[audience_id] = replace(audience, deleted_at=now, updated_at=now)
+            self._audiences[audience_id] = rules.in_utc(
+                replace(audience, deleted_at=now, updated_at=now)
+            )
             return True
 
     def active_audiences(self) -> list[Audience]:
@@ -184,7 +186,7 @@ class MemoryMetadataStore:
             daily = run.run_type == RunType.DAILY
             if run.id in self._runs or (daily and self._daily_exists(run)):
                 return False
-            self._runs[run.id] = run
+            self._runs[run.id] = rules.in_utc(run)
             return True
 
     def _daily_exists(self, run: Run) -> bool:
@@ -224,7 +226,9 @@ class MemoryMetadataStore:
             ):
                 return None
             attempts = run.attempts + 1 if step.next_attempt else run.attempts
-            changed = replace(run, status=step.target, attempts=attempts, **step.changes)
+            changed = rules.in_utc(
+                replace(run, status=step.target, attempts=attempts, **step.changes)
+            )
             self._runs[run_id] = changed
             return changed
 
@@ -236,7 +240,7 @@ class MemoryMetadataStore:
             run = self._runs.get(run_id)
             if run is None or run.status != RunStatus.RUNNING or run.attempts != attempt:
                 return False
-            self._runs[run_id] = replace(run, lease_expires_at=lease_until)
+            self._runs[run_id] = rules.in_utc(replace(run, lease_expires_at=lease_until))
             return True
 
     def complete_run(
@@ -275,7 +279,7 @@ class MemoryMetadataStore:
     def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime) -> None:
         with self._lock:
             for run in self._select(lambda r: r.id in run_ids and r.status == RunStatus.QUEUED):
-                self._runs[run.id] = replace(run, last_enqueued_at=now)
+                self._runs[run.id] = rules.in_utc(replace(run, last_enqueued_at=now))
 
     def queued_runs_not_enqueued_since(self, before: datetime, limit: int = 500) -> list[Run]:
         def stale(run: Run) -> bool:
@@ -312,7 +316,7 @@ class MemoryMetadataStore:
             exists = self.find_export(export.run_id, export.export_type) is not None
             if exists or export.id in self._exports:
                 return False
-            self._exports[export.id] = export
+            self._exports[export.id] = rules.in_utc(export)
             return True
 
     def get_export(self, export_id: ExportId, org_id: OrgId | None = None) -> Export | None:
@@ -342,12 +346,9 @@ class MemoryMetadataStore:
             current = self._exports.get(export.id)
             if current is None or current.status != "processing":
                 return False
-            self._exports[export.id] = replace(
-                export,
-                organization_id=current.organization_id,
-                audience_id=current.audience_id,
-                run_id=current.run_id,
-            )
+            owners = ("organization_id", "audience_id", "run_id")
+            kept = {field: getattr(current, field) for field in owners}
+            self._exports[export.id] = rules.in_utc(replace(export, **kept))
             return True
 
     # idempotency
@@ -360,7 +361,7 @@ class MemoryMetadataStore:
             existing = self._idempotency.get((org_id, key))
             if existing is not None:
                 return rules.idempotency_outcome(existing, fingerprint), existing
-            record = IdempotencyRecord(org_id, key, fingerprint, now)
+            record = rules.in_utc(IdempotencyRecord(org_id, key, fingerprint, now))
             self._idempotency[(org_id, key)] = record
             return "new", record
 
@@ -371,7 +372,7 @@ class MemoryMetadataStore:
             record = self._idempotency.get((org_id, key))
             if record is not None:
                 done = replace(record, status_code=status_code, response_body=body)
-                self._idempotency[(org_id, key)] = done
+                self._idempotency[(org_id, key)] = rules.in_utc(done)
 
     def release_idempotency_key(self, org_id: OrgId, key: str) -> None:
         with self._lock:

@@ -3,14 +3,29 @@
 The SQL and in-memory stores apply these; the run transitions themselves live in engine.states.
 """
 
-from typing import Final
+from dataclasses import fields, replace
+from datetime import datetime
+from typing import Any, Final, TypeVar
 
 from data.metadata.models import Export, IdempotencyRecord
 from data.metadata.store import IdempotencyOutcome
+from data.metadata.types import as_utc
 
 ACTIVE: Final = "active"  # the audience status that takes an organization slot
 FINISHED_EXPORT: Final = frozenset({"completed", "failed"})
 RESERVE_TRIES: Final = 5  # an existing record may be released between insert and read
+
+Row = TypeVar("Row", bound=Any)  # a row dataclass of data.metadata.models
+
+
+def in_utc(row: Row) -> Row:
+    """`row` with every time as the same instant in UTC, as the SQL store reads them back."""
+    times = {
+        field.name: as_utc(value, f"{type(row).__name__}.{field.name}")
+        for field in fields(row)
+        if isinstance(value := getattr(row, field.name), datetime)
+    }
+    return replace(row, **times)
 
 
 def idempotency_outcome(existing: IdempotencyRecord, fingerprint: str) -> IdempotencyOutcome:

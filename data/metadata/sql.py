@@ -103,12 +103,15 @@ class SqlMetadataStore:
 
     def _insert_new(self, table: sa.Table, values: Values) -> bool:
         """INSERT ... ON CONFLICT DO NOTHING: False when a unique key exists already."""
-        return self._count(table, self._insert_ignoring(table, values)) == 1
+        with self._writing(table) as connection:
+            return self._inserted(connection, table, values)
 
-    def _insert_ignoring(self, table: sa.Table, values: Values) -> sa.Executable:
+    def _inserted(self, connection: sa.Connection, table: sa.Table, values: Values) -> bool:
+        # RETURNING tells whether a row went in: drivers need not report an INSERT's rowcount.
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        statement: sa.Executable = dialect.insert(table).values(values).on_conflict_do_nothing()
-        return statement
+        statement = dialect.insert(table).values(values).on_conflict_do_nothing()
+        returning = statement.returning(*table.primary_key.columns)
+        return connection.execute(returning).first() is not None
 
     # organizations and keys
 
@@ -341,8 +344,7 @@ class SqlMetadataStore:
         record = IdempotencyRecord(org_id, key, fingerprint, now)
         for _ in range(rules.RESERVE_TRIES):
             with self._writing(idempotency_keys) as connection:
-                inserted = connection.execute(self._insert_ignoring(idempotency_keys, vars(record)))
-                if inserted.rowcount == 1:
+                if self._inserted(connection, idempotency_keys, vars(record)):
                     return "new", record
                 row = connection.execute(self._idempotency_row(org_id, key)).first()
             if row is not None:

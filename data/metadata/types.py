@@ -22,9 +22,7 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value.isoformat()} given for a UTC column")
-        utc = value.astimezone(UTC)
+        utc = as_utc(value, "a UTC column")
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
@@ -35,3 +33,10 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def as_utc(value: datetime, what: str) -> datetime:
+    """`value` as the same instant in UTC; a naive datetime is refused, naming `what`."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value.isoformat()} given for {what}")
+    return value.astimezone(UTC)
