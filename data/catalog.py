@@ -95,16 +95,17 @@ class _StatCache(Generic[T]):
 @dataclass(frozen=True)
 class _Manifest:
     raw: bytes
-    document: dict[str, object] | None  # None when the bytes are not a JSON object
+    document: dict[str, object]
 
 
-def _load_manifest(path: Path) -> _Manifest:
+def _load_manifest(path: Path) -> _Manifest | None:
+    """The manifest at `path`, or None when its bytes are not a JSON object."""
     raw = path.read_bytes()
     try:
         document = json.loads(raw)
     except ValueError:
-        return _Manifest(raw, None)
-    return _Manifest(raw, document if isinstance(document, dict) else None)
+        return None
+    return _Manifest(raw, document) if isinstance(document, dict) else None
 
 
 class DatasetCatalog:
@@ -112,7 +113,7 @@ class DatasetCatalog:
 
     def __init__(self, root: Path) -> None:
         self.root = root.absolute()
-        self._manifests: _StatCache[_Manifest] = _StatCache()
+        self._manifests: _StatCache[_Manifest | None] = _StatCache()
         self._topics: _StatCache[pa.Table] = _StatCache()
         self._topic_ids: _StatCache[frozenset[int]] = _StatCache()
         self._parts: _StatCache[tuple[Path, ...]] = _StatCache()
@@ -120,37 +121,30 @@ class DatasetCatalog:
 
     def complete_dates(self) -> list[str]:
         """Sorted dates whose `_manifest.json` exists and parses."""
-        return [day for day in date_directories(self.root) if self._parsed(day) is not None]
+        return [day for day in date_directories(self.root) if self._load(day) is not None]
 
     def latest_complete_date(self) -> str | None:
         dates = self.complete_dates()
         return dates[-1] if dates else None
 
     def manifest(self, data_date: str) -> dict[str, object]:
-        document = self._parsed(data_date)
-        if document is None:
-            raise DataNotAvailable(f"data date {data_date} is not complete in {self.root}")
-        return copy.deepcopy(document)
+        return copy.deepcopy(self._document(data_date))
 
     def manifest_digest(self, data_date: str) -> str:
         """SHA-256 hex of the manifest bytes: identifies exactly which input a run read."""
-        self.manifest(data_date)
-        return hashlib.sha256(self._load(data_date).raw).hexdigest()
+        return hashlib.sha256(self._complete(data_date).raw).hexdigest()
 
     def people_version(self, data_date: str) -> str:
-        version = self.manifest(data_date).get("peopleVersion")
-        if not isinstance(version, str) or not version:
-            raise DatasetError(f"{self._manifest_path(data_date)}: peopleVersion is missing")
-        return version
+        return self._people_version(data_date, self._document(data_date))
 
     def resolve(self, data_date: str) -> MaterializeInput:
-        """The absolute paths of the files one data date reads."""
+        """The absolute paths of the files one data date reads, all from one manifest read."""
+        document = self._document(data_date)
+        people = self.people_files(self._people_version(data_date, document))
         return MaterializeInput(
             data_date=data_date,
-            intent_files=self._intent_files(data_date),
-            people_files=tuple(
-                str(path) for path in self.people_files(self.people_version(data_date))
-            ),
+            intent_files=self._intent_files(data_date, document),
+            people_files=tuple(str(path) for path in people),
             topics_file=str(self._topics_path()),
         )
 
@@ -193,8 +187,23 @@ class DatasetCatalog:
             raise DataNotAvailable(f"{self.root / 'people'}: the dataset has no people")
         return versions[-1]
 
-    def _intent_files(self, data_date: str) -> tuple[str, ...]:
-        files = self.manifest(data_date).get("files")
+    def _document(self, data_date: str) -> dict[str, object]:
+        return self._complete(data_date).document
+
+    def _complete(self, data_date: str) -> _Manifest:
+        loaded = self._load(data_date)
+        if loaded is None:
+            raise DataNotAvailable(f"data date {data_date} is not complete in {self.root}")
+        return loaded
+
+    def _people_version(self, data_date: str, document: dict[str, object]) -> str:
+        version = document.get("peopleVersion")
+        if not isinstance(version, str) or not version:
+            raise DatasetError(f"{self._manifest_path(data_date)}: peopleVersion is missing")
+        return version
+
+    def _intent_files(self, data_date: str, document: dict[str, object]) -> tuple[str, ...]:
+        files = document.get("files")
         directory = contract.intent_dir(self.root, data_date)
         if not isinstance(files, list) or not all(_has_path(entry) for entry in files):
             raise DatasetError(f"{self._manifest_path(data_date)}: files is malformed")
@@ -206,14 +215,11 @@ class DatasetCatalog:
             raise DataNotAvailable(f"{path}: the dataset has no topics")
         return path
 
-    def _parsed(self, data_date: str) -> dict[str, object] | None:
+    def _load(self, data_date: str) -> _Manifest | None:
         try:
-            return self._load(data_date).document
+            return self._manifests.get(self._manifest_path(data_date), _load_manifest)
         except (FileNotFoundError, NotADirectoryError):
             return None
-
-    def _load(self, data_date: str) -> _Manifest:
-        return self._manifests.get(self._manifest_path(data_date), _load_manifest)
 
     def _manifest_path(self, data_date: str) -> Path:
         return contract.manifest_path(self.root, data_date)
