@@ -1,0 +1,176 @@
+"""DESIGN section 3 written as DuckDB SQL: the matched-row predicate, ICP filters, result row.
+
+Filter values travel as named parameters; column names come from the filter catalog; the people
+table is always aliased `p`.
+"""
+
+from dataclasses import dataclass, field
+
+from engine.backends.folding import (
+    DOTTED_CAPITAL_I,
+    DOTTED_SMALL_I,
+    FINAL_SIGMA,
+    NAME_SEPARATOR,
+    SIGMA,
+    folded_values,
+)
+from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
+from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
+from engine.vocab import DECISION_MAKERS
+
+
+@dataclass
+class Params:
+    """Named query parameters, collected while the SQL text is built."""
+
+    values: dict[str, object] = field(default_factory=dict)
+
+    def add(self, value: object) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+def matched_rows(config: AudienceConfig, alias: str = "") -> str:
+    """The intent predicate; topic ids and scores are ints, so they are written inline."""
+    topics = ", ".join(str(int(topic)) for topic in config.topic_ids)
+    low, high = int(config.min_score), int(config.max_score)
+    prefix = f"{alias}." if alias else ""
+    return f"{prefix}topic_id IN ({topics}) AND {prefix}score BETWEEN {low} AND {high}"
+
+
+def people_column(name: str) -> str:
+    return f'p."{name}"'
+
+
+def folded(expr: str) -> str:
+    """`folding.fold` in SQL."""
+    expanded = f"replace({expr}, '{DOTTED_CAPITAL_I}', '{DOTTED_SMALL_I}')"
+    return f"replace(lower({expanded}), '{FINAL_SIGMA}', '{SIGMA}')"
+
+
+def any_of(expr: str, values: tuple[str, ...], params: Params) -> str:
+    if not values:
+        return "false"
+    return f"{expr} IN ({', '.join(params.add(value) for value in values)})"
+
+
+def icp_filters(config: AudienceConfig, params: Params) -> list[tuple[str, str]]:
+    """(key, SQL predicate) per ICP filter, in config order."""
+    return [(f.key, filter_sql(f, params)) for f in config.filters]
+
+
+def all_filters(config: AudienceConfig, params: Params) -> str:
+    predicates = [sql for _, sql in icp_filters(config, params)]
+    return " AND ".join(f"({sql})" for sql in predicates) or "true"
+
+
+def filter_sql(f: Filter, params: Params) -> str:
+    spec = BY_KEY[f.key]
+    column = people_column(spec.column)
+    if isinstance(f, ValuesFilter):
+        return _values(f, spec.kind, column, params)
+    if isinstance(f, BoolFilter):
+        return _boolean(f, spec.kind, column, params)
+    include = _text_match(f, column, params)
+    if spec.kind is FilterKind.TEXT_EXCLUDE:
+        return f"{column} IS NULL OR NOT ({include})"
+    return include
+
+
+def _values(f: ValuesFilter, kind: FilterKind, column: str, params: Params) -> str:
+    if kind is FilterKind.DOMAINS:
+        bare = f"regexp_replace({folded(column)}, '^www\\.', '')"
+        return any_of(bare, folded_values(f.values, domain=True), params)
+    return any_of(folded(column), folded_values(f.values), params)
+
+
+def _boolean(f: BoolFilter, kind: FilterKind, column: str, params: Params) -> str:
+    if kind is FilterKind.DECISION_MAKER:
+        makers = any_of(folded(column), folded_values(tuple(DECISION_MAKERS)), params)
+        return makers if f.value else f"{column} IS NULL OR NOT ({makers})"
+    if f.value:
+        return f"{column} IS NOT NULL AND {column} <> ''"
+    return f"{column} IS NULL OR {column} = ''"
+
+
+def _text_match(f: TextFilter, column: str, params: Params) -> str:
+    subject = folded(column)
+    terms = [_term(subject, f.operator, params.add(value)) for value in folded_values(f.values)]
+    joiner = " AND " if f.mode is TextMode.ALL else " OR "
+    empty = "true" if f.mode is TextMode.ALL else "false"
+    return f"{column} IS NOT NULL AND ({joiner.join(terms) or empty})"
+
+
+def _term(subject: str, operator: TextOperator, value: str) -> str:
+    if operator is TextOperator.EQUALS:
+        return f"{subject} = {value}"
+    if operator is TextOperator.STARTS_WITH:
+        return f"starts_with({subject}, {value})"
+    return f"contains({subject}, {value})"
+
+
+_SPACE = f"'{NAME_SEPARATOR}'"
+FLAT_RESULT = f"""
+    c.overlap, c.best, p.person_id, p.hashed_email, p.first_name, p.last_name,
+    nullif(trim(concat_ws({_SPACE}, p.first_name, p.last_name), {_SPACE}), '') AS full_name,
+    p.business_email, p.personal_email,
+    CASE WHEN p.personal_email <> '' THEN p.personal_email ELSE p.business_email END AS email,
+    CASE WHEN p.business_email <> '' THEN p.business_email ELSE p.personal_email END
+        AS primary_contact_email,
+    p.phone, p.linkedin_url, p.headline, p.job_title, p.seniority, p.department,
+    p.company_name, p.company_domain, p.company_industry, p.company_industry_group,
+    p.company_size, p.company_revenue_range, p.city, p.state, p.country, p.age_range, p.gender
+"""
+
+
+def candidates_query(config: AudienceConfig) -> str:
+    """Persons with enough matched topics: person_id, overlap, best (the max matched score)."""
+    return f"""
+        SELECT person_id, count(*)::SMALLINT AS overlap, max(score)::TINYINT AS best
+        FROM read_parquet($intent) WHERE {matched_rows(config)}
+        GROUP BY person_id HAVING count(*) >= {int(config.min_topic_overlap)}
+    """
+
+
+def results_query(config: AudienceConfig, params: Params) -> str:
+    """Flat result rows (output.FLAT_COLUMNS) in rank order, from the `candidates` relation."""
+    return f"""
+        SELECT {FLAT_RESULT}
+        FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
+        WHERE {all_filters(config, params)}
+        ORDER BY c.overlap DESC, c.best DESC, p.hashed_email ASC NULLS LAST, p.person_id ASC
+    """
+
+
+def matched_topics_query(config: AudienceConfig) -> str:
+    """Matched-topic rows of the `ranks` relation's persons, by rank, score desc, topic id."""
+    return f"""
+        SELECT m.topic_id, tp.name, tp.type, tp.industry, tp.category, m.score
+        FROM read_parquet($intent) AS m
+        JOIN ranks AS r ON r.person_id = m.person_id
+        LEFT JOIN read_parquet($topics) AS tp ON tp.topic_id = m.topic_id
+        WHERE {matched_rows(config, "m")}
+        ORDER BY r.rank, m.score DESC, m.topic_id
+    """
+
+
+def funnel_query(config: AudienceConfig, params: Params) -> str:
+    """One row: matched rows, matched persons, candidates, in people, then one count per filter."""
+    predicates: list[str] = []
+    counts = []
+    for _, sql in icp_filters(config, params):
+        predicates.append(f"({sql})")
+        counts.append(f"count(*) FILTER (WHERE {' AND '.join(predicates)})")
+    filter_counts = "".join(f", {count}" for count in counts)
+    return f"""
+        WITH m AS MATERIALIZED (
+            SELECT person_id FROM read_parquet($intent) WHERE {matched_rows(config)}
+        ), c AS (
+            SELECT person_id FROM m GROUP BY person_id
+            HAVING count(*) >= {int(config.min_topic_overlap)}
+        )
+        SELECT (SELECT count(*) FROM m), (SELECT count(DISTINCT person_id) FROM m),
+            (SELECT count(*) FROM c), count(*){filter_counts}
+        FROM c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
+    """

@@ -1,0 +1,105 @@
+"""The Polars backend: matched rows collected once, candidates aggregated from them, then the
+people scan filtered by ICP predicates and `is_in` on candidate ids, then matched-topic lists.
+
+Polars sizes its thread pool once per process (POLARS_MAX_THREADS), so it takes no thread count.
+"""
+
+import time
+
+import polars as pl
+import pyarrow as pa
+
+from engine.backends import polars_exprs as exprs
+from engine.backends.output import FLAT_COLUMNS, TOPIC_COLUMNS, assemble, empty_result
+from engine.backends.protocol import Funnel
+from engine.config import AudienceConfig
+from engine.schema import MaterializeInput, MaterializeResult
+
+RESULT_ORDER = ["overlap", "best", "hashed_email", "person_id"]
+RESULT_DESCENDING = [True, True, False, False]
+
+
+class PolarsBackend:
+    @property
+    def name(self) -> str:
+        return "polars"
+
+    def materialize(self, inputs: MaterializeInput, config: AudienceConfig) -> MaterializeResult:
+        if not inputs.intent_files:
+            return empty_result(self.name)
+        clock = [time.perf_counter()]
+        matched = _matched(inputs, config)
+        candidates = _candidates(matched, config)
+        clock.append(time.perf_counter())
+        if candidates.height == 0 or not inputs.people_files:
+            return empty_result(self.name, candidates.height)
+        flat = _results(inputs, config, candidates)
+        clock.append(time.perf_counter())
+        topics = _matched_topics(inputs, matched, flat)
+        table = assemble(flat.to_arrow(), topics)
+        clock.append(time.perf_counter())
+        stages = ("candidates", "people", "topics")
+        timings = {stage: clock[i + 1] - clock[i] for i, stage in enumerate(stages)}
+        return MaterializeResult(table, candidates.height, self.name, timings)
+
+    def funnel(self, inputs: MaterializeInput, config: AudienceConfig) -> Funnel:
+        if not inputs.intent_files:
+            return Funnel(0, 0, 0, 0, tuple((f.key, 0) for f in config.filters))
+        matched = _matched(inputs, config)
+        candidates = _candidates(matched, config)
+        counts = _filter_counts(inputs, config, candidates)
+        persons = matched["person_id"].n_unique()
+        return Funnel(matched.height, persons, candidates.height, counts[0], counts[1])
+
+
+def _matched(inputs: MaterializeInput, config: AudienceConfig) -> pl.DataFrame:
+    scan = pl.scan_parquet(list(inputs.intent_files))
+    return (
+        scan.filter(exprs.matched_rows(config)).select("person_id", "topic_id", "score").collect()
+    )
+
+
+def _candidates(matched: pl.DataFrame, config: AudienceConfig) -> pl.DataFrame:
+    overlap = pl.len().cast(pl.Int16).alias("overlap")
+    best = pl.col("score").max().alias("best")
+    per_person = matched.group_by("person_id").agg(overlap, best)
+    return per_person.filter(pl.col("overlap") >= config.min_topic_overlap)
+
+
+def _people(inputs: MaterializeInput, candidates: pl.DataFrame, predicate: pl.Expr) -> pl.LazyFrame:
+    wanted = pl.col("person_id").is_in(candidates["person_id"].implode())
+    return pl.scan_parquet(list(inputs.people_files)).filter(predicate & wanted)
+
+
+def _results(
+    inputs: MaterializeInput, config: AudienceConfig, candidates: pl.DataFrame
+) -> pl.DataFrame:
+    people = _people(inputs, candidates, exprs.all_filters(config))
+    joined = people.join(candidates.lazy(), on="person_id")
+    flat = joined.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS)
+    return flat.sort(RESULT_ORDER, descending=RESULT_DESCENDING, nulls_last=True).collect()
+
+
+def _matched_topics(
+    inputs: MaterializeInput, matched: pl.DataFrame, flat: pl.DataFrame
+) -> pa.Table:
+    ranks = flat.select("person_id").with_row_index("rank")
+    topics = pl.read_parquet(inputs.topics_file, columns=list(TOPIC_COLUMNS.values())[:-1])
+    rows = matched.join(ranks, on="person_id").join(topics, on="topic_id", how="left")
+    ordered = rows.sort(["rank", "score", "topic_id"], descending=[False, True, False])
+    return ordered.select(TOPIC_COLUMNS.values()).to_arrow()
+
+
+def _filter_counts(
+    inputs: MaterializeInput, config: AudienceConfig, candidates: pl.DataFrame
+) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """Candidates found in people, then per filter the number passing it and those before it."""
+    if not inputs.people_files:
+        return 0, tuple((f.key, 0) for f in config.filters)
+    passing, columns = pl.lit(True), [pl.len().alias("in_people")]
+    for key, expr in exprs.icp_filters(config):
+        passing = passing & expr
+        columns.append(passing.sum().alias(key))
+    row = _people(inputs, candidates, pl.lit(True)).select(columns).collect().row(0)
+    keys = [f.key for f in config.filters]
+    return int(row[0]), tuple((key, int(count)) for key, count in zip(keys, row[1:], strict=True))

@@ -1,0 +1,95 @@
+"""DESIGN section 3 written as Polars expressions: the matched-row predicate, ICP filters and
+the computed result columns (fullName, email, primaryContactEmail).
+"""
+
+import polars as pl
+
+from engine.backends.folding import FINAL_SIGMA, NAME_SEPARATOR, SIGMA, WWW, folded_values
+from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
+from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
+from engine.vocab import DECISION_MAKERS
+
+
+def matched_rows(config: AudienceConfig) -> pl.Expr:
+    wanted = pl.col("topic_id").is_in(list(config.topic_ids))
+    return wanted & pl.col("score").is_between(config.min_score, config.max_score)
+
+
+def folded(column: str) -> pl.Expr:
+    """`folding.fold`: Polars already lower-cases "İ" to "i" + combining dot, as Python does."""
+    lower = pl.col(column).str.to_lowercase()
+    return lower.str.replace_all(FINAL_SIGMA, SIGMA, literal=True)
+
+
+def icp_filters(config: AudienceConfig) -> list[tuple[str, pl.Expr]]:
+    """(key, never-null boolean expression) per ICP filter, in config order."""
+    return [(f.key, filter_expr(f).fill_null(False)) for f in config.filters]
+
+
+def all_filters(config: AudienceConfig) -> pl.Expr:
+    return pl.all_horizontal([pl.lit(True), *(expr for _, expr in icp_filters(config))])
+
+
+def filter_expr(f: Filter) -> pl.Expr:
+    spec = BY_KEY[f.key]
+    if isinstance(f, ValuesFilter):
+        return _values(f, spec.kind, spec.column)
+    if isinstance(f, BoolFilter):
+        return _boolean(f, spec.kind, spec.column)
+    include = _text_match(f, spec.column)
+    if spec.kind is FilterKind.TEXT_EXCLUDE:
+        return pl.col(spec.column).is_null() | ~include
+    return include
+
+
+def _values(f: ValuesFilter, kind: FilterKind, column: str) -> pl.Expr:
+    if kind is FilterKind.DOMAINS:
+        bare = folded(column).str.strip_prefix(WWW)
+        return bare.is_in(list(folded_values(f.values, domain=True)))
+    return folded(column).is_in(list(folded_values(f.values)))
+
+
+def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> pl.Expr:
+    value = pl.col(column)
+    if kind is FilterKind.DECISION_MAKER:
+        makers = folded(column).is_in(list(folded_values(tuple(DECISION_MAKERS))))
+        return makers if f.value else value.is_null() | ~makers.fill_null(False)
+    if f.value:
+        return value.is_not_null() & (value != "")
+    return value.is_null() | (value == "")
+
+
+def _text_match(f: TextFilter, column: str) -> pl.Expr:
+    """Never null: a null title matches no term."""
+    subject = folded(column)
+    terms = [_term(subject, f.operator, value) for value in folded_values(f.values)]
+    if f.mode is TextMode.ALL:
+        matched = pl.all_horizontal([pl.lit(True), *terms])
+    else:
+        matched = pl.any_horizontal([pl.lit(False), *terms])
+    return pl.col(column).is_not_null() & matched.fill_null(False)
+
+
+def _term(subject: pl.Expr, operator: TextOperator, value: str) -> pl.Expr:
+    if operator is TextOperator.EQUALS:
+        return subject == value
+    if operator is TextOperator.STARTS_WITH:
+        return subject.str.starts_with(value)
+    return subject.str.contains(value, literal=True)
+
+
+def _first_present(preferred: str, fallback: str) -> pl.Expr:
+    value = pl.col(preferred)
+    return pl.when(value.is_not_null() & (value != "")).then(value).otherwise(pl.col(fallback))
+
+
+def computed_columns() -> list[pl.Expr]:
+    """full_name, email and primary_contact_email (output.FLAT_COLUMNS)."""
+    names = [pl.col("first_name"), pl.col("last_name")]
+    joined = pl.concat_str(names, separator=NAME_SEPARATOR, ignore_nulls=True)
+    trimmed = joined.str.strip_chars(NAME_SEPARATOR)
+    return [
+        pl.when(trimmed != "").then(trimmed).alias("full_name"),
+        _first_present("personal_email", "business_email").alias("email"),
+        _first_present("business_email", "personal_email").alias("primary_contact_email"),
+    ]
