@@ -1,0 +1,136 @@
+"""Daily intent rows: who researched which topic how strongly, with day-to-day churn.
+
+Each day keeps about KEEP_SHARE of yesterday's (person, topic) pairs with drifted scores and adds
+new pairs drawn by topic popularity and person activity; all of it as packed int64 keys.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pyarrow as pa
+
+from data.generator.people import Population
+from data.generator.sampling import drift, scores
+from data.generator.taxonomy import Taxonomy
+
+ROWS_PER_PERSON: Final = 10.0  # expected topics per person per day
+KEEP_SHARE: Final = 0.8  # share of yesterday's pairs still there today
+AFFINITY_SHARE: Final = 0.4  # share of a b2b topic's new researchers from its audience industry
+ACTIVITY_SPREAD: Final = 0.8  # lognormal sigma of how much research one person does
+BLOCK_DRAWS: Final = 1 << 22  # new pairs are drawn in blocks of whole topics of about this size
+
+# A state key packs one row, sorted by (topic, person): topic << 39 | person << 7 | score.
+# An output key sorts in contract order: topic << 39 | (99 - score) << 32 | person.
+TOPIC_SHIFT: Final = 39
+PERSON_SHIFT: Final = 7
+SCORE_MASK: Final = (1 << PERSON_SHIFT) - 1
+PERSON_MASK: Final = (1 << 32) - 1
+
+
+@dataclass(frozen=True)
+class Day:
+    """One date's rows as sorted state keys (at most one per topic and person)."""
+
+    keys: np.ndarray  # int64
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def table(self) -> pa.Table:
+        """The rows in contract order and schema types (topic id = index + 1, same for persons)."""
+        topic = self.keys >> TOPIC_SHIFT
+        score = self.keys & SCORE_MASK
+        person = (self.keys >> PERSON_SHIFT) & PERSON_MASK
+        ordered = np.sort((topic << TOPIC_SHIFT) | ((99 - score) << 32) | person)
+        return pa.table(
+            {
+                "person_id": pa.array((ordered & PERSON_MASK) + 1),
+                "topic_id": pa.array(((ordered >> TOPIC_SHIFT) + 1).astype(np.int32)),
+                "score": pa.array((99 - ((ordered >> 32) & SCORE_MASK)).astype(np.int8)),
+            }
+        )
+
+
+class PersonSampler:
+    """Draws people weighted by how active they are, some within a topic's audience industry."""
+
+    def __init__(self, rng: np.random.Generator, population: Population) -> None:
+        activity = rng.lognormal(0.0, ACTIVITY_SPREAD, population.count)
+        self._cdf = np.cumsum(activity) / activity.sum()
+        start, stop = population.industry_range[:, 0], population.industry_range[:, 1]
+        self._low = np.where(start > 0, self._cdf[np.maximum(start - 1, 0)], 0.0)
+        self._high = np.where(stop > start, self._cdf[np.maximum(stop - 1, 0)], self._low)
+
+    @property
+    def count(self) -> int:
+        return len(self._cdf)
+
+    def draw(self, rng: np.random.Generator, audience: np.ndarray) -> np.ndarray:
+        """One person index per element of `audience` (an industry index, or -1 for anyone)."""
+        industry = np.maximum(audience, 0)
+        low, high = self._low[industry], self._high[industry]
+        affine = (audience >= 0) & (high > low) & (rng.random(len(audience)) < AFFINITY_SHARE)
+        position = rng.random(len(audience))
+        position = np.where(affine, low + position * (high - low), position)
+        found = np.searchsorted(self._cdf, position, side="right")
+        return np.minimum(found, self.count - 1)
+
+
+def next_day(
+    rng: np.random.Generator,
+    sampler: PersonSampler,
+    taxonomy: Taxonomy,
+    previous: Day | None,
+    progress: Callable[[float], None],
+) -> Day:
+    """The day after `previous`, or the first day when it is None."""
+    new_share = 1.0 if previous is None else 1.0 - KEEP_SHARE
+    counts = rng.poisson(ROWS_PER_PERSON * sampler.count * taxonomy.popularity * new_share)
+    yesterday = np.zeros(0, dtype=np.int64) if previous is None else previous.keys
+    today = np.concatenate(
+        [_kept(rng, yesterday), *_new(rng, sampler, taxonomy.audience, counts, yesterday, progress)]
+    )
+    today.sort()
+    return Day(today)
+
+
+def _kept(rng: np.random.Generator, yesterday: np.ndarray) -> np.ndarray:
+    """About KEEP_SHARE of yesterday's rows, their scores drifted; still sorted."""
+    kept = yesterday[rng.random(len(yesterday)) < KEEP_SHARE]
+    return (kept & ~SCORE_MASK) | drift(rng, kept & SCORE_MASK).astype(np.int64)
+
+
+def _new(
+    rng: np.random.Generator,
+    sampler: PersonSampler,
+    audience: np.ndarray,
+    counts: np.ndarray,
+    yesterday: np.ndarray,
+    progress: Callable[[float], None],
+) -> Iterator[np.ndarray]:
+    """New rows, block by block: distinct pairs that were not there yesterday, fresh scores."""
+    pairs_yesterday = yesterday & ~SCORE_MASK
+    for start, stop in _blocks(counts):
+        topic = np.repeat(np.arange(start, stop, dtype=np.int64), counts[start:stop])
+        person = sampler.draw(rng, audience[topic])
+        pairs = np.unique((topic << TOPIC_SHIFT) | (person << PERSON_SHIFT))
+        pairs = pairs[~_contains(pairs_yesterday, pairs)]
+        yield pairs | scores(rng, len(pairs)).astype(np.int64)
+        progress(stop / len(counts))
+
+
+def _blocks(counts: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Consecutive topic ranges [start, stop) with about BLOCK_DRAWS draws each."""
+    ends = np.searchsorted(np.cumsum(counts), np.arange(BLOCK_DRAWS, counts.sum(), BLOCK_DRAWS))
+    edges = np.unique(np.concatenate([[0], ends + 1, [len(counts)]]).clip(0, len(counts)))
+    yield from zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Per element of `keys`, whether it is in `sorted_keys`."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    found = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return np.asarray(sorted_keys[found] == keys)

@@ -1,0 +1,113 @@
+"""One generation run: topics, people and consecutive intent dates written through data.writer.
+
+Independent random streams per part (spawned from the seed) keep each part's bytes reproducible.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from data import contract
+from data.errors import DatasetError, DateExistsError
+from data.generator.intent import Day, PersonSampler, next_day
+from data.generator.people import build_people
+from data.generator.progress import Progress, Report
+from data.generator.taxonomy import build_taxonomy
+from data.writer import write_intent_date, write_people, write_topics
+
+PEOPLE_PER_SCALE: Final = 1_000_000
+DEFAULT_TOPICS: Final = 20_000
+# Relative cost of the stages, for the progress fraction (measured at scale 1).
+TOPICS_COST: Final = 0.02
+PEOPLE_COST: Final = 1.0
+DAY_COST: Final = 1.0
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    """What a run wrote, and how long each part took."""
+
+    out: Path
+    people: int
+    topics: int
+    people_version: str
+    dates: tuple[str, ...]
+    intent_rows: tuple[int, ...]  # per date, in `dates` order
+    seconds: dict[str, float] = field(default_factory=dict)  # topics, people, intent, total
+
+
+def generate(
+    out: Path,
+    *,
+    scale: float,
+    days: int,
+    end_date: date,
+    seed: int,
+    topics: int = DEFAULT_TOPICS,
+    progress: Report | None = None,
+    replace: bool = False,
+    clock: Callable[[], float] = time.perf_counter,
+) -> GenerateSummary:
+    """Write a complete dataset under `out`; the same arguments give byte-identical files.
+
+    Existing complete dates raise DateExistsError (before anything is written) unless `replace`.
+    """
+    people = people_count(scale)
+    dates = date_range(end_date, days)
+    if not replace:
+        _refuse_existing(out, dates)
+    version = end_date.isoformat()
+    stages = [("topics", TOPICS_COST), ("people", PEOPLE_COST)]
+    plan = Progress(progress, stages + [(f"intent {day}", DAY_COST) for day in dates])
+    topic_rng, people_rng, intent_rng = (
+        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(3)
+    )
+    started = clock()
+    plan.stage("topics")
+    taxonomy = build_taxonomy(topic_rng, topics)
+    write_topics(out, taxonomy.table)
+    topics_done = clock()
+    table, population = build_people(people_rng, people, plan.stage("people"))
+    write_people(out, version, table)
+    del table  # the people table is the largest object; intent days need the room
+    people_done = clock()
+    sampler, rows = PersonSampler(intent_rng, population), []
+    day: Day | None = None
+    for data_date in dates:
+        day = next_day(intent_rng, sampler, taxonomy, day, plan.stage(f"intent {data_date}"))
+        write_intent_date(out, data_date, day.table(), version, replace=replace)
+        rows.append(len(day))
+    plan.finish()
+    finished = clock()
+    seconds = {
+        "topics": topics_done - started,
+        "people": people_done - topics_done,
+        "intent": finished - people_done,
+        "total": finished - started,
+    }
+    return GenerateSummary(out, people, topics, version, tuple(dates), tuple(rows), seconds)
+
+
+def people_count(scale: float) -> int:
+    count = round(scale * PEOPLE_PER_SCALE)
+    if count < 1:
+        raise DatasetError(f"scale: {scale} gives no people (scale 1 = {PEOPLE_PER_SCALE:,})")
+    return count
+
+
+def date_range(end_date: date, days: int) -> list[str]:
+    """The `days` consecutive ISO dates ending on `end_date`, oldest first."""
+    if days < 1:
+        raise DatasetError(f"days: must be at least 1, got {days}")
+    return [(end_date - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1)]
+
+
+def _refuse_existing(out: Path, dates: list[str]) -> None:
+    existing = [day for day in dates if contract.manifest_path(out, day).exists()]
+    if existing:
+        raise DateExistsError(f"data dates already exist in {out}: {', '.join(existing)}")
