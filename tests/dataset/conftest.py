@@ -1,0 +1,45 @@
+"""Dataset fixtures: one small generated dataset per session, a fresh copy per test."""
+
+import datetime as dt
+import itertools
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from data.generator import generate
+
+DATES = ("2024-03-01", "2024-03-02")
+MakeDataset = Callable[[], Path]
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generated once: scale 0.001 (1,000 people), 300 topics, two days. Never altered."""
+    out = tmp_path_factory.mktemp("generated") / "dataset"
+    generate(
+        out,
+        scale=0.001,
+        days=len(DATES),
+        end_date=dt.date.fromisoformat(DATES[-1]),
+        seed=7,
+        topics=300,
+    )
+    return out
+
+
+@pytest.fixture
+def make_dataset(pristine: Path, tmp_path: Path) -> MakeDataset:
+    """A fresh copy of the generated dataset for each call."""
+    counter = itertools.count()
+
+    def make() -> Path:
+        return Path(shutil.copytree(pristine, tmp_path / f"dataset-{next(counter)}"))
+
+    return make
+
+
+@pytest.fixture
+def dataset(make_dataset: MakeDataset) -> Path:
+    return make_dataset()
