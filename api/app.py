@@ -15,7 +15,7 @@ from api.envelope import CONTEXT_KEY, handle_error
 from api.headers import add_response_headers
 from api.openapi import openapi_config
 from api.ratelimit import RateLimiter
-from api.routes import audiences, builder, ops, results, runs
+from api.routes import audiences, builder, downloads, exports, ops, results, runs
 from api.routes.ops import ReadyCheck, default_checks
 from jobs.deps import Clock, JobDeps
 from jobs.settings import Settings
@@ -37,7 +37,7 @@ def create_app(
     )
     checks = default_checks(ctx, broker_check)
     return Litestar(
-        route_handlers=[_keyed_routes(), *ops.HANDLERS],
+        route_handlers=[_keyed_routes(), *downloads.HANDLERS, *ops.HANDLERS],
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
             "ready_checks": Provide(lambda: checks, use_cache=True, sync_to_thread=False),
@@ -52,7 +52,13 @@ def create_app(
 
 def _keyed_routes() -> Router:
     """Everything under the base path needs an API key (the `caller` dependency)."""
-    handlers = [*builder.HANDLERS, *audiences.HANDLERS, *runs.HANDLERS, *results.HANDLERS]
+    handlers = [
+        *builder.HANDLERS,
+        *audiences.HANDLERS,
+        *runs.HANDLERS,
+        *results.HANDLERS,
+        *exports.HANDLERS,
+    ]
     return Router(
         BASE_PATH,
         route_handlers=handlers,

@@ -6,6 +6,8 @@ Every failure reads the same (401 UNAUTHORIZED), so a caller cannot tell a revok
 from dataclasses import dataclass
 from typing import Final
 
+from litestar.di import NamedDependency
+
 from api.context import AnyRequest, ApiContext
 from api.errors import RateLimited, Unauthorized
 from api.ratelimit import RateDecision
@@ -22,7 +24,7 @@ class Caller:
     key_id: str
 
 
-def authenticate_caller(request: AnyRequest, ctx: ApiContext) -> Caller:
+def authenticate_caller(request: AnyRequest, ctx: NamedDependency[ApiContext]) -> Caller:
     """The `caller` dependency of every keyed route."""
     presented = request.headers.get(HEADER)
     key = resolve_api_key(ctx.store, presented) if presented else None

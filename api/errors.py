@@ -10,6 +10,7 @@
      ├── IdempotencyKeyInvalid    400 IDEMPOTENCY_KEY_INVALID
      ├── IdempotencyKeyInUse      409 IDEMPOTENCY_KEY_IN_USE
      ├── IdempotencyKeyReused     422 IDEMPOTENCY_KEY_REUSED
+     ├── ExportNotReady           409 EXPORT_NOT_READY: still being written, or it failed
      ├── RangeNotSatisfiable      416 RANGE_NOT_SATISFIABLE
      ├── NotReady                 503 NOT_READY
      └── RateLimited              429 RATE_LIMITED (RateLimit-* and Retry-After: api.headers)
@@ -32,7 +33,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from api.ratelimit import RateDecision
 from data.errors import DataNotAvailable as DatasetDateMissing
 from engine.errors import ConfigError, Problem
-from jobs.errors import DataNotAvailable, InvalidConfig
+from jobs.errors import DataNotAvailable, InvalidConfig, RunNotCompleted
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,10 @@ class IdempotencyKeyReused(ApiError):
     status, code = 422, "IDEMPOTENCY_KEY_REUSED"
 
 
+class ExportNotReady(ApiError):
+    status, code = 409, "EXPORT_NOT_READY"
+
+
 class RangeNotSatisfiable(ApiError):
     status, code = 416, "RANGE_NOT_SATISFIABLE"
 
@@ -130,7 +135,8 @@ ERROR_TABLE: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (ValidationException, 400, "VALIDATION_ERROR"),
     (DataNotAvailable, 422, "DATA_NOT_AVAILABLE"),
     (DatasetDateMissing, 422, "DATA_NOT_AVAILABLE"),
-    (InvalidConfig, 422, "INVALID_CONFIG"),  # a stored config the current topics no longer fit
+    (InvalidConfig, 422, "INVALID_CONFIG"),
+    (RunNotCompleted, 409, "RUN_NOT_SERVABLE"),  # a stored config the current topics no longer fit
     (RequestEntityTooLarge, 413, "PAYLOAD_TOO_LARGE"),
     (NotFoundException, 404, "NOT_FOUND"),
     (MethodNotAllowedException, 405, "METHOD_NOT_ALLOWED"),
@@ -173,4 +179,7 @@ def _framework_problem(item: Mapping[str, object]) -> Problem:
 
 
 def _code_of(status: int) -> str:
+    """A framework refusal not in the table: 400 is a body it could not read, others by name."""
+    if status == 400:
+        return "VALIDATION_ERROR"
     return HTTPStatus(status).phrase.upper().replace(" ", "_").replace("-", "_")

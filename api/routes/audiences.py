@@ -5,25 +5,26 @@ Becoming `active` takes a slot; the store refuses atomically when none is free (
 
 import uuid
 from dataclasses import replace
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar import delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.auth import Caller
 from api.config_input import parse_request_config
 from api.context import AnyRequest, ApiContext
 from api.envelope import meta
 from api.errors import NotFound, SlotsFull
 from api.lookup import audience_of
 from api.openapi import keyed
+from api.params import Ctx, PathId, Who
 from api.wire.audiences import (
     AudienceCreate,
     AudienceEnvelope,
     AudienceListEnvelope,
     AudienceOut,
     AudiencePatch,
+    AudienceStatus,
     audience_out,
 )
 from api.wire.common import Deleted, DeletedEnvelope
@@ -41,7 +42,7 @@ ACTIVE = "active"
     summary="Create an audience",
 )
 def create_audience(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, data: AudienceCreate
+    request: AnyRequest, ctx: Ctx, caller: Who, data: JSONBody[AudienceCreate]
 ) -> AudienceEnvelope:
     parsed = parse_request_config(ctx, data.config)
     now = ctx.now()
@@ -68,11 +69,11 @@ def create_audience(
 )
 def list_audiences(
     request: AnyRequest,
-    ctx: ApiContext,
-    caller: Caller,
-    status: Literal["draft", "active", "paused"] | None = None,
-    limit: Annotated[int, Parameter(ge=1, le=100)] = 50,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    ctx: Ctx,
+    caller: Who,
+    status: FromQuery[AudienceStatus | None] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> AudienceListEnvelope:
     found, total = ctx.store.list_audiences(caller.org_id, status, limit, offset)
     page = meta(ctx, request.scope, total=total, limit=limit, offset=offset)
@@ -86,7 +87,7 @@ def list_audiences(
     summary="Get an audience",
 )
 def get_audience(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str
+    request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId
 ) -> AudienceEnvelope:
     audience = audience_of(ctx, caller, audience_id)
     return AudienceEnvelope(_out(ctx.store, audience), meta(ctx, request.scope))
@@ -100,7 +101,7 @@ def get_audience(
     summary="Rename, activate, pause or edit an audience (existing runs keep their config)",
 )
 def patch_audience(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str, data: AudiencePatch
+    request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId, data: JSONBody[AudiencePatch]
 ) -> AudienceEnvelope:
     audience = audience_of(ctx, caller, audience_id)
     changed = _patched(ctx, audience, data)
@@ -118,7 +119,7 @@ def patch_audience(
     summary="Delete an audience; its runs and snapshots stop being served",
 )
 def delete_audience(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str
+    request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId
 ) -> DeletedEnvelope:
     audience = audience_of(ctx, caller, audience_id)
     if not ctx.store.delete_audience(caller.org_id, audience.id, ctx.now()):

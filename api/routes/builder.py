@@ -6,13 +6,14 @@ Nothing here is stored; validate and preview answer about a config sent in the b
 from typing import Any
 
 from litestar import get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from api.auth import Caller
 from api.config_input import parse_request_config
-from api.context import AnyRequest, ApiContext
+from api.context import AnyRequest
 from api.envelope import meta
 from api.openapi import keyed
+from api.params import Ctx, Who
 from api.people_counts import people_value_counts
 from api.wire.audiences import Config
 from api.wire.builder import (
@@ -33,7 +34,7 @@ from engine.config_warnings import open_value_warnings
     responses=keyed(),
     summary="The filter catalog, with how many people have each value",
 )
-def get_filters(request: AnyRequest, ctx: ApiContext, caller: Caller) -> FilterCatalogEnvelope:
+def get_filters(request: AnyRequest, ctx: Ctx, caller: Who) -> FilterCatalogEnvelope:
     catalog = filter_catalog_of(filter_catalog(people_value_counts(ctx)))
     return FilterCatalogEnvelope(catalog, meta(ctx, request.scope))
 
@@ -46,7 +47,7 @@ def get_filters(request: AnyRequest, ctx: ApiContext, caller: Caller) -> FilterC
     summary="Validate and normalize a config; every problem is listed in details",
 )
 def validate_config(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, data: Config
+    request: AnyRequest, ctx: Ctx, caller: Who, data: JSONBody[Config]
 ) -> ValidationEnvelope:
     parsed = parse_request_config(ctx, data)
     counts: dict[str, Any] = people_value_counts(ctx)

@@ -8,16 +8,19 @@ from typing import Final
 
 import msgspec
 from litestar import get
+from litestar.di import NamedDependency
 
 from api.context import AnyRequest, ApiContext
 from api.envelope import meta
 from api.errors import NotReady
 from api.openapi import errors
+from api.params import Ctx
 from api.wire.common import Meta
 from data.metadata.models import OrgId
 from engine.errors import Problem
 
 ReadyCheck = Callable[[], None]  # raises when its dependency does not answer
+ReadyChecks = Mapping[str, ReadyCheck]
 _NO_ORG: Final = OrgId("00000000-0000-0000-0000-000000000000")
 
 
@@ -32,7 +35,7 @@ class HealthEnvelope(msgspec.Struct):
 
 
 @get("/health", security=[], summary="Liveness: the process answers")
-async def health(request: AnyRequest, ctx: ApiContext) -> HealthEnvelope:
+async def health(request: AnyRequest, ctx: Ctx) -> HealthEnvelope:
     return HealthEnvelope(Health("ok"), meta(ctx, request.scope))
 
 
@@ -44,7 +47,7 @@ async def health(request: AnyRequest, ctx: ApiContext) -> HealthEnvelope:
     summary="Readiness: database, broker and dataset reachable",
 )
 def ready(
-    request: AnyRequest, ctx: ApiContext, ready_checks: Mapping[str, ReadyCheck]
+    request: AnyRequest, ctx: Ctx, ready_checks: NamedDependency[ReadyChecks]
 ) -> HealthEnvelope:
     problems = [Problem(name, message) for name, message in _failures(ready_checks).items()]
     if problems:

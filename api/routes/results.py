@@ -8,15 +8,15 @@ from typing import Annotated, Final
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from api.auth import Caller
 from api.context import AnyRequest, ApiContext
 from api.envelope import meta
 from api.lookup import run_of
 from api.openapi import keyed
+from api.params import Ctx, PathId, Who
 from api.servable import pending_state, snapshot_of
 from api.wire.results import (
     ResultsEnvelope,
@@ -50,12 +50,12 @@ def _pending(model: type, what: str) -> ResponseSpec:
 )
 def get_results(
     request: AnyRequest,
-    ctx: ApiContext,
-    caller: Caller,
-    audience_id: str,
-    run_id: str,
-    limit: Annotated[int, Parameter(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    ctx: Ctx,
+    caller: Who,
+    audience_id: PathId,
+    run_id: PathId,
+    limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 50,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> Response[ResultsEnvelope]:
     run = run_of(ctx, caller, audience_id, run_id)
     state = pending_state(run)
@@ -76,7 +76,7 @@ def get_results(
     summary="Fill rates, score histogram and averages of the run's results",
 )
 def get_stats(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str, run_id: str
+    request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId, run_id: PathId
 ) -> Response[StatsEnvelope]:
     run = run_of(ctx, caller, audience_id, run_id)
     state = pending_state(run)
@@ -110,7 +110,7 @@ def _stream_handler(fmt: ExportFormat) -> HTTPRouteHandler:
         summary=f"Stream the run's results as {fmt.value}",
     )
     def stream_export(
-        request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str, run_id: str
+        request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId, run_id: PathId
     ) -> Response[PendingRunEnvelope] | Stream:
         run = run_of(ctx, caller, audience_id, run_id)
         state = pending_state(run)

@@ -8,25 +8,25 @@ from typing import Annotated
 from litestar import Response, delete, get, post
 from litestar.enums import MediaType
 from litestar.openapi import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from api import idempotency
-from api.auth import Caller
-from api.context import AnyRequest, ApiContext
+from api.context import AnyRequest
 from api.envelope import json_bytes, meta
 from api.errors import RunNotCancellable
 from api.idempotency import Reply
 from api.lookup import audience_of, run_of
 from api.openapi import keyed
+from api.params import Ctx, PathId, Who
 from api.wire.runs import RunCreate, RunEnvelope, RunListEnvelope, run_out
 from engine.states import RunStatus, RunType
 from jobs.submit import submit_run
 
 IdempotencyKey = Annotated[
     str | None,
-    Parameter(
-        header=idempotency.HEADER,
+    HeaderParameter(
+        name=idempotency.HEADER,
         description="1-120 printable ASCII characters; repeats within 24 h replay the first reply",
     ),
 ]
@@ -52,11 +52,11 @@ IdempotencyKey = Annotated[
 )
 def create_run(
     request: AnyRequest,
-    ctx: ApiContext,
-    caller: Caller,
-    audience_id: str,
+    ctx: Ctx,
+    caller: Who,
+    audience_id: PathId,
     idempotency_key: IdempotencyKey = None,
-    data: RunCreate | None = None,
+    data: JSONBody[RunCreate | None] = None,
 ) -> Response[bytes]:
     body = data or RunCreate()
     key = idempotency.check_key(idempotency_key)
@@ -88,12 +88,12 @@ def create_run(
 )
 def list_runs(
     request: AnyRequest,
-    ctx: ApiContext,
-    caller: Caller,
-    audience_id: str,
-    status: RunStatus | None = None,
-    limit: Annotated[int, Parameter(ge=1, le=100)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    ctx: Ctx,
+    caller: Who,
+    audience_id: PathId,
+    status: FromQuery[RunStatus | None] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> RunListEnvelope:
     audience = audience_of(ctx, caller, audience_id)
     runs = ctx.store.list_runs(audience.id, status, limit, offset)
@@ -108,7 +108,7 @@ def list_runs(
     summary="Get a run",
 )
 def get_run(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str, run_id: str
+    request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId, run_id: PathId
 ) -> RunEnvelope:
     run = run_of(ctx, caller, audience_id, run_id)
     return RunEnvelope(run_out(run), meta(ctx, request.scope))
@@ -122,7 +122,7 @@ def get_run(
     summary="Cancel a queued run",
 )
 def cancel_run(
-    request: AnyRequest, ctx: ApiContext, caller: Caller, audience_id: str, run_id: str
+    request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId, run_id: PathId
 ) -> RunEnvelope:
     run = run_of(ctx, caller, audience_id, run_id)
     if run.status != RunStatus.QUEUED or not ctx.store.cancel_run(run.id, ctx.now()):
