@@ -3,10 +3,10 @@
 Nothing here is stored; validate and preview answer about a config sent in the body.
 """
 
-from typing import Any
+from typing import Annotated, Any, Final
 
 from litestar import get, post
-from litestar.params import JSONBody
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from api.config_input import parse_request_config
@@ -18,14 +18,22 @@ from api.people_counts import people_value_counts
 from api.wire.audiences import Config
 from api.wire.builder import (
     FilterCatalogEnvelope,
+    PreviewEnvelope,
+    Strategy,
     Validation,
     ValidationEnvelope,
     filter_catalog_of,
+    preview_of,
 )
 from api.wire.common import ErrorDetail
 from engine.catalog_view import filter_catalog
 from engine.config_json import applied_filters, to_canonical
 from engine.config_warnings import open_value_warnings
+from engine.materialize import strategy_for
+from engine.preview import preview
+from jobs.submit import pick_data_date
+
+MAX_SAMPLE: Final = 50
 
 
 @get(
@@ -52,14 +60,39 @@ def validate_config(
     parsed = parse_request_config(ctx, data)
     counts: dict[str, Any] = people_value_counts(ctx)
     warnings = open_value_warnings(parsed.config, counts)
+    strategy = strategy_for(parsed.config, ctx.settings.backend)
     validation = Validation(
         valid=True,
         config_hash=parsed.config_hash,
         normalized_config=to_canonical(parsed.config),
         applied_filters=applied_filters(parsed.config),
+        strategy=Strategy(strategy.backend, strategy.shape),
         warnings=[ErrorDetail(w.field, w.message) for w in warnings],
     )
     return ValidationEnvelope(validation, meta(ctx, request.scope))
 
 
-HANDLERS = [get_filters, validate_config]
+@post(
+    "/audiences/preview",
+    sync_to_thread=True,
+    status_code=HTTP_200_OK,
+    responses=keyed(413, 422, s422="DATA_NOT_AVAILABLE: the dataset has no complete date yet"),
+    summary="Counts, breakdowns and a masked sample of a config on the latest complete date",
+)
+def preview_config(
+    request: AnyRequest,
+    ctx: Ctx,
+    caller: Who,
+    data: JSONBody[Config],
+    sample_size: Annotated[
+        int, QueryParameter(name="sampleSize", ge=0, le=MAX_SAMPLE, description="rows in `sample`")
+    ] = 10,
+) -> PreviewEnvelope:
+    parsed = parse_request_config(ctx, data)
+    inputs = ctx.catalog.resolve(pick_data_date(ctx.deps, None))
+    result = preview(inputs, parsed.config, sample_size=sample_size, backend=ctx.settings.backend)
+    body = preview_of(result, parsed.config_hash, applied_filters(parsed.config))
+    return PreviewEnvelope(body, meta(ctx, request.scope))
+
+
+HANDLERS = [get_filters, validate_config, preview_config]

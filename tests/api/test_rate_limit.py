@@ -1,0 +1,48 @@
+"""The per-key rate limit over HTTP: 429 with RateLimit-* and Retry-After, keyed by API key."""
+
+from tests.api.factories import BASE, Api, ApiMaker
+
+
+def _spend(api: Api, headers: dict[str, str], times: int) -> list[int]:
+    return [api.client.get(f"{BASE}/audiences", headers=headers).status_code for _ in range(times)]
+
+
+def test_spent_budget_answers_429_with_rate_limit_headers(make_api: ApiMaker) -> None:
+    api = make_api(rate_limit_per_minute=3)
+    tenant = api.tenant()
+    assert _spend(api, tenant.headers, 3) == [200, 200, 200]
+    reply = api.client.get(f"{BASE}/audiences", headers=tenant.headers)
+    assert reply.status_code == 429
+    assert reply.json()["error"]["code"] == "RATE_LIMITED"
+    assert reply.headers["ratelimit-limit"] == "3"
+    assert reply.headers["ratelimit-remaining"] == "0"
+    assert int(reply.headers["retry-after"]) == int(reply.headers["ratelimit-reset"]) > 0
+
+
+def test_forwarding_headers_do_not_reset_the_budget(make_api: ApiMaker) -> None:
+    api = make_api(rate_limit_per_minute=2)
+    tenant = api.tenant()
+    _spend(api, tenant.headers, 2)
+    spoofed = {**tenant.headers, "X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9"}
+    assert _spend(api, spoofed, 1) == [429]
+
+
+def test_other_keys_keep_their_own_budget(make_api: ApiMaker) -> None:
+    api = make_api(rate_limit_per_minute=1)
+    first, second = api.tenant(), api.tenant()
+    assert _spend(api, first.headers, 2) == [200, 429]
+    assert _spend(api, second.headers, 1) == [200]
+
+
+def test_budget_returns_after_a_minute(make_api: ApiMaker) -> None:
+    api = make_api(rate_limit_per_minute=1)
+    tenant = api.tenant()
+    _spend(api, tenant.headers, 2)
+    api.clock.advance(60)
+    assert _spend(api, tenant.headers, 1) == [200]
+
+
+def test_successful_answers_show_the_remaining_budget(make_api: ApiMaker) -> None:
+    api = make_api(rate_limit_per_minute=5)
+    reply = api.client.get(f"{BASE}/audiences", headers=api.tenant().headers)
+    assert reply.headers["ratelimit-remaining"] == "4"
