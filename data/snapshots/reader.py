@@ -4,6 +4,8 @@ A page decodes only the row groups that hold its rows, found from the parquet fo
 """
 
 from bisect import bisect_right
+from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +17,29 @@ from data.snapshots.files import MANIFEST, RESULTS, STATS, read_json
 from engine.schema import RESULT_SCHEMA
 
 
-def open_results(directory: Path, metadata: pq.FileMetaData | None = None) -> pq.ParquetFile:
+def open_results(directory: Path) -> pq.ParquetFile:
+    """The results file, its footer parsed once per file version and then reused."""
     path = directory / RESULTS
     try:
+        stat = path.stat()
+        metadata = _footer(str(path), stat.st_mtime_ns, stat.st_size)
         return pq.ParquetFile(path, metadata=metadata)
     except (OSError, pa.ArrowInvalid) as exc:
         raise SnapshotError(f"cannot open {path}: {exc}") from exc
 
 
+@lru_cache(maxsize=16)
+def _footer(path: str, mtime_ns: int, size: int) -> pq.FileMetaData:
+    """Snapshots never change once published; (mtime, size) still guards a replaced file."""
+    return pq.read_metadata(path)
+
+
 def read_page(results: pq.ParquetFile, offset: int, limit: int) -> tuple[pa.Table, int]:
-    """Rows [offset, offset + limit) in rank order and the total; past the end gives no rows."""
+    """Rows [offset, offset + limit) in rank order and the total; past the end gives no rows.
+
+    Only the row groups holding the page are read, in batches of `limit` rows, so a page at
+    the start of a row group decodes about `limit` rows rather than the whole group.
+    """
     if offset < 0 or limit < 0:
         raise SnapshotError(f"page offset and limit must not be negative: {offset}, {limit}")
     total = results.metadata.num_rows
@@ -34,8 +49,23 @@ def read_page(results: pq.ParquetFile, offset: int, limit: int) -> tuple[pa.Tabl
     starts = row_group_starts(results.metadata)
     first = bisect_right(starts, offset) - 1
     last = bisect_right(starts, end - 1) - 1
-    table = results.read_row_groups(range(first, last + 1), use_threads=False)
-    return table.slice(offset - starts[first], end - offset), total
+    groups = range(first, last + 1)
+    batches = results.iter_batches(batch_size=limit, row_groups=groups, use_threads=False)
+    return _rows(batches, offset - starts[first], end - offset, results.schema_arrow), total
+
+
+def _rows(batches: Iterator[pa.RecordBatch], skip: int, count: int, schema: pa.Schema) -> pa.Table:
+    """Rows [skip, skip + count) of a batch stream, decoding no batch past the last row."""
+    kept: list[pa.RecordBatch] = []
+    position = first_kept = 0
+    for batch in batches:
+        if position + batch.num_rows > skip:
+            first_kept = first_kept if kept else position
+            kept.append(batch)
+        position += batch.num_rows
+        if position >= skip + count:
+            break
+    return pa.Table.from_batches(kept, schema).slice(skip - first_kept, count)
 
 
 def row_group_starts(metadata: pq.FileMetaData) -> list[int]:

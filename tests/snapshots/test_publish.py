@@ -131,3 +131,29 @@ def test_write_snapshot_dir_writes_the_three_files_into_the_given_directory(tmp_
     manifest = write_snapshot_dir(out, make_result(result_table(10)), {"total": 10}, {"runId": "x"})
     assert sorted(os.listdir(out)) == ["manifest.json", "results.parquet", "stats.json"]
     assert [entry["path"] for entry in manifest["files"]] == ["results.parquet", "stats.json"]
+
+
+def _column_chunk(metadata, path):
+    row_group = metadata.row_group(0)
+    chunks = [row_group.column(i) for i in range(row_group.num_columns)]
+    return next(c for c in chunks if c.path_in_schema == path)
+
+
+@pytest.mark.parametrize(
+    ("path", "dictionary"),
+    [
+        ("seniority", True),
+        ("intent.matchedTopics.list.element.topicName", True),
+        ("hashedEmail", False),
+        ("linkedinUrl", False),
+    ],
+)
+def test_dictionary_encoding_is_kept_for_repetitive_columns_only(publish, path, dictionary):
+    metadata = pq.ParquetFile(publish().path / "results.parquet").metadata
+    assert _column_chunk(metadata, path).has_dictionary_page is dictionary
+
+
+def test_rank_has_statistics_for_readers_that_filter_by_rank(publish, table_25k):
+    metadata = pq.ParquetFile(publish(table_25k).path / "results.parquet").metadata
+    statistics = _column_chunk(metadata, "rank").statistics
+    assert (statistics.min, statistics.max) == (1, 10_000)

@@ -17,8 +17,8 @@ def snapshot_25k(publish, table_25k):
 
 @pytest.mark.parametrize(
     ("offset", "limit"),
-    [(0, 100), (12_345, 50), (9_990, 20), (24_900, 100), (24_950, 100), (0, 25_000)],
-    ids=["first", "middle", "across-row-groups", "last", "tail-short", "everything"],
+    [(0, 100), (12_345, 50), (9_990, 20), (24_900, 100), (24_950, 100), (0, 25_000), (7, 1)],
+    ids=["first", "middle", "across-row-groups", "last", "tail-short", "everything", "one-row"],
 )
 def test_page_holds_the_rows_at_its_offset_and_the_total(
     store, snapshot_25k, table_25k, offset, limit
@@ -35,16 +35,30 @@ def test_page_beyond_the_end_is_empty_with_the_total(store, snapshot_25k):
 
 def test_page_reads_only_the_row_groups_holding_its_rows(store, snapshot_25k, monkeypatch):
     read = []
-    real = pq.ParquetFile.read_row_groups
+    real = pq.ParquetFile.iter_batches
 
-    def spy(self, row_groups, *args, **kwargs):
+    def spy(self, *args, row_groups=None, **kwargs):
         read.append(list(row_groups))
-        return real(self, row_groups, *args, **kwargs)
+        return real(self, *args, row_groups=row_groups, **kwargs)
 
-    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", spy)
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
     store.read_page(snapshot_25k, 20_010, 100)
     store.read_page(snapshot_25k, 9_950, 100)
     assert read == [[2], [0, 1]]
+
+
+def test_page_at_a_row_group_start_decodes_only_its_own_rows(store, snapshot_25k, monkeypatch):
+    decoded = []
+    real = pq.ParquetFile.iter_batches
+
+    def counting(self, *args, **kwargs):
+        for batch in real(self, *args, **kwargs):
+            decoded.append(batch.num_rows)
+            yield batch
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", counting)
+    store.read_page(snapshot_25k, 10_000, 100)
+    assert decoded == [100]
 
 
 def test_page_by_path_matches_page_by_reference(store, snapshot_25k):
