@@ -242,7 +242,7 @@ def _check_people_columns(columns: Sequence[str]) -> None:
 
 def _count_values(files: Sequence[Path], columns: Sequence[str]) -> dict[str, dict[str, int]]:
     """One grouped scan per column; the columnar files make each scan read only that column."""
-    source = f"read_parquet({duck.file_list(files)})"
+    source = duck.read_parquet(files)
     with duck.connect() as con:
         return {name: _column_counts(con, source, name) for name in columns}
 

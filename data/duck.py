@@ -33,6 +33,17 @@ def file_list(paths: Iterable[Path | str]) -> str:
     return "[" + ", ".join(literal(str(path)) for path in paths) + "]"
 
 
+def read_parquet(paths: Iterable[Path | str], *, with_filename: bool = False) -> str:
+    """A `read_parquet` call over `paths`, columns matched by name.
+
+    Dataset directories look like Hive partitions (`data_date=...`, `version=...`); that must
+    not add a column, so partition discovery is off.
+    """
+    filename = ", filename = true" if with_filename else ""
+    options = f"hive_partitioning = false, union_by_name = true{filename}"
+    return f"read_parquet({file_list(paths)}, {options})"
+
+
 def in_list(values: Iterable[str]) -> str:
     """A parenthesised list of string literals, for `x IN (...)`."""
     return "(" + ", ".join(literal(value) for value in values) + ")"

@@ -19,6 +19,15 @@ from engine.vocab import FIXED_VOCABULARIES
 CSV_SUFFIXES: Final = (".csv", ".csv.gz")
 PARQUET_SUFFIXES: Final = (".parquet", ".pq")
 LOWERED: Final = frozenset({*FIXED_VOCABULARIES, "hashed_email", "type"})
+# "" stays an empty string (a bare empty cell is null); a data_date=... folder adds no column.
+CSV_OPTIONS: Final = ", ".join(
+    (
+        "header = true",
+        "all_varchar = true",
+        "allow_quoted_nulls = false",
+        "hive_partitioning = false",
+    )
+)
 KEYWORD_SEPARATOR: Final = ";"  # a list<string> column in CSV is one `;`-separated cell
 SQL_TYPES: Final = {pa.int64(): "BIGINT", pa.int32(): "INTEGER", pa.int8(): "TINYINT"}
 
@@ -43,10 +52,9 @@ def read_input(
 def _source(path: Path) -> str:
     name = path.name.lower()
     if name.endswith(CSV_SUFFIXES):
-        options = "header = true, all_varchar = true, allow_quoted_nulls = false"
-        return f"read_csv({duck.literal(str(path))}, {options})"
+        return f"read_csv({duck.literal(str(path))}, {CSV_OPTIONS})"
     if name.endswith(PARQUET_SUFFIXES):
-        return f"read_parquet({duck.literal(str(path))})"
+        return duck.read_parquet([path])
     raise IngestError(f"{path}: unknown file type, expected .csv, .csv.gz or .parquet")
 
 

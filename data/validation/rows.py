@@ -64,7 +64,7 @@ def parquet_view(
 ) -> None:
     """Create view `name` over `files` with `columns` and the `filename` of each row."""
     selected = ", ".join(duck.ident(column) for column in columns)
-    source = f"read_parquet({duck.file_list(files)}, filename = true, union_by_name = true)"
+    source = duck.read_parquet(files, with_filename=True)
     con.execute(
         f"CREATE OR REPLACE VIEW {duck.ident(name)} AS SELECT {selected}, filename FROM {source}"
     )

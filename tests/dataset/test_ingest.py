@@ -66,6 +66,14 @@ def test_intent_only_ingest_uses_the_current_people_and_topics(
     assert validate_dataset(dataset).ok
 
 
+def test_file_in_a_partition_like_folder_gains_no_column(
+    dataset: Path, pristine: Path, tmp_path: Path
+) -> None:
+    files = export_date(pristine, DATES[0], tmp_path / f"data_date={DATES[0]}", ".parquet")
+    ingest(request_for(dataset, files["intent"]))
+    assert NEW_DATE in DatasetCatalog(dataset).complete_dates()
+
+
 def test_existing_complete_date_is_refused_without_replace(
     dataset: Path, exported: Exported
 ) -> None:
