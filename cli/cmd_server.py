@@ -1,8 +1,95 @@
-"""Commands of `intent` (not yet available)."""
+"""`intent serve`: the API, and with no INTENT_BROKER_URL the workers and scheduler beside it.
+
+SIGTERM or SIGINT stops it gracefully: the server stops accepting and finishes its requests, then
+running attempts finish and the threads stop. A second signal stops at once.
+"""
 
 import argparse
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
 from typing import Any
+
+from cli.demo_data import ensure_dataset
+from cli.errors import CliError
+from cli.http_server import HttpServer
+from cli.system import System, build_system
+from jobs.errors import JobError
+from jobs.settings import Settings, SettingsError
+
+log = logging.getLogger("intent.serve")
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
     """Add this module's commands to `commands`; each sets `handler`."""
+    serve = commands.add_parser(
+        "serve",
+        help="serve the API (and, without INTENT_BROKER_URL, run the workers in-process)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    serve.add_argument(
+        "--demo-data",
+        action="store_true",
+        help="generate a small dataset first when INTENT_DATASET has none",
+    )
+    serve.set_defaults(handler=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    ensure_dataset(settings.dataset, generate_missing=args.demo_data, echo=_to_stderr)
+    system = _build(settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    system.start()
+    try:
+        _serve_until(stop, system, args.host, args.port)
+    finally:
+        log.info("stopping: waiting for running attempts to finish")
+        system.stop()
+    return 0
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _build(settings: Settings) -> System:
+    try:
+        system = build_system(settings)
+    except JobError as exc:
+        raise CliError(str(exc), exit_code=1) from exc
+    mode = "embedded workers and scheduler" if system.runtime else f"broker {settings.queue_name}"
+    log.info("database ready; dataset %s; %s", settings.dataset, mode)
+    return system
+
+
+def _serve_until(stop: threading.Event, system: System, host: str, port: int) -> None:
+    server = HttpServer(system.app, host, port)
+    server.start()
+    log.info("serving on %s (docs at %s/schema)", server.url, server.url)
+    while server.is_running() and not stop.wait(0.5):
+        pass  # the server thread ends by itself only when it fails
+    server.stop()
+
+
+def _to_stderr(text: str) -> None:
+    """Before the app exists: it configures logging once built."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second signal: stop now; leases recover the runs
+        log.info("signal %d: stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)

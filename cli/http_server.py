@@ -1,0 +1,62 @@
+"""The HTTP server of `intent serve` and `intent demo`: uvicorn running an ASGI app in a thread.
+
+A thread, not the main loop, so that the caller owns the signals and can stop the server first
+and the embedded workers after it.
+"""
+
+import threading
+import time
+from typing import Final
+
+import uvicorn
+from litestar import Litestar
+
+from cli.errors import CliError
+
+START_TIMEOUT_SECONDS: Final = 30.0
+GRACEFUL_SECONDS: Final = 30  # in-flight requests (long exports) get this long to finish
+
+
+class HttpServer:
+    """`start()` returns once the socket listens; `stop()` stops accepting, lets requests end."""
+
+    def __init__(self, app: Litestar, host: str, port: int, *, quiet: bool = False) -> None:
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            lifespan="on",
+            access_log=not quiet,
+            log_level="warning" if quiet else "info",
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="intent-http", daemon=True)
+        self.host = host
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise CliError(f"cannot listen on {self.host}:{self._server.config.port}", 1)
+            time.sleep(0.05)
+
+    @property
+    def port(self) -> int:
+        """The bound port (the one the system picked when asked for port 0)."""
+        port: int = self._server.servers[0].sockets[0].getsockname()[1]
+        return port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join()
