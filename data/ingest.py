@@ -4,6 +4,7 @@ Inputs are read, cast and checked in memory first; only data that passes the row
 the writer, which publishes atomically, so a bad file or a crash never leaves a visible date.
 """
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import pyarrow as pa
 
 from data import contract, duck, writer
 from data.catalog import DatasetCatalog, is_iso_date
-from data.errors import DateExistsError, IngestError
+from data.errors import DataNotAvailable, DateExistsError, IngestError
 from data.ingest_read import read_input
 from data.validation.report import Problem, Severity
 from data.validation.rows import (
@@ -28,6 +29,7 @@ from data.validation.rows import (
 TOPICS: Final = "topics"
 PEOPLE: Final = "people"
 INTENT: Final = "intent"
+VERSION_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # one safe directory name
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ def ingest(request: IngestRequest) -> IngestResult:
 def _check_request(request: IngestRequest, catalog: DatasetCatalog) -> None:
     if not is_iso_date(request.data_date):
         raise IngestError(f"--date {request.data_date!r} is not a date (YYYY-MM-DD)")
+    if request.people_version is not None and not VERSION_NAME.fullmatch(request.people_version):
+        raise IngestError(
+            f"--people-version {request.people_version!r}: use letters, digits, . _ -"
+        )
     for path in (request.intent, request.people, request.topics):
         if path is not None and not path.is_file():
             raise IngestError(f"{path}: no such file")
@@ -90,9 +96,7 @@ def _check_request(request: IngestRequest, catalog: DatasetCatalog) -> None:
 def _people_version(request: IngestRequest, catalog: DatasetCatalog) -> str:
     """The people version the date will use; a version some date already uses is never rewritten."""
     if request.people is None:
-        version = request.people_version or catalog.default_people_version()
-        catalog.people_files(version)  # DataNotAvailable when that version does not exist
-        return version
+        return _existing_version(request, catalog)
     if request.people_version is None:
         return _fresh_version(request.dataset, request.data_date)
     users = [
@@ -106,6 +110,15 @@ def _people_version(request: IngestRequest, catalog: DatasetCatalog) -> str:
             "people versions in use are never rewritten, choose another"
         )
     return request.people_version
+
+
+def _existing_version(request: IngestRequest, catalog: DatasetCatalog) -> str:
+    try:
+        version = request.people_version or catalog.default_people_version()
+        catalog.people_files(version)
+    except DataNotAvailable as exc:
+        raise IngestError(f"{exc}; pass --people") from exc
+    return version
 
 
 def _fresh_version(dataset: Path, data_date: str) -> str:

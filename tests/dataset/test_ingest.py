@@ -223,6 +223,18 @@ def test_first_ingest_needs_topics_and_people(exported: Exported, tmp_path: Path
         ingest(request_for(tmp_path / "empty", exported()["intent"]))
 
 
+def test_first_ingest_without_people_asks_for_them(exported: Exported, tmp_path: Path) -> None:
+    files = exported()
+    with pytest.raises(IngestError, match="--people"):
+        ingest(request_for(tmp_path / "empty", files["intent"], topics=files["topics"]))
+
+
+def test_people_version_must_be_a_plain_name(dataset: Path, exported: Exported) -> None:
+    files = exported()
+    with pytest.raises(IngestError, match="--people-version"):
+        ingest(request_for(dataset, files["intent"], people=files["people"], people_version="../x"))
+
+
 def test_unknown_file_type_is_an_error(dataset: Path, exported: Exported) -> None:
     path = exported()["intent"]
     renamed = Path(shutil.copy(path, path.with_suffix(".xlsx")))
