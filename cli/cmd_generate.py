@@ -1,8 +1,133 @@
-"""Commands of `intent` (not yet available)."""
+"""`intent data generate`: write a deterministic synthetic intent dataset.
+
+A progress bar goes to stderr on a terminal; `--json` prints one summary object on stdout.
+"""
 
 import argparse
-from typing import Any
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Final, TextIO
+
+from cli.errors import CliError
+from data.errors import DatasetError, DateExistsError
+from data.generator import DEFAULT_TOPICS, GenerateSummary, generate
+
+DEFAULT_SCALE: Final = 0.01
+DEFAULT_DAYS: Final = 3
+DEFAULT_END_DATE: Final = date(2026, 11, 27)  # fixed, so a default run is reproducible
+DEFAULT_SEED: Final = 42
+BAR_WIDTH: Final = 30
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
     """Add this module's commands to `commands`; each sets `handler`."""
+    parser = commands.add_parser(
+        "generate",
+        help="write a deterministic synthetic dataset",
+        description="Write topics, people and consecutive intent dates under DIR. The same "
+        "arguments always give byte-identical files.",
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset directory")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=DEFAULT_SCALE,
+        help=f"1 = 1,000,000 people and about 10M intent rows a day (default {DEFAULT_SCALE})",
+    )
+    parser.add_argument(
+        "--days", type=int, default=DEFAULT_DAYS, help=f"data dates (default {DEFAULT_DAYS})"
+    )
+    parser.add_argument(
+        "--end-date",
+        type=_iso_date,
+        default=DEFAULT_END_DATE,
+        metavar="YYYY-MM-DD",
+        help=f"last data date (default {DEFAULT_END_DATE}, fixed rather than today)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="default %(default)s")
+    parser.add_argument("--topics", type=int, default=DEFAULT_TOPICS, help="default %(default)s")
+    parser.add_argument("--replace", action="store_true", help="overwrite existing dates")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run_generate)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        summary = generate(
+            args.out,
+            scale=args.scale,
+            days=args.days,
+            end_date=args.end_date,
+            seed=args.seed,
+            topics=args.topics,
+            progress=bar.update if bar else None,
+            replace=args.replace,
+        )
+    except DateExistsError as exc:
+        raise CliError(f"{exc} (--replace overwrites them)") from exc
+    except DatasetError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        if bar:
+            bar.close()
+    print(json.dumps(summary_document(summary)) if args.json else summary_text(summary))
+    return 0
+
+
+def summary_document(summary: GenerateSummary) -> dict[str, object]:
+    return {
+        "dataset": str(summary.out),
+        "people": summary.people,
+        "topics": summary.topics,
+        "peopleVersion": summary.people_version,
+        "dates": list(summary.dates),
+        "intentRows": dict(zip(summary.dates, summary.intent_rows, strict=True)),
+        "totalIntentRows": sum(summary.intent_rows),
+        "seconds": {name: round(value, 3) for name, value in summary.seconds.items()},
+    }
+
+
+def summary_text(summary: GenerateSummary) -> str:
+    lines = [
+        f"dataset {summary.out}: {summary.people:,} people, {summary.topics:,} topics, "
+        f"people version {summary.people_version}"
+    ]
+    lines += [
+        f"  {day}: {rows:,} intent rows"
+        for day, rows in zip(summary.dates, summary.intent_rows, strict=True)
+    ]
+    lines.append(f"done in {summary.seconds['total']:.1f} s")
+    return "\n".join(lines)
+
+
+class ProgressBar:
+    """One redrawn line: stage name, bar and percentage; redrawn only when the percentage moves."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._shown: tuple[str, int] | None = None
+
+    def update(self, stage: str, fraction: float) -> None:
+        percent = int(fraction * 100)
+        if (stage, percent) == self._shown:
+            return
+        self._shown = (stage, percent)
+        filled = int(fraction * BAR_WIDTH)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        self._stream.write(f"\r{stage:<22} [{bar}] {percent:3d}%")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._shown is not None:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None

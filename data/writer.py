@@ -3,6 +3,8 @@
 Used by the generator and ingest; a crash at any point leaves no partially visible date or version.
 """
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -155,7 +157,11 @@ def _swap_in(staging: Path, target: Path) -> None:
     try:
         os.rename(staging, target)
     except OSError as exc:
-        raise DatasetError(f"{target}: another writer published it concurrently") from exc
+        with contextlib.suppress(OSError):
+            os.rename(retired, target)  # put the previous version back where it can be
+        if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
+            raise DatasetError(f"{target}: another writer published it concurrently") from exc
+        raise
     _fsync_dir(target.parent)
     shutil.rmtree(retired, ignore_errors=True)
 

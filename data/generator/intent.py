@@ -20,6 +20,7 @@ KEEP_SHARE: Final = 0.8  # share of yesterday's pairs still there today
 AFFINITY_SHARE: Final = 0.4  # share of a b2b topic's new researchers from its audience industry
 ACTIVITY_SPREAD: Final = 0.8  # lognormal sigma of how much research one person does
 BLOCK_DRAWS: Final = 1 << 22  # new pairs are drawn in blocks of whole topics of about this size
+DRAW_ROUNDS: Final = 4  # rounds of redrawing pairs that collapsed into one
 
 # A state key packs one row, sorted by (topic, person): topic << 39 | person << 7 | score.
 # An output key sorts in contract order: topic << 39 | (99 - score) << 32 | person.
@@ -111,14 +112,39 @@ def _new(
     progress: Callable[[float], None],
 ) -> Iterator[np.ndarray]:
     """New rows, block by block: distinct pairs that were not there yesterday, fresh scores."""
-    pairs_yesterday = yesterday & ~SCORE_MASK
+    taken = yesterday & ~SCORE_MASK
     for start, stop in _blocks(counts):
-        topic = np.repeat(np.arange(start, stop, dtype=np.int64), counts[start:stop])
-        person = sampler.draw(rng, audience[topic])
-        pairs = np.unique((topic << TOPIC_SHIFT) | (person << PERSON_SHIFT))
-        pairs = pairs[~_contains(pairs_yesterday, pairs)]
+        pairs = _new_pairs(rng, sampler, audience, counts, start, stop, taken)
         yield pairs | scores(rng, len(pairs)).astype(np.int64)
         progress(stop / len(counts))
+
+
+def _new_pairs(
+    rng: np.random.Generator,
+    sampler: PersonSampler,
+    audience: np.ndarray,
+    counts: np.ndarray,
+    start: int,
+    stop: int,
+    taken: np.ndarray,
+) -> np.ndarray:
+    """Sorted distinct (topic, person) keys for topics [start, stop), none of them in `taken`.
+
+    Repeated draws collapse, so the missing ones are drawn again for a few rounds; a topic whose
+    audience is smaller than its count simply ends up short.
+    """
+    pairs = np.zeros(0, dtype=np.int64)
+    missing = counts[start:stop]
+    for _ in range(DRAW_ROUNDS):
+        topic = np.repeat(np.arange(start, stop, dtype=np.int64), missing)
+        person = sampler.draw(rng, audience[topic])
+        drawn = np.unique((topic << TOPIC_SHIFT) | (person << PERSON_SHIFT))
+        drawn = drawn[~(_contains(taken, drawn) | _contains(pairs, drawn))]
+        pairs = np.sort(np.concatenate([pairs, drawn]))
+        missing = missing - np.bincount((drawn >> TOPIC_SHIFT) - start, minlength=stop - start)
+        if not missing.any():
+            break
+    return pairs
 
 
 def _blocks(counts: np.ndarray) -> Iterator[tuple[int, int]]:

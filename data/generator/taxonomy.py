@@ -16,6 +16,7 @@ from data.generator.sampling import zipf_weights
 from data.generator.taxonomy_words import FAMILIES
 
 POPULARITY_EXPONENT: Final = 1.05
+MAX_KEYWORDS: Final = 4
 POPULARITY_OFFSET: Final = 50.0  # flattens the head: the top topic gets well under 1% of rows
 
 
@@ -38,30 +39,50 @@ class Taxonomy:
 
 def build_taxonomy(rng: np.random.Generator, count: int) -> Taxonomy:
     """`count` distinct topics; the same generator state always gives the same taxonomy."""
-    plain, prefixed = candidates()
-    if not 1 <= count <= len(plain) + len(prefixed):
-        raise DatasetError(f"topics: must be 1 to {len(plain) + len(prefixed)}, got {count}")
-    by_rank = _pick(rng, plain, count) + _pick(rng, prefixed, count - len(plain))
+    by_rank = _ranked(rng, count)
     popularity = zipf_weights(count, POPULARITY_EXPONENT, POPULARITY_OFFSET)
     order = sorted(range(count), key=lambda rank: _sort_key(by_rank[rank]))
     chosen = [by_rank[rank] for rank in order]
     return Taxonomy(_table(chosen), popularity[order], _audiences(rng, chosen))
 
 
+def _ranked(rng: np.random.Generator, count: int) -> list[Candidate]:
+    """`count` topics, most popular first: plain names, then prefixed ones."""
+    if count < 1:
+        raise DatasetError(f"topics: must be at least 1, got {count}")
+    plain = plain_candidates()
+    if count <= len(plain):
+        return _pick(rng, plain, count)
+    prefixed = prefixed_candidates()
+    if count > len(plain) + len(prefixed):
+        raise DatasetError(f"topics: at most {len(plain) + len(prefixed)}, got {count}")
+    return _pick(rng, plain, len(plain)) + _pick(rng, prefixed, count - len(plain))
+
+
 @cache
-def candidates() -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
-    """Every distinct topic the word lists can spell: (without prefix, with prefix)."""
-    seen: set[str] = set()
-    found: tuple[list[Candidate], list[Candidate]] = ([], [])
+def plain_candidates() -> tuple[Candidate, ...]:
+    """Every distinct topic without a prefix ("CRM Software"), in word-list order."""
+    return _spell(with_prefix=False, taken=frozenset())
+
+
+@cache
+def prefixed_candidates() -> tuple[Candidate, ...]:
+    """Every other distinct topic, with a prefix ("Healthcare CRM Software")."""
+    return _spell(with_prefix=True, taken=frozenset(c.name for c in plain_candidates()))
+
+
+def _spell(*, with_prefix: bool, taken: frozenset[str]) -> tuple[Candidate, ...]:
+    seen: set[str] = set(taken)
+    found: list[Candidate] = []
     for index, family in enumerate(FAMILIES):
-        for prefix in ("", *family.prefixes):
+        for prefix in family.prefixes if with_prefix else ("",):
             for subject in family.subjects:
                 for suffix in family.suffixes:
                     name = " ".join(part for part in (prefix, subject, suffix) if part)
                     if _reads_well(prefix, subject, suffix) and name not in seen:
                         seen.add(name)
-                        found[bool(prefix)].append(Candidate(index, prefix, subject, suffix, name))
-    return tuple(found[0]), tuple(found[1])
+                        found.append(Candidate(index, prefix, subject, suffix, name))
+    return tuple(found)
 
 
 def _reads_well(prefix: str, subject: str, suffix: str) -> bool:
@@ -76,9 +97,7 @@ def _words(phrase: str) -> frozenset[str]:
 
 
 def _pick(rng: np.random.Generator, pool: tuple[Candidate, ...], count: int) -> list[Candidate]:
-    if count <= 0:
-        return []
-    chosen = rng.choice(len(pool), size=min(count, len(pool)), replace=False)
+    chosen = rng.choice(len(pool), size=count, replace=False)
     return [pool[index] for index in chosen]
 
 
@@ -102,10 +121,16 @@ def _table(chosen: list[Candidate]) -> pa.Table:
 
 
 def _keywords(candidate: Candidate) -> list[str]:
-    """A few lower-case search keywords: subject, suffix, category and prefix, de-duplicated."""
-    category = FAMILIES[candidate.family].category
-    words = (candidate.subject, candidate.suffix, category, candidate.prefix)
-    return list(dict.fromkeys(word.lower() for word in words if word))
+    """Two to four lower-case search keywords, from the name's words and its place in the tree."""
+    family = FAMILIES[candidate.family]
+    words = (
+        candidate.subject,
+        candidate.suffix,
+        candidate.prefix,
+        family.category,
+        family.industry,
+    )
+    return list(dict.fromkeys(word.lower() for word in words if word))[:MAX_KEYWORDS]
 
 
 def _audiences(rng: np.random.Generator, chosen: list[Candidate]) -> np.ndarray:
