@@ -1,8 +1,10 @@
 """The metadata store contract fixtures: one `store` per implementation, and row factories.
 
-Every test that takes `store` runs on memory, a fresh SQLite file and PostgreSQL.
+Every test that takes `store` runs on memory, a fresh SQLite file and PostgreSQL; both
+databases start migrated and empty (tests/metadata/test_migrations.py covers the migrating).
 """
 
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,8 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from data.metadata import tables
-from data.metadata.connect import open_store
+from data.metadata.connect import create_db_engine, open_store
 from data.metadata.memory import MemoryMetadataStore
+from data.metadata.migrate import upgrade
 from data.metadata.models import Audience, Export, Organization, Run
 from data.metadata.sql import SqlMetadataStore
 from data.metadata.store import MetadataStore
@@ -56,6 +59,14 @@ def _emptied(shared: SqlMetadataStore) -> SqlMetadataStore:
     return shared
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test copies: cheaper than migrating a file per test."""
+    path = tmp_path_factory.mktemp("metadata") / "template.db"
+    upgrade(f"sqlite:///{path}")  # closing its engine checkpoints the WAL into the file
+    return path
+
+
 @contextmanager
 def _sql_store(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
@@ -63,7 +74,9 @@ def _sql_store(
     if backend == "postgresql":
         yield _emptied(request.getfixturevalue("shared_postgres"))
         return
-    sqlite_store = open_store(f"sqlite:///{tmp_path / 'metadata.db'}")
+    path = tmp_path / "metadata.db"
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+    sqlite_store = SqlMetadataStore(create_db_engine(f"sqlite:///{path}"))
     try:
         yield sqlite_store
     finally:

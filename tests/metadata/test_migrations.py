@@ -1,0 +1,73 @@
+"""Migrations: an empty database reaches the head revision once, in parallel too, and matches
+the table definitions exactly."""
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from data.metadata import tables
+from data.metadata.engines import create_db_engine
+from data.metadata.migrate import current_revision, upgrade, upgrade_engine
+
+HEAD = "0001"
+CHANGES = ("CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def engine(empty_url: str) -> Iterator[sa.Engine]:
+    made = create_db_engine(empty_url)
+    yield made
+    made.dispose()
+
+
+def test_upgrade_of_an_empty_database_reaches_the_head_revision(empty_url: str) -> None:
+    assert upgrade(empty_url) == HEAD
+
+
+def test_upgrade_creates_every_table(engine: sa.Engine) -> None:
+    upgrade_engine(engine)
+    assert set(tables.metadata.tables) <= set(sa.inspect(engine).get_table_names())
+
+
+def test_a_second_upgrade_changes_nothing(engine: sa.Engine) -> None:
+    upgrade_engine(engine)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement.lstrip().upper())
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    assert upgrade_engine(engine) == HEAD
+    assert [s for s in statements if s.startswith(CHANGES)] == []
+
+
+def test_the_migrated_schema_matches_the_table_definitions(engine: sa.Engine) -> None:
+    upgrade_engine(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, tables.metadata) == []
+
+
+def test_processes_upgrading_an_empty_database_together_all_succeed(empty_url: str) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        revisions = list(pool.map(upgrade, [empty_url] * 4))
+    assert revisions == [HEAD] * 4
+
+
+def test_an_empty_database_has_no_revision(engine: sa.Engine) -> None:
+    with engine.connect() as connection:
+        assert current_revision(connection) is None
