@@ -175,7 +175,8 @@ def _check_rows(
     problems += check_intent(con, INTENT, references)
     errors = [problem for problem in problems if problem.severity is Severity.ERROR]
     if errors:
-        raise IngestError("nothing was written:\n" + "\n".join(str(problem) for problem in errors))
+        lines = "\n".join(f"  {problem}" for problem in errors)
+        raise IngestError(f"{len(errors)} problems, nothing was written:\n{lines}")
 
 
 def _dropped_topics(con: duck.Connection, catalog: DatasetCatalog) -> list[Problem]:
