@@ -169,7 +169,11 @@ def run_in(store: MetadataStore, make_run: Callable[..., Run]) -> Callable[..., 
 
 def _finish(store: MetadataStore, row: Run, status: RunStatus) -> None:
     if status == RunStatus.COMPLETED:
-        done = {"candidate_count": 9, "result_count": 7, "snapshot_path": f"snap/{row.id}"}
+        done: dict[str, Any] = {
+            "candidate_count": 9,
+            "result_count": 7,
+            "snapshot_path": f"snap/{row.id}",
+        }
         assert store.complete_run(row.id, 1, now=at(10), **done)
     elif status == RunStatus.FAILED:
         assert store.fail_run(row.id, 1, "INTERNAL", "boom", at(10))

@@ -1,6 +1,7 @@
 """Contract: guarded run status changes, each fenced by the expected status and attempt."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from engine.states import TERMINAL, RunStatus
 from tests.metadata import factories
 from tests.metadata.factories import NOW, at
 
-DONE = {"candidate_count": 12, "result_count": 10, "snapshot_path": "o/a/r"}
+DONE: dict[str, Any] = {"candidate_count": 12, "result_count": 10, "snapshot_path": "o/a/r"}
 
 
 def _current(store: MetadataStore, run: Run) -> Run:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from itertools import product
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,7 @@ def _move(store: MetadataStore, run: Run, target: RunStatus) -> bool:
     if target == RunStatus.RUNNING:
         return store.claim_run(run.id, at(60), at(90)) is not None
     if target == RunStatus.COMPLETED:
-        done = {"candidate_count": 1, "result_count": 1, "snapshot_path": "s"}
+        done: dict[str, Any] = {"candidate_count": 1, "result_count": 1, "snapshot_path": "s"}
         return store.complete_run(run.id, run.attempts, now=at(60), **done)
     if target == RunStatus.FAILED:
         return store.fail_run(run.id, run.attempts, "INTERNAL", "x", at(60))
