@@ -34,7 +34,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/intent bench
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock:

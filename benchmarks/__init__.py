@@ -1,0 +1,1 @@
+"""Reproducible benchmark suite: engine backends against a naive pandas baseline."""

@@ -1,0 +1,37 @@
+"""The audience mix every benchmark run measures, chosen from the dataset's own topics."""
+
+from collections.abc import Mapping
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def popular_topics(topics: pa.Table, intent_counts: Mapping[int, int], n: int) -> list[int]:
+    """The `n` most researched topics, most popular first (ties by id)."""
+    ranked = sorted(intent_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    known = set(pc.unique(topics["topic_id"]).to_pylist())
+    return [topic for topic, _ in ranked if topic in known][:n]
+
+
+def audience_mix(top: list[int]) -> dict[str, dict[str, object]]:
+    """Raw configs (API shape) by name; `top` is at least 40 topic ids, most popular first."""
+    return {
+        "selective": {
+            "topicIds": top[5:8],
+            "minScore": 60,
+            "filters": {
+                "role.isDecisionMaker": True,
+                "contact.hasBusinessEmail": True,
+            },
+        },
+        "overlap2": {"topicIds": top[0:10], "minTopicOverlap": 2},
+        "twenty_topics": {
+            "topicIds": top[10:30],
+            "filters": {"company.sizes": {"values": ["51-200", "201-500", "501-1000"]}},
+        },
+        "no_filters": {"topicIds": top[0:10]},
+        "job_title": {
+            "topicIds": top[0:5],
+            "filters": {"jobTitle.include": {"values": ["engineer", "manager"], "mode": "any"}},
+        },
+    }

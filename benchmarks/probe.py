@@ -1,0 +1,60 @@
+"""One measurement in a fresh process: cold and warm timings and peak RSS of one audience.
+
+`python -m benchmarks.probe DATASET DATE BACKEND CONFIG_JSON REPEAT` prints one JSON object.
+"""
+
+import hashlib
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import naive_pandas
+from data.catalog import DatasetCatalog
+from engine.config import AudienceConfig
+from engine.config_parse import parse_config
+from engine.materialize import materialize
+from engine.schema import MaterializeInput
+
+
+def _runner(backend: str) -> Callable[[MaterializeInput, AudienceConfig], tuple[list[int], int]]:
+    if backend == "pandas":
+        return naive_pandas.run
+
+    def run(inputs: MaterializeInput, config: AudienceConfig) -> tuple[list[int], int]:
+        result = materialize(inputs, config, backend)
+        return result.table.column("personId").to_pylist(), result.candidate_count
+
+    return run
+
+
+def measure(
+    dataset: Path, date: str, backend: str, raw: dict[str, object], repeat: int
+) -> dict[str, object]:
+    catalog = DatasetCatalog(dataset)
+    inputs = catalog.resolve(date)
+    config = parse_config(raw, known_topic_ids=catalog.topic_ids())
+    run = _runner(backend)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        ids, candidates = run(inputs, config)
+        times.append(time.perf_counter() - start)
+    digest = hashlib.sha256(json.dumps(ids).encode()).hexdigest()
+    return {
+        "backend": backend,
+        "cold_ms": times[0] * 1000,
+        "warm_ms": statistics.median(times[1:]) * 1000 if len(times) > 1 else None,
+        "results": len(ids),
+        "candidates": candidates,
+        "digest": digest,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+if __name__ == "__main__":
+    dataset, date, backend, config_json, repeat = sys.argv[1:6]
+    print(json.dumps(measure(Path(dataset), date, backend, json.loads(config_json), int(repeat))))
