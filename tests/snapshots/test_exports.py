@@ -11,7 +11,7 @@ import pytest
 from data import exports
 from data.errors import ExportError
 from data.exports import PARQUET_COLUMNS, iter_export, write_export
-from data.snapshots.files import write_results
+from data.snapshots.results_file import write_results
 from engine.leaf_fields import LEAF_FIELDS, ROW_FIELDS
 from engine.schema import RESULT_SCHEMA
 from tests.snapshots.factories import make_row, make_topic, result_table, table_of

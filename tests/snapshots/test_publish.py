@@ -10,7 +10,7 @@ import pytest
 from data.errors import SnapshotError
 from data.snapshots import local as local_module
 from data.snapshots import write_snapshot_dir
-from data.snapshots.files import ROW_GROUP_ROWS
+from data.snapshots.results_file import ROW_GROUP_ROWS
 from tests.snapshots.factories import make_result, result_table
 
 
