@@ -116,7 +116,7 @@ class SqlMetadataStore:
     # organizations and keys
 
     def create_organization(self, name: str, audience_slots: int, now: datetime) -> Organization:
-        org = Organization(OrgId(str(uuid.uuid4())), name, audience_slots, now)
+        org = rules.in_utc(Organization(OrgId(str(uuid.uuid4())), name, audience_slots, now))
         self._insert(organizations, vars(org))
         return org
 
@@ -341,7 +341,7 @@ class SqlMetadataStore:
     def reserve_idempotency_key(
         self, org_id: OrgId, key: str, fingerprint: str, now: datetime
     ) -> tuple[IdempotencyOutcome, IdempotencyRecord]:
-        record = IdempotencyRecord(org_id, key, fingerprint, now)
+        record = rules.in_utc(IdempotencyRecord(org_id, key, fingerprint, now))
         for _ in range(rules.RESERVE_TRIES):
             with self._writing(idempotency_keys) as connection:
                 if self._inserted(connection, idempotency_keys, vars(record)):

@@ -39,3 +39,11 @@ def test_times_order_as_instants_across_offsets(
     later = make_audience(created_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     found, _ = store.list_audiences(earlier.organization_id, None, 10, 0)
     assert [a.id for a in found] == [later.id, earlier.id]
+
+
+def test_rows_the_store_makes_carry_utc_times(store: MetadataStore) -> None:
+    local = datetime(2026, 3, 2, 10, 30, tzinfo=PARIS_WINTER)
+    org = store.create_organization("acme", 1, local)
+    _, record = store.reserve_idempotency_key(org.id, "k", "f" * 64, local)
+    assert org.created_at.tzinfo is UTC
+    assert record.created_at.tzinfo is UTC

@@ -1,4 +1,5 @@
 """Alembic migrations of the metadata schema; `data.metadata.migrate` runs them.
 
-Each revision in `versions/` is self-contained: it never imports the current table definitions.
+Revisions never import the current tables. A new one: on a database at head, call
+`alembic.command.revision(migrate.alembic_config(connection), message, autogenerate=True)`.
 """
