@@ -13,7 +13,7 @@ from api.auth import authenticate_caller
 from api.context import ApiContext
 from api.envelope import CONTEXT_KEY, handle_error
 from api.headers import add_response_headers
-from api.openapi import openapi_config
+from api.openapi import API_KEY, openapi_config
 from api.ratelimit import RateLimiter
 from api.routes import audiences, builder, downloads, exports, ops, results, runs
 from api.routes.ops import ReadyCheck, default_checks
@@ -63,4 +63,5 @@ def _keyed_routes() -> Router:
         BASE_PATH,
         route_handlers=handlers,
         dependencies={"caller": Provide(authenticate_caller, sync_to_thread=True)},
+        security=API_KEY,
     )

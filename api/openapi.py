@@ -24,6 +24,9 @@ DESCRIPTIONS: Final = {
     503: "NOT_READY: a dependency is unreachable",
 }
 KEYED: Final = (400, 401, 429)  # every route behind an API key can answer these
+API_KEY: Final[list[dict[str, list[str]]]] = [
+    {"apiKey": []}
+]  # the security requirement of keyed routes
 
 
 def errors(*statuses: int, **described: str) -> dict[int, ResponseSpec]:
@@ -52,7 +55,6 @@ def openapi_config() -> OpenAPIConfig:
                 )
             }
         ),
-        security=[{"apiKey": []}],
     )
 
 

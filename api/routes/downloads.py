@@ -27,7 +27,6 @@ CHUNK_BYTES: Final = 1024 * 1024
 @get(
     DOWNLOADS_PATH + "/{token:str}",
     sync_to_thread=True,
-    security=[],
     responses={
         200: ResponseSpec(bytes, description="The export file", generate_examples=False),
         206: ResponseSpec(bytes, description="The requested byte range", generate_examples=False),

@@ -34,7 +34,7 @@ class HealthEnvelope(msgspec.Struct):
     meta: Meta
 
 
-@get("/health", security=[], summary="Liveness: the process answers")
+@get("/health", summary="Liveness: the process answers")
 async def health(request: AnyRequest, ctx: Ctx) -> HealthEnvelope:
     return HealthEnvelope(Health("ok"), meta(ctx, request.scope))
 
@@ -42,7 +42,6 @@ async def health(request: AnyRequest, ctx: Ctx) -> HealthEnvelope:
 @get(
     "/ready",
     sync_to_thread=True,
-    security=[],
     responses=errors(503),
     summary="Readiness: database, broker and dataset reachable",
 )

@@ -46,11 +46,12 @@ def popular_topics(dataset: Path) -> list[int]:
 
 @pytest.fixture
 def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterator[ApiMaker]:
-    """`make_api(store="memory"|"sqlite", **settings)`: a started test client and its parts."""
+    """`make_api(store="memory"|"sqlite", dataset=None, **settings)`: a started test client and
+    its parts; `dataset` replaces the session's generated one."""
     homes = (tmp_path / f"home-{n}" for n in itertools.count())
     with ExitStack() as stack:
 
-        def make(store: str = "memory", **settings: Any) -> Api:
+        def make(store: str = "memory", dataset: Path = dataset, **settings: Any) -> Api:
             home = next(homes)
             config = make_settings(home, dataset, **settings)
             clock, enqueue = SetClock(), RecordingEnqueue()

@@ -34,10 +34,17 @@ class SetClock:
 
 @dataclass
 class RecordingEnqueue:
+    """Records the run ids sent; with `gate` set, each send waits for it (a request in flight)."""
+
     sent: list[RunId] = field(default_factory=list)
+    gate: threading.Event | None = None
+    entered: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, run_id: RunId) -> None:
+        self.entered.set()
+        if self.gate is not None:
+            assert self.gate.wait(timeout=10), "the gate was never opened"
         with self._lock:
             self.sent.append(run_id)
 
