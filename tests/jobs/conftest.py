@@ -1,18 +1,22 @@
 """Fixtures of the jobs tests: one small dataset per session, stores on every backend, deps."""
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
+import sqlalchemy as sa
 
 from data.catalog import DatasetCatalog
 from data.metadata.connect import open_store
 from data.metadata.memory import MemoryMetadataStore
+from data.metadata.sql import SqlMetadataStore
 from data.metadata.store import MetadataStore
 from data.snapshots import LocalSnapshotStore
 from jobs.deps import JobDeps
 from jobs.work import InlineRunner
+from tests import services
 from tests.jobs.factories import (
     AudienceMaker,
     FakeClock,
@@ -23,20 +27,45 @@ from tests.jobs.factories import (
     write_dataset,
 )
 
+TABLES: Final = "organizations, api_keys, audiences, runs, exports, idempotency_keys"
+
 
 @pytest.fixture(scope="session")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_dataset(tmp_path_factory.mktemp("dataset"))
 
 
+@pytest.fixture(scope="session")
+def postgres_store() -> Iterator[SqlMetadataStore]:
+    """One migrated PostgreSQL database for the whole session; `emptied` clears it per test."""
+    services.require(5432, "PostgreSQL")
+    name = f"intent_jobs_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(services.POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    store = open_store(services.POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def emptied(store: SqlMetadataStore) -> SqlMetadataStore:
+    with store.engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {TABLES} CASCADE"))
+    return store
+
+
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MetadataStore]:
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> MetadataStore:
     if request.param == "memory":
-        yield MemoryMetadataStore()
-    elif request.param == "sqlite":
-        yield open_store(f"sqlite:///{tmp_path / 'intent.db'}")
-    else:
-        yield open_store(request.getfixturevalue("postgres_url"))
+        return MemoryMetadataStore()
+    if request.param == "sqlite":
+        return open_store(f"sqlite:///{tmp_path / 'intent.db'}")
+    return emptied(request.getfixturevalue("postgres_store"))
 
 
 @pytest.fixture

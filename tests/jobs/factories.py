@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,14 +124,14 @@ AudienceMaker = Callable[..., Audience]
 
 def audience_maker(store: MetadataStore, clock: FakeClock) -> AudienceMaker:
     """`make(**overrides)`: a new audience (active, topics 1-3) in one shared organization."""
-    org = store.create_organization(f"org-{id(store)}", 10, clock())
+    org = store.create_organization(f"org-{uuid.uuid4().hex[:12]}", 10, clock())
     counter = iter(range(1, 1_000_000))
 
     def make(**overrides: Any) -> Audience:
         number = next(counter)
         config = overrides.pop("config", {"topicIds": [1, 2, 3]})
         values: dict[str, Any] = {
-            "id": AudienceId(f"00000000-0000-4000-8000-{number:012d}"),
+            "id": AudienceId(str(uuid.uuid4())),
             "organization_id": OrgId(org.id),
             "name": f"audience {number}",
             "status": "active",
