@@ -160,7 +160,7 @@ def _activate_new(ctx: ApiContext, draft: Audience) -> Audience:
     slots = _slots(ctx, draft)
     if ctx.store.update_audience(active, max_active=slots):
         return active
-    ctx.store.delete_audience(draft.organization_id, draft.id, draft.created_at)
+    ctx.store.delete_audience(draft.organization_id, draft.id, ctx.now())
     raise SlotsFull(_slots_message(slots))
 
 
