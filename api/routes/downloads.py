@@ -31,6 +31,7 @@ CHUNK_BYTES: Final = 1024 * 1024
         200: ResponseSpec(bytes, description="The export file", generate_examples=False),
         206: ResponseSpec(bytes, description="The requested byte range", generate_examples=False),
         **errors(
+            400,
             403,
             404,
             409,
