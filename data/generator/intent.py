@@ -40,18 +40,44 @@ class Day:
         return len(self.keys)
 
     def table(self) -> pa.Table:
-        """The rows in contract order and schema types (topic id = index + 1, same for persons)."""
-        topic = self.keys >> TOPIC_SHIFT
-        score = self.keys & SCORE_MASK
-        person = (self.keys >> PERSON_SHIFT) & PERSON_MASK
-        ordered = np.sort((topic << TOPIC_SHIFT) | ((99 - score) << 32) | person)
+        """The rows in contract order and schema types (topic id = index + 1, same for persons).
+
+        Built with in-place operations on two scratch arrays: a big day fits in a few times its
+        own size.
+        """
+        ordered = self._output_keys()
+        scratch = np.right_shift(ordered, 32)
+        scratch &= SCORE_MASK
+        np.subtract(99, scratch, out=scratch)
+        score = scratch.astype(np.int8)
+        np.right_shift(ordered, TOPIC_SHIFT, out=scratch)
+        scratch += 1
+        topic_id = scratch.astype(np.int32)
+        del scratch
+        ordered &= PERSON_MASK
+        ordered += 1
         return pa.table(
             {
-                "person_id": pa.array((ordered & PERSON_MASK) + 1),
-                "topic_id": pa.array(((ordered >> TOPIC_SHIFT) + 1).astype(np.int32)),
-                "score": pa.array((99 - ((ordered >> 32) & SCORE_MASK)).astype(np.int8)),
+                "person_id": pa.array(ordered),
+                "topic_id": pa.array(topic_id),
+                "score": pa.array(score),
             }
         )
+
+    def _output_keys(self) -> np.ndarray:
+        """Sorted keys in contract order: topic << 39 | (99 - score) << 32 | person."""
+        ordered = self.keys >> TOPIC_SHIFT
+        ordered <<= TOPIC_SHIFT
+        scratch = self.keys & SCORE_MASK
+        np.subtract(99, scratch, out=scratch)
+        scratch <<= 32
+        ordered |= scratch
+        np.right_shift(self.keys, PERSON_SHIFT, out=scratch)
+        scratch &= PERSON_MASK
+        ordered |= scratch
+        del scratch
+        ordered.sort()
+        return ordered
 
 
 class PersonSampler:
@@ -68,15 +94,37 @@ class PersonSampler:
     def count(self) -> int:
         return len(self._cdf)
 
-    def draw(self, rng: np.random.Generator, audience: np.ndarray) -> np.ndarray:
-        """One person index per element of `audience` (an industry index, or -1 for anyone)."""
-        industry = np.maximum(audience, 0)
-        low, high = self._low[industry], self._high[industry]
-        affine = (audience >= 0) & (high > low) & (rng.random(len(audience)) < AFFINITY_SHARE)
-        position = rng.random(len(audience))
-        position = np.where(affine, low + position * (high - low), position)
-        found = np.searchsorted(self._cdf, position, side="right")
-        return np.minimum(found, self.count - 1)
+    def draw(self, rng: np.random.Generator, topic: np.ndarray, audience: np.ndarray) -> np.ndarray:
+        """Distinct (topic, person) pair keys, sorted, from one draw per element of `topic`.
+
+        `audience` is the industry index per topic, -1 for anyone.
+        """
+        person = self._people_at(self._positions(rng, audience[topic]))
+        return _sorted_unique((topic << TOPIC_SHIFT) | (person << PERSON_SHIFT))
+
+    def _positions(self, rng: np.random.Generator, industry: np.ndarray) -> np.ndarray:
+        """Positions on the cumulative activity line; some inside the industry's own stretch."""
+        low, high = self._low[np.maximum(industry, 0)], self._high[np.maximum(industry, 0)]
+        affine = (industry >= 0) & (high > low) & (rng.random(len(industry)) < AFFINITY_SHARE)
+        position = rng.random(len(industry))
+        return np.where(affine, low + position * (high - low), position)
+
+    def _people_at(self, position: np.ndarray) -> np.ndarray:
+        """The person whose stretch of the activity line holds each position.
+
+        The binary search runs over sorted positions (several times faster than scattered ones);
+        position and draw index are packed into one int64 so a plain sort orders both.
+        """
+        index_bits = max((len(position) - 1).bit_length(), 1)
+        resolution = float(1 << (62 - index_bits))
+        key = (position * resolution).astype(np.int64)
+        key <<= index_bits
+        key |= np.arange(len(position))
+        key.sort()
+        found = np.searchsorted(self._cdf, (key >> index_bits) / resolution, side="right")
+        person = np.empty(len(position), dtype=np.int64)
+        person[key & ((1 << index_bits) - 1)] = np.minimum(found, self.count - 1)
+        return person
 
 
 def next_day(
@@ -99,8 +147,11 @@ def next_day(
 
 def _kept(rng: np.random.Generator, yesterday: np.ndarray) -> np.ndarray:
     """About KEEP_SHARE of yesterday's rows, their scores drifted; still sorted."""
-    kept = yesterday[rng.random(len(yesterday)) < KEEP_SHARE]
-    return (kept & ~SCORE_MASK) | drift(rng, kept & SCORE_MASK).astype(np.int64)
+    kept = yesterday[rng.random(len(yesterday), dtype=np.float32) < KEEP_SHARE]
+    score = (kept & SCORE_MASK).astype(np.int8)
+    kept &= ~SCORE_MASK
+    kept |= drift(rng, score)
+    return kept
 
 
 def _new(
@@ -112,9 +163,8 @@ def _new(
     progress: Callable[[float], None],
 ) -> Iterator[np.ndarray]:
     """New rows, block by block: distinct pairs that were not there yesterday, fresh scores."""
-    taken = yesterday & ~SCORE_MASK
     for start, stop in _blocks(counts):
-        pairs = _new_pairs(rng, sampler, audience, counts, start, stop, taken)
+        pairs = _new_pairs(rng, sampler, audience, counts, start, stop, yesterday)
         yield pairs | scores(rng, len(pairs)).astype(np.int64)
         progress(stop / len(counts))
 
@@ -126,9 +176,9 @@ def _new_pairs(
     counts: np.ndarray,
     start: int,
     stop: int,
-    taken: np.ndarray,
+    yesterday: np.ndarray,
 ) -> np.ndarray:
-    """Sorted distinct (topic, person) keys for topics [start, stop), none of them in `taken`.
+    """Sorted distinct (topic, person) keys for topics [start, stop), none of them yesterday's.
 
     Repeated draws collapse, so the missing ones are drawn again for a few rounds; a topic whose
     audience is smaller than its count simply ends up short.
@@ -137,9 +187,8 @@ def _new_pairs(
     missing = counts[start:stop]
     for _ in range(DRAW_ROUNDS):
         topic = np.repeat(np.arange(start, stop, dtype=np.int64), missing)
-        person = sampler.draw(rng, audience[topic])
-        drawn = np.unique((topic << TOPIC_SHIFT) | (person << PERSON_SHIFT))
-        drawn = drawn[~(_contains(taken, drawn) | _contains(pairs, drawn))]
+        drawn = sampler.draw(rng, topic, audience)
+        drawn = drawn[~(_contains(yesterday, drawn) | _contains(pairs, drawn))]
         pairs = np.sort(np.concatenate([pairs, drawn]))
         missing = missing - np.bincount((drawn >> TOPIC_SHIFT) - start, minlength=stop - start)
         if not missing.any():
@@ -154,9 +203,17 @@ def _blocks(counts: np.ndarray) -> Iterator[tuple[int, int]]:
     yield from zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)
 
 
-def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Per element of `keys`, whether it is in `sorted_keys`."""
+def _contains(sorted_keys: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Per (topic, person) key of `pairs`, whether `sorted_keys` has a row for it (any score)."""
     if len(sorted_keys) == 0:
-        return np.zeros(len(keys), dtype=bool)
-    found = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return np.asarray(sorted_keys[found] == keys)
+        return np.zeros(len(pairs), dtype=bool)
+    found = np.minimum(np.searchsorted(sorted_keys, pairs), len(sorted_keys) - 1)
+    return np.asarray(sorted_keys[found] & ~SCORE_MASK == pairs)
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """`keys` sorted without repeats (np.unique hashes, which is far slower for big arrays)."""
+    keys = np.sort(keys)
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
