@@ -51,12 +51,17 @@ class ExportInfo:
 
 
 Results: TypeAlias = Path | pq.ParquetFile
+Chunk: TypeAlias = bytes | memoryview
 
 
 def iter_export(results: Results, fmt: str) -> Iterator[bytes]:
     """The export file as a stream of byte chunks, one per batch of rows (bounded memory)."""
-    encode = _ENCODERS[export_format(fmt)]
-    return encode(_open(results))
+    return (bytes(chunk) for chunk in _chunks(results, fmt))
+
+
+def _chunks(results: Results, fmt: str) -> Iterator[Chunk]:
+    """The export's chunks as the encoders make them, without copying them into bytes."""
+    return _ENCODERS[export_format(fmt)](_open(results))
 
 
 def write_export(results: Results, fmt: str, out: Path | IO[bytes]) -> ExportInfo:
@@ -64,7 +69,7 @@ def write_export(results: Results, fmt: str, out: Path | IO[bytes]) -> ExportInf
     source = _open(results)
     digest, size = hashlib.sha256(), 0
     with _target(out) as sink:
-        for chunk in iter_export(source, fmt):
+        for chunk in _chunks(source, fmt):
             sink.write(chunk)
             digest.update(chunk)
             size += len(chunk)
@@ -93,7 +98,7 @@ def _batches(source: pq.ParquetFile, columns: list[str] | None = None) -> Iterat
     yield from source.iter_batches(batch_size=BATCH_ROWS, columns=columns)
 
 
-def _csv(source: pq.ParquetFile) -> Iterator[bytes]:
+def _csv(source: pq.ParquetFile) -> Iterator[Chunk]:
     with_header = pacsv.WriteOptions(include_header=True, **_CSV_OPTIONS)
     without_header = pacsv.WriteOptions(include_header=False, **_CSV_OPTIONS)
     options = with_header
@@ -104,20 +109,20 @@ def _csv(source: pq.ParquetFile) -> Iterator[bytes]:
         yield _csv_chunk(source.schema_arrow.empty_table(), with_header)
 
 
-def _csv_chunk(rows: pa.RecordBatch | pa.Table, options: pacsv.WriteOptions) -> bytes:
+def _csv_chunk(rows: pa.RecordBatch | pa.Table, options: pacsv.WriteOptions) -> memoryview:
     buffer = pa.BufferOutputStream()
     pacsv.write_csv(csv_safe_table(flatten_rows(rows)), buffer, write_options=options)
-    return bytes(buffer.getvalue())
+    return memoryview(buffer.getvalue())
 
 
-def _jsonl(source: pq.ParquetFile) -> Iterator[bytes]:
+def _jsonl(source: pq.ParquetFile) -> Iterator[Chunk]:
     for batch in _batches(source, list(ROW_FIELDS)):
         buffer = io.BytesIO()
         pl.DataFrame(batch).write_ndjson(buffer)
         yield buffer.getvalue()
 
 
-def _parquet(source: pq.ParquetFile) -> Iterator[bytes]:
+def _parquet(source: pq.ParquetFile) -> Iterator[Chunk]:
     sink = _ChunkSink()
     schema = pa.schema([source.schema_arrow.field(name) for name in PARQUET_COLUMNS])
     with pq.ParquetWriter(sink, schema, compression="zstd", compression_level=3) as writer:
@@ -127,7 +132,7 @@ def _parquet(source: pq.ParquetFile) -> Iterator[bytes]:
     yield sink.drain()
 
 
-_ENCODERS: Final[dict[ExportFormat, Callable[[pq.ParquetFile], Iterator[bytes]]]] = {
+_ENCODERS: Final[dict[ExportFormat, Callable[[pq.ParquetFile], Iterator[Chunk]]]] = {
     ExportFormat.CSV: _csv,
     ExportFormat.PARQUET: _parquet,
     ExportFormat.JSONL: _jsonl,

@@ -37,8 +37,8 @@ def _footer(path: str, mtime_ns: int, size: int) -> pq.FileMetaData:
 def read_page(results: pq.ParquetFile, offset: int, limit: int) -> tuple[pa.Table, int]:
     """Rows [offset, offset + limit) in rank order and the total; past the end gives no rows.
 
-    Only the row groups holding the page are read, in batches of `limit` rows, so a page at
-    the start of a row group decodes about `limit` rows rather than the whole group.
+    Only the row groups holding the page are read, and only up to the page's last row, so a
+    page at the start of a row group decodes `limit` rows rather than the whole group.
     """
     if offset < 0 or limit < 0:
         raise SnapshotError(f"page offset and limit must not be negative: {offset}, {limit}")
@@ -50,7 +50,10 @@ def read_page(results: pq.ParquetFile, offset: int, limit: int) -> tuple[pa.Tabl
     first = bisect_right(starts, offset) - 1
     last = bisect_right(starts, end - 1) - 1
     groups = range(first, last + 1)
-    batches = results.iter_batches(batch_size=limit, row_groups=groups, use_threads=False)
+    # One batch from the first group's start to the page's end: the rows before the page must
+    # be decoded anyway, and the rows after it are never touched.
+    size = end - starts[first]
+    batches = results.iter_batches(batch_size=size, row_groups=groups, use_threads=False)
     return _rows(batches, offset - starts[first], end - offset, results.schema_arrow), total
 
 
