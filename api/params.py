@@ -3,7 +3,7 @@
 Litestar reads these to bind values (and for the OpenAPI document); handlers stay plain functions.
 """
 
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -14,3 +14,5 @@ from api.context import ApiContext
 Ctx: TypeAlias = NamedDependency[ApiContext]
 Who: TypeAlias = NamedDependency[Caller]  # the authenticated caller; only on keyed routes
 PathId: TypeAlias = FromPath[str]  # checked by api.lookup: malformed ids are 404, not 400
+# Past any reachable page, and inside every database's integer range (SQLite refuses 2**63).
+MAX_OFFSET: Final = 2**31 - 1

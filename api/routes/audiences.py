@@ -17,7 +17,7 @@ from api.envelope import meta
 from api.errors import NotFound, SlotsFull
 from api.lookup import audience_of
 from api.openapi import keyed
-from api.params import Ctx, PathId, Who
+from api.params import MAX_OFFSET, Ctx, PathId, Who
 from api.wire.audiences import (
     AudienceCreate,
     AudienceEnvelope,
@@ -73,7 +73,7 @@ def list_audiences(
     caller: Who,
     status: FromQuery[AudienceStatus | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AudienceListEnvelope:
     found, total = ctx.store.list_audiences(caller.org_id, status, limit, offset)
     page = meta(ctx, request.scope, total=total, limit=limit, offset=offset)

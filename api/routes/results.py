@@ -16,7 +16,7 @@ from api.context import AnyRequest, ApiContext
 from api.envelope import meta
 from api.lookup import run_of
 from api.openapi import keyed
-from api.params import Ctx, PathId, Who
+from api.params import MAX_OFFSET, Ctx, PathId, Who
 from api.servable import pending_state, snapshot_of
 from api.wire.results import (
     ResultsEnvelope,
@@ -55,7 +55,7 @@ def get_results(
     audience_id: PathId,
     run_id: PathId,
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response[ResultsEnvelope]:
     run = run_of(ctx, caller, audience_id, run_id)
     state = pending_state(run)

@@ -18,7 +18,7 @@ from api.errors import RunNotCancellable
 from api.idempotency import Reply
 from api.lookup import audience_of, run_of
 from api.openapi import keyed
-from api.params import Ctx, PathId, Who
+from api.params import MAX_OFFSET, Ctx, PathId, Who
 from api.wire.runs import RunCreate, RunEnvelope, RunListEnvelope, run_out
 from engine.states import RunStatus, RunType
 from jobs.submit import submit_run
@@ -93,7 +93,7 @@ def list_runs(
     audience_id: PathId,
     status: FromQuery[RunStatus | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> RunListEnvelope:
     audience = audience_of(ctx, caller, audience_id)
     runs = ctx.store.list_runs(audience.id, status, limit, offset)
