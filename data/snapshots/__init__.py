@@ -1,11 +1,13 @@
-"""Run snapshots: the store seam, its local-directory implementation and the file writer."""
+"""Run snapshots: the store seam, its local-directory and in-memory stores, the file writer."""
 
 from data.snapshots.files import write_snapshot_dir
 from data.snapshots.local import LocalSnapshotStore
+from data.snapshots.memory import MemorySnapshotStore
 from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, SnapshotStore
 
 __all__ = [
     "LocalSnapshotStore",
+    "MemorySnapshotStore",
     "Snapshot",
     "SnapshotKey",
     "SnapshotRef",

@@ -1,4 +1,4 @@
-"""A snapshot directory: results.parquet, stats.json, then manifest.json, each fsynced.
+"""The files of a snapshot and their order: results.parquet, stats.json, then manifest.json.
 
 The manifest is written last and lists the other files with their sizes and SHA-256.
 """
@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
+
+import pyarrow as pa
 
 from data.errors import SnapshotError
 from data.snapshots.results_file import write_results
@@ -24,21 +26,55 @@ MANIFEST: Final = "manifest.json"
 _LIBRARIES: Final = ("intent-engine", "pyarrow", "duckdb", "polars")
 
 
+class SnapshotTarget(Protocol):
+    """Where the files of one snapshot go: a directory, or memory."""
+
+    def write_results(self, table: pa.Table) -> dict[str, Any]:
+        """Store results.parquet; returns its manifest entry."""
+
+    def put(self, name: str, data: bytes) -> None: ...
+
+
+def write_snapshot(
+    target: SnapshotTarget,
+    result: MaterializeResult,
+    stats: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+) -> dict[str, Any]:
+    """results.parquet, stats.json, then manifest.json listing both; returns that manifest."""
+    started = time.perf_counter()
+    results = target.write_results(result.table)
+    stats_bytes = json_bytes(stats)
+    target.put(STATS, stats_bytes)
+    timings = {**manifest.get("timings", {}), "write": round(time.perf_counter() - started, 4)}
+    files = [{"path": RESULTS, **results}, file_entry(STATS, stats_bytes)]
+    final = {**manifest, "files": files, "timings": timings}
+    target.put(MANIFEST, json_bytes(final))
+    return final
+
+
+class DirectoryTarget:
+    """Files written into one directory, each fsynced as it is closed."""
+
+    def __init__(self, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+
+    def write_results(self, table: pa.Table) -> dict[str, Any]:
+        return write_results(table, self.out / RESULTS)
+
+    def put(self, name: str, data: bytes) -> None:
+        with (self.out / name).open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+
+
 def write_snapshot_dir(
     out: Path, result: MaterializeResult, stats: Mapping[str, Any], manifest: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Write results.parquet, stats.json and then manifest.json (with `files`) into `out`.
-
-    Every file and the directory are fsynced; returns the manifest as written.
-    """
-    started = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
-    results = write_results(result.table, out / RESULTS)
-    write_json(out / STATS, stats)
-    timings = {**manifest.get("timings", {}), "write": round(time.perf_counter() - started, 4)}
-    files = [results, file_entry(out / STATS)]
-    final = {**manifest, "files": files, "timings": timings}
-    write_json(out / MANIFEST, final)
+    """The three files written directly into `out`, then `out` itself fsynced."""
+    final = write_snapshot(DirectoryTarget(out), result, stats, manifest)
     fsync_path(out)
     return final
 
@@ -62,11 +98,8 @@ def base_manifest(
     return {**manifest, **extra}
 
 
-def write_json(path: Path, value: Mapping[str, Any]) -> None:
-    with path.open("wb") as f:
-        f.write(json.dumps(value, ensure_ascii=False, indent=1).encode())
-        f.flush()
-        os.fsync(f.fileno())
+def json_bytes(value: Mapping[str, Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1).encode()
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -79,10 +112,8 @@ def read_json(path: Path) -> dict[str, Any]:
     return value
 
 
-def file_entry(path: Path) -> dict[str, Any]:
-    with path.open("rb") as f:
-        digest = hashlib.file_digest(f, "sha256").hexdigest()
-    return {"path": path.name, "bytes": path.stat().st_size, "sha256": digest}
+def file_entry(name: str, data: bytes) -> dict[str, Any]:
+    return {"path": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def fsync_path(path: Path) -> None:

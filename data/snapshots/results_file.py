@@ -8,7 +8,7 @@ import hashlib
 import io
 import os
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -46,19 +46,24 @@ WRITER_OPTIONS: Final[dict[str, Any]] = {
 }
 
 
+def encode_results(table: pa.Table, raw: IO[bytes]) -> dict[str, Any]:
+    """Write the parquet bytes to `raw`; returns their size, row count and SHA-256."""
+    table = conform(table)
+    sink = _HashingSink(raw)
+    with pq.ParquetWriter(sink, RESULT_SCHEMA, **WRITER_OPTIONS) as writer:
+        for start in range(0, table.num_rows, ROW_GROUP_ROWS):
+            group = table.slice(start, ROW_GROUP_ROWS).combine_chunks()
+            writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+    return {"bytes": sink.size, "rows": table.num_rows, "sha256": sink.digest.hexdigest()}
+
+
 def write_results(table: pa.Table, path: Path) -> dict[str, Any]:
     """Write and fsync the file; returns its manifest entry (path, bytes, rows, sha256)."""
-    table = conform(table)
     with path.open("wb") as raw:
-        sink = _HashingSink(raw)
-        with pq.ParquetWriter(sink, RESULT_SCHEMA, **WRITER_OPTIONS) as writer:
-            for start in range(0, table.num_rows, ROW_GROUP_ROWS):
-                group = table.slice(start, ROW_GROUP_ROWS).combine_chunks()
-                writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+        encoded = encode_results(table, raw)
         raw.flush()
         os.fsync(raw.fileno())
-    entry = {"path": path.name, "bytes": sink.size, "rows": table.num_rows}
-    return entry | {"sha256": sink.digest.hexdigest()}
+    return {"path": path.name, **encoded}
 
 
 def conform(table: pa.Table) -> pa.Table:
@@ -74,7 +79,7 @@ def conform(table: pa.Table) -> pa.Table:
 class _HashingSink(io.RawIOBase):
     """Passes writes to a file and hashes them on the way, so the file is never read back."""
 
-    def __init__(self, raw: io.BufferedWriter) -> None:
+    def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self.digest = hashlib.sha256()
         self.size = 0

@@ -1,4 +1,4 @@
-"""Factory fixtures for snapshot tests: a store in a temporary directory and a publisher."""
+"""Snapshot test fixtures: every store implementation, a local one, and publisher factories."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -7,19 +7,29 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from data.snapshots import LocalSnapshotStore, SnapshotKey, SnapshotRef
+from data.snapshots import LocalSnapshotStore, SnapshotKey, SnapshotRef, SnapshotStore
+from data.snapshots.memory import MemorySnapshotStore
 from tests.snapshots.factories import make_result, result_table
 
 Publish = Callable[..., SnapshotRef]
+MakeKey = Callable[..., SnapshotKey]
+
+
+@pytest.fixture(params=["local", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> SnapshotStore:
+    """Each SnapshotStore implementation in turn: the contract tests run on all of them."""
+    if request.param == "local":
+        return LocalSnapshotStore(tmp_path / "snapshots")
+    return MemorySnapshotStore()
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> LocalSnapshotStore:
+def local_store(tmp_path: Path) -> LocalSnapshotStore:
     return LocalSnapshotStore(tmp_path / "snapshots")
 
 
 @pytest.fixture
-def make_key() -> Callable[..., SnapshotKey]:
+def make_key() -> MakeKey:
     def make(
         run_id: str = "run-1", org_id: str = "org-1", audience_id: str = "aud-1"
     ) -> SnapshotKey:
@@ -28,8 +38,7 @@ def make_key() -> Callable[..., SnapshotKey]:
     return make
 
 
-@pytest.fixture
-def publish(store: LocalSnapshotStore, make_key: Callable[..., SnapshotKey]) -> Publish:
+def _publisher(store: SnapshotStore, make_key: MakeKey) -> Publish:
     def run(
         table: pa.Table | None = None,
         run_id: str = "run-1",
@@ -48,6 +57,17 @@ def publish(store: LocalSnapshotStore, make_key: Callable[..., SnapshotKey]) -> 
         )
 
     return run
+
+
+@pytest.fixture
+def publish(store: SnapshotStore, make_key: MakeKey) -> Publish:
+    """Publish a generated result (30 rows unless a table is given) into `store`."""
+    return _publisher(store, make_key)
+
+
+@pytest.fixture
+def publish_local(local_store: LocalSnapshotStore, make_key: MakeKey) -> Publish:
+    return _publisher(local_store, make_key)
 
 
 @pytest.fixture(scope="session")

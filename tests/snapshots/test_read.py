@@ -1,13 +1,13 @@
-"""Reading a published snapshot: pages by row group, stats, manifest, results file."""
+"""Reading and deleting snapshots, on every store: pages by row group, stats, manifest."""
 
-import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pyarrow.parquet as pq
 import pytest
 
 from data.errors import SnapshotError
 from engine.schema import RESULT_SCHEMA
+from tests.snapshots.factories import result_table
 
 
 @pytest.fixture
@@ -92,52 +92,36 @@ def test_open_results_gives_the_parquet_file_of_the_run(store, publish):
     assert (results.metadata.num_rows, results.schema_arrow) == (30, RESULT_SCHEMA)
 
 
-def test_reading_a_missing_snapshot_names_the_file(store, tmp_path):
+def test_reading_a_missing_snapshot_names_the_file(store, make_key):
+    missing = store.path_of(make_key("never-published"))
     with pytest.raises(SnapshotError, match=r"stats\.json"):
-        store.read_stats(tmp_path / "nowhere")
+        store.read_stats(missing)
 
 
-def test_deleted_snapshot_is_gone(store, publish, make_key):
+def test_deleted_snapshot_is_no_longer_readable(store, publish, make_key):
     ref = publish()
     store.delete(make_key())
-    assert not ref.path.exists()
     with pytest.raises(SnapshotError):
         store.read_page(ref, 0, 10)
 
 
+def test_deleted_run_can_be_published_again(store, publish, make_key):
+    publish(attempt=1)
+    store.delete(make_key())
+    assert publish(result_table(4), attempt=2).manifest["resultCount"] == 4
+
+
 def test_deleting_a_missing_snapshot_does_nothing(store, make_key):
     store.delete(make_key("never-published"))
-    assert not store.path_of(make_key("never-published")).exists()
+    with pytest.raises(SnapshotError):
+        store.read_manifest(store.path_of(make_key("never-published")))
 
 
-def _leftover(store, name, age):
-    path = store.staging_root / name
-    path.mkdir(parents=True)
-    (path / "results.parquet").write_bytes(b"partial")
-    when = (datetime(2024, 5, 1, 12, tzinfo=UTC) - age).timestamp()
-    for p in (path / "results.parquet", path):
-        os.utime(p, (when, when))
-    return path
-
-
-def test_list_staging_returns_only_leftovers_older_than_the_cutoff(store):
-    old = _leftover(store, "run-1-1-aaaa", timedelta(hours=2))
-    _leftover(store, "run-2-1-bbbb", timedelta(minutes=1))
-    cutoff = datetime(2024, 5, 1, 11, 0, tzinfo=UTC)
-    assert store.list_staging(older_than=cutoff) == [old]
-
-
-def test_remove_staging_deletes_the_leftover(store):
-    old = _leftover(store, "run-1-1-aaaa", timedelta(hours=2))
-    store.remove_staging(old)
-    assert not old.exists()
-
-
-def test_remove_staging_refuses_a_path_outside_staging(store, publish):
+def test_remove_staging_refuses_a_published_snapshot(store, publish):
     ref = publish()
     with pytest.raises(SnapshotError, match="staging"):
         store.remove_staging(ref.path)
-    assert ref.path.exists()
+    assert store.read_manifest(ref) == ref.manifest
 
 
 def test_list_staging_on_a_fresh_store_is_empty(store):
