@@ -89,7 +89,7 @@ def base_manifest(
         "candidateCount": result.candidate_count,
         "resultCount": result.result_count,
         "backend": result.backend,
-        "versions": library_versions(),
+        "versions": dict(library_versions()),
         "timings": {name: round(sec, 4) for name, sec in result.timings.items()},
     }
     clash = sorted(manifest.keys() & extra.keys())
