@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+import httpx
+
 from api.wire.runs import RunOut
 from cli.cmd_server import load_settings
 from cli.demo_client import DemoClient
@@ -45,15 +47,14 @@ def run_demo(args: argparse.Namespace) -> int:
     say(f"intent demo in {settings.home}")
     ensure_dataset(settings.dataset, generate_missing=True, echo=say)
     system = build_system(settings)
+    api_key = demo_key(system.services.deps.store, settings.audience_slots)
     server = HttpServer(system.app, "127.0.0.1", 0, quiet=True)
+    server.start()
     system.start()
     try:
-        server.start()
         logging.getLogger().setLevel(logging.WARNING)  # the app configures INFO logging on start
         say(f"API listening on {server.url} (OpenAPI docs at {server.url}/schema)")
-        walk_through(
-            server.url, demo_key(system.services.deps.store, settings.audience_slots), settings
-        )
+        walk_through(server.url, api_key, settings)
     finally:
         server.stop()
         system.stop()
@@ -80,6 +81,8 @@ def walk_through(url: str, api_key: str, settings: Settings) -> None:
     client = DemoClient(url, api_key)
     try:
         _walk(client, settings)
+    except httpx.HTTPError as exc:
+        raise CliError(f"the demo's API call failed: {exc!r}", exit_code=1) from exc
     finally:
         client.close()
 

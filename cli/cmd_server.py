@@ -12,6 +12,8 @@ import threading
 from types import FrameType
 from typing import Any
 
+import sqlalchemy as sa
+
 from cli.demo_data import ensure_dataset
 from cli.errors import CliError
 from cli.http_server import HttpServer
@@ -42,12 +44,17 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     ensure_dataset(settings.dataset, generate_missing=args.demo_data, echo=_to_stderr)
     system = _build(settings)
+    server = HttpServer(system.app, args.host, args.port)
     stop = threading.Event()
     _stop_on_signals(stop)
+    server.start()  # first: a port in use stops here, before any worker starts
     system.start()
+    log.info("serving on %s (docs at %s/schema)", server.url, server.url)
     try:
-        _serve_until(stop, system, args.host, args.port)
+        while server.is_running() and not stop.wait(0.5):
+            pass  # the server thread ends by itself only when it fails
     finally:
+        server.stop()
         log.info("stopping: waiting for running attempts to finish")
         system.stop()
     return 0
@@ -63,20 +70,11 @@ def load_settings() -> Settings:
 def _build(settings: Settings) -> System:
     try:
         system = build_system(settings)
-    except JobError as exc:
-        raise CliError(str(exc), exit_code=1) from exc
+    except (JobError, sa.exc.SQLAlchemyError) as exc:
+        raise CliError(f"cannot start: {exc}", exit_code=1) from exc
     mode = "embedded workers and scheduler" if system.runtime else f"broker {settings.queue_name}"
     log.info("database ready; dataset %s; %s", settings.dataset, mode)
     return system
-
-
-def _serve_until(stop: threading.Event, system: System, host: str, port: int) -> None:
-    server = HttpServer(system.app, host, port)
-    server.start()
-    log.info("serving on %s (docs at %s/schema)", server.url, server.url)
-    while server.is_running() and not stop.wait(0.5):
-        pass  # the server thread ends by itself only when it fails
-    server.stop()
 
 
 def _to_stderr(text: str) -> None:
