@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
@@ -53,11 +53,20 @@ def write_topics(dataset: Path, topics: pa.Table) -> None:
     _fsync_dir(path.parent)
 
 
-def write_people(dataset: Path, version: str, people: pa.Table) -> None:
-    """Write people version `version`, clustered for join pruning; replaces it if present."""
-    table = sort_table(conform(people, contract.PEOPLE_SCHEMA), PEOPLE_ORDER)
+def write_people(dataset: Path, version: str, people: pa.Table | Iterable[pa.Table]) -> None:
+    """Write people version `version`, clustered for join pruning; replaces it if present.
+
+    A table is sorted here. Batches (for people too many to hold at once) are written as they
+    come and must already be in cluster order, else DatasetError.
+    """
+    if isinstance(people, pa.Table):
+        batches: Iterable[pa.Table] = [
+            sort_table(conform(people, contract.PEOPLE_SCHEMA), PEOPLE_ORDER)
+        ]
+    else:
+        batches = _in_order(people, contract.PEOPLE_SCHEMA, PEOPLE_ORDER)
     with _staged(contract.people_dir(dataset, version)) as staging:
-        _write_parts(table, staging, contract.PEOPLE_ROW_GROUP)
+        _write_parts(batches, contract.PEOPLE_SCHEMA, staging, contract.PEOPLE_ROW_GROUP)
 
 
 def write_intent_date(
@@ -73,7 +82,9 @@ def write_intent_date(
     table = sort_table(conform(intent, contract.INTENT_SCHEMA), INTENT_ORDER)
     sorting = pq.SortingColumn.from_ordering(contract.INTENT_SCHEMA, list(INTENT_ORDER))
     with _staged(target, lambda: _refuse_complete(target, data_date, replace)) as staging:
-        files = _write_parts(table, staging, contract.INTENT_ROW_GROUP, sorting)
+        files = _write_parts(
+            [table], contract.INTENT_SCHEMA, staging, contract.INTENT_ROW_GROUP, sorting
+        )
         manifest = _manifest(data_date, people_version, files, len(table))
         _write_json(staging / contract.MANIFEST_NAME, manifest)
     return manifest
@@ -101,6 +112,18 @@ def is_sorted(table: pa.Table, keys: SortKeys) -> bool:
         before, tied = _pair_order(table.column(name), descending=direction == "descending")
         in_order = pc.or_(before, pc.and_(tied, in_order))
     return bool(pc.all(in_order).as_py())
+
+
+def _in_order(batches: Iterable[pa.Table], schema: pa.Schema, keys: SortKeys) -> Iterator[pa.Table]:
+    """Conformed batches, each checked to continue the order of the ones before it."""
+    last: pa.Table | None = None
+    for batch in batches:
+        table = conform(batch, schema)
+        if not is_sorted(table if last is None else pa.concat_tables([last, table]), keys):
+            order = ", ".join(name for name, _ in keys)
+            raise DatasetError(f"{schema.names[0]} batches are not in ({order}) order")
+        last = table.slice(len(table) - 1) if len(table) else last
+        yield table
 
 
 def _pair_order(column: pa.ChunkedArray, *, descending: bool) -> tuple[pa.Array, pa.Array]:
@@ -167,27 +190,74 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 def _write_parts(
-    table: pa.Table,
+    batches: Iterable[pa.Table],
+    schema: pa.Schema,
     directory: Path,
     row_group: int,
     sorting: Sequence[pq.SortingColumn] | None = None,
 ) -> list[dict[str, object]]:
-    """Write `table` as part files of at most PART_ROWS rows; an empty table gives one file."""
-    files: list[dict[str, object]] = []
-    for index, start in enumerate(range(0, max(len(table), 1), PART_ROWS)):
-        part = table.slice(start, PART_ROWS)
-        path = directory / f"part-{index:05d}.parquet"
-        _write_parquet(part, path, row_group, sorting)
-        files.append(_file_entry(path, len(part)))
-    return files
+    """Write the batches in order as part files of at most PART_ROWS rows; at least one file."""
+    parts = _PartFiles(directory, schema, row_group, sorting)
+    for batch in batches:
+        parts.write(batch)
+    return parts.finish()
 
 
-def _write_parquet(
-    table: pa.Table, path: Path, row_group: int, sorting: Sequence[pq.SortingColumn] | None = None
-) -> None:
-    pq.write_table(
-        table, path, row_group_size=row_group, compression="zstd", sorting_columns=sorting
-    )
+class _PartFiles:
+    """Numbered part files filled one batch at a time, each closed (and fsynced) when full."""
+
+    def __init__(
+        self,
+        directory: Path,
+        schema: pa.Schema,
+        row_group: int,
+        sorting: Sequence[pq.SortingColumn] | None,
+    ) -> None:
+        self._directory, self._schema = directory, schema
+        self._row_group, self._sorting = row_group, sorting
+        self._files: list[dict[str, object]] = []
+        self._writer: pq.ParquetWriter | None = None
+        self._rows = 0
+
+    def write(self, table: pa.Table) -> None:
+        while len(table):
+            writer = self._writer or self._open()
+            piece, table = (
+                table.slice(0, PART_ROWS - self._rows),
+                table.slice(PART_ROWS - self._rows),
+            )
+            writer.write_table(piece, row_group_size=self._row_group)
+            self._rows += len(piece)
+            if self._rows == PART_ROWS:
+                self._close()
+
+    def finish(self) -> list[dict[str, object]]:
+        if self._writer is None and not self._files:
+            self._open()
+        if self._writer is not None:
+            self._close()
+        return self._files
+
+    def _path(self) -> Path:
+        return self._directory / f"part-{len(self._files):05d}.parquet"
+
+    def _open(self) -> pq.ParquetWriter:
+        self._writer = pq.ParquetWriter(
+            self._path(), self._schema, compression="zstd", sorting_columns=self._sorting
+        )
+        return self._writer
+
+    def _close(self) -> None:
+        assert self._writer is not None
+        self._writer.close()
+        self._writer = None
+        _fsync_file(self._path())
+        self._files.append(_file_entry(self._path(), self._rows))
+        self._rows = 0
+
+
+def _write_parquet(table: pa.Table, path: Path, row_group: int) -> None:
+    pq.write_table(table, path, row_group_size=row_group, compression="zstd")
     _fsync_file(path)
 
 

@@ -1,12 +1,11 @@
-"""Contact columns: emails that look real, E.164 phones, LinkedIn URLs, headlines, hashed_email.
+"""Contact columns: emails that look real, E.164 phones, LinkedIn URLs and headlines.
 
-Emails are made unique across the whole people table, so `hashed_email` identifies one person.
+Addresses can repeat here (two John Smiths at gmail); data.generator.emails makes them unique.
 """
 
 from dataclasses import dataclass
 from typing import Final
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,7 +21,6 @@ HEADLINE_FILL: Final = 0.9  # of people with a job title
 BUSINESS_FORMATS: Final = (0.45, 0.15, 0.25, 0.05, 0.10)  # first.last, first, flast, firstl, f_l
 PERSONAL_FORMATS: Final = (0.3, 0.15, 0.25, 0.15, 0.1, 0.05)
 LINKEDIN_PREFIX: Final = "https://www.linkedin.com/in/"
-UNKNOWN_EMAIL_DOMAIN: Final = "unknown.invalid"
 
 
 @dataclass(frozen=True)
@@ -48,47 +46,6 @@ def contact_columns(
         "linkedin_url": _present(rng, _linkedin(rng, person, size), LINKEDIN_FILL),
         "headline": _present(rng, _headline(person), HEADLINE_FILL),
     }
-
-
-def unique_emails(emails: pa.ChunkedArray, person_id: pa.ChunkedArray) -> pa.Array:
-    """`emails` where every repeat of an address gets "+<person_id>" added to its local part."""
-    values = emails.combine_chunks()
-    repeated = _repeats(values)
-    if not repeated.any():
-        return values
-    mask = pa.array(repeated)
-    parts = pc.split_pattern(values.filter(mask), "@", max_splits=1)
-    ids = pc.cast(person_id.combine_chunks().filter(mask), pa.string())
-    local = pc.binary_join_element_wise(pc.list_element(parts, 0), ids, "+")
-    fixed = pc.binary_join_element_wise(local, pc.list_element(parts, 1), "@")
-    return pc.replace_with_mask(values, mask, fixed)
-
-
-def hashed_emails(business: pa.Array, personal: pa.Array, person_id: pa.ChunkedArray) -> pa.Array:
-    """SHA-256 hex of the primary email: business, else personal, else a synthetic address."""
-    synthetic = pc.binary_join_element_wise(
-        "person-", pc.cast(person_id.combine_chunks(), pa.string()), "@" + UNKNOWN_EMAIL_DOMAIN, ""
-    )
-    return sha256_hex(pc.coalesce(business, personal, synthetic))
-
-
-def sha256_hex(values: pa.Array) -> pa.Array:
-    """Lower-case hex SHA-256 of each UTF-8 string, in order (DuckDB hashes on all cores)."""
-    with duckdb.connect() as connection:
-        connection.execute("SET preserve_insertion_order = true")
-        connection.register("emails", pa.table({"email": values}))
-        result = connection.sql("SELECT sha256(email) AS digest FROM emails").to_arrow_table()
-    return result.column("digest").combine_chunks()
-
-
-def _repeats(values: pa.Array) -> np.ndarray:
-    """Per row, whether an earlier row holds the same non-null value."""
-    rows = pa.table({"value": values, "row": np.arange(len(values))})
-    first = rows.group_by("value", use_threads=False).aggregate([("row", "min")])
-    repeated = np.ones(len(values), dtype=bool)
-    repeated[first.column("row_min").to_numpy()] = False
-    nulls = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
-    return np.asarray(repeated & ~nulls)
 
 
 def _business_email(rng: np.random.Generator, person: Person) -> pa.Array:

@@ -1,10 +1,10 @@
 """The people table: roles, companies, places, names and contacts that agree with each other.
 
-Person ids follow the (company_industry, seniority) clustering, so the table is written unsorted.
+Person ids follow the (company_industry, seniority) clustering, so chunks come out in file order.
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from data.contract import PEOPLE_SCHEMA
 from data.generator.companies import Companies, build_companies
-from data.generator.contacts import hashed_emails, unique_emails
+from data.generator.emails import EmailRegistry, hashed_emails
 from data.generator.identity import Lookups, person_chunk
 from data.generator.industries import INDUSTRIES
 from data.generator.roles import SENIORITY_LARGE, SENIORITY_SMALL
@@ -37,20 +37,30 @@ class Population:
 
 def build_people(
     rng: np.random.Generator, count: int, progress: Callable[[float], None]
-) -> tuple[pa.Table, Population]:
-    """`count` people in cluster order, and where each company industry sits in it."""
+) -> tuple[Population, Iterator[pa.Table]]:
+    """Where each company industry sits, and `count` people in cluster order, chunk by chunk.
+
+    Chunks are made as they are consumed, so only one is in memory at a time.
+    """
     companies = build_companies(rng, math.ceil(count / PEOPLE_PER_COMPANY))
     company, seniority = _clustered_roles(rng, count, companies)
-    lookups = Lookups.build(companies)
-    chunks = []
-    for start in range(0, count, CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, count)
-        chunks.append(person_chunk(rng, lookups, company[start:stop], seniority[start:stop], start))
-        progress(stop / count)
-    table = _with_unique_emails(pa.concat_tables(chunks))
-    return table.select(PEOPLE_SCHEMA.names), Population(
-        count, _industry_ranges(company, companies)
-    )
+    population = Population(count, _industry_ranges(company, companies))
+    return population, _chunks(rng, Lookups.build(companies), company, seniority, progress)
+
+
+def _chunks(
+    rng: np.random.Generator,
+    lookups: Lookups,
+    company: np.ndarray,
+    seniority: np.ndarray,
+    progress: Callable[[float], None],
+) -> Iterator[pa.Table]:
+    registry = EmailRegistry()
+    for start in range(0, len(company), CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, len(company))
+        chunk = person_chunk(rng, lookups, company[start:stop], seniority[start:stop], start)
+        yield _with_unique_emails(chunk, registry).select(PEOPLE_SCHEMA.names)
+        progress(stop / len(company))
 
 
 def _clustered_roles(
@@ -93,14 +103,13 @@ def _industry_ranges(company: np.ndarray, companies: Companies) -> np.ndarray:
     return np.stack([starts, stops], axis=1)
 
 
-def _with_unique_emails(table: pa.Table) -> pa.Table:
-    person_id = table.column("person_id")
-    business = unique_emails(table.column("business_email"), person_id)
-    personal = unique_emails(table.column("personal_email"), person_id)
-    table = table.set_column(
-        table.schema.get_field_index("business_email"), "business_email", business
-    )
-    table = table.set_column(
-        table.schema.get_field_index("personal_email"), "personal_email", personal
-    )
-    return table.append_column("hashed_email", hashed_emails(business, personal, person_id))
+def _with_unique_emails(chunk: pa.Table, registry: EmailRegistry) -> pa.Table:
+    person_id = chunk.column("person_id").combine_chunks()
+    emails = {
+        name: registry.claim(chunk.column(name).combine_chunks(), person_id)
+        for name in ("business_email", "personal_email")
+    }
+    for name, column in emails.items():
+        chunk = chunk.set_column(chunk.schema.get_field_index(name), name, column)
+    hashed = hashed_emails(emails["business_email"], emails["personal_email"], person_id)
+    return chunk.append_column("hashed_email", hashed)

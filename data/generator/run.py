@@ -72,9 +72,8 @@ def generate(
     taxonomy = build_taxonomy(topic_rng, topics)
     write_topics(out, taxonomy.table)
     topics_done = clock()
-    table, population = build_people(people_rng, people, plan.stage("people"))
-    write_people(out, version, table)
-    del table  # the people table is the largest object; intent days need the room
+    population, chunks = build_people(people_rng, people, plan.stage("people"))
+    write_people(out, version, chunks)
     people_done = clock()
     sampler, rows = PersonSampler(intent_rng, population), []
     day: Day | None = None

@@ -170,6 +170,29 @@ def test_people_versions_are_replaced_whole(
     assert os.listdir(tmp_path / "people") == ["version=v1"]
 
 
+def test_people_batches_are_written_in_order_across_parts(
+    tmp_path: Path, make_people: Callable[..., pa.Table], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "PART_ROWS", 3)
+    batches = [
+        make_people(*({"person_id": i} for i in range(start, start + 2))) for start in (1, 3, 5)
+    ]
+    writer.write_people(tmp_path, "v1", iter(batches))
+    files = sorted(contract.people_dir(tmp_path, "v1").glob("*.parquet"))
+    assert [pq.ParquetFile(path).metadata.num_rows for path in files] == [3, 3]
+    ids = pa.concat_tables(pq.read_table(path) for path in files).column("person_id")
+    assert ids.to_pylist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_people_batches_out_of_cluster_order_are_refused(
+    tmp_path: Path, make_people: Callable[..., pa.Table]
+) -> None:
+    batches = [make_people({"person_id": 2}), make_people({"person_id": 1})]
+    with pytest.raises(DatasetError, match="order"):
+        writer.write_people(tmp_path, "v1", iter(batches))
+    assert not contract.people_dir(tmp_path, "v1").exists()
+
+
 def test_people_missing_a_column_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ColumnTypeError, match="'hashed_email' is missing"):
         writer.write_people(tmp_path, "v1", pa.table({"person_id": [1]}))
