@@ -1,6 +1,7 @@
 """End-to-end fixtures: one generated dataset per session, real `intent` processes on Redis and
 a fresh PostgreSQL database, an organization's API key and an HTTP client with it."""
 
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -49,7 +50,8 @@ def intent_env(
 
 @pytest.fixture
 def start_intent(tmp_path: Path, intent_env: dict[str, str]) -> Iterator[StartIntent]:
-    """`start_intent(name, args)`: an `intent` process, stopped when the test ends."""
+    """`start_intent(name, args)`: an `intent` process, killed when the test ends (graceful
+    stops have their own test; killing keeps the suite fast)."""
     started: list[IntentProcess] = []
 
     def start(name: str, args: list[str]) -> IntentProcess:
@@ -59,7 +61,7 @@ def start_intent(tmp_path: Path, intent_env: dict[str, str]) -> Iterator[StartIn
 
     yield start
     for process in reversed(started):
-        process.stop()
+        process.stop(signal.SIGKILL)
 
 
 @pytest.fixture
