@@ -30,3 +30,8 @@ class Progress:
     def finish(self) -> None:
         if self._report is not None:
             self._report("done", 1.0)
+
+
+def scaled(advance: Callable[[float], None], share: float) -> Callable[[float], None]:
+    """A stage callback for a part taking the first `share` of the stage."""
+    return lambda done: advance(share * done)
