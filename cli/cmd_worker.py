@@ -1,8 +1,81 @@
-"""Commands of `intent` (not yet available)."""
+"""`intent worker` (runs from the Redis or RabbitMQ queue) and `intent scheduler` (the reconcile
+and daily-schedule loop). SIGTERM or SIGINT stops either gracefully; a second one stops at once."""
 
 import argparse
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
 from typing import Any
+
+from cli.errors import CliError
+from jobs.errors import JobError
+from jobs.loop import run_loop
+from jobs.services import connect
+from jobs.settings import Settings, SettingsError
+from jobs.worker import serve_worker
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
     """Add this module's commands to `commands`; each sets `handler`."""
+    worker = commands.add_parser(
+        "worker", help="run audience runs from the broker queue (INTENT_BROKER_URL)"
+    )
+    worker.add_argument(
+        "--threads", type=int, help="runs at a time (default: INTENT_WORKER_THREADS)"
+    )
+    worker.set_defaults(handler=run_worker)
+    scheduler = commands.add_parser(
+        "scheduler", help="reconcile lost runs and create daily runs every INTENT_TICK_SECONDS"
+    )
+    scheduler.set_defaults(handler=run_scheduler)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    settings = _broker_settings("worker")
+    threads = args.threads or settings.worker_threads
+    if threads < 1:
+        raise CliError(f"--threads must be at least 1, got {threads}")
+    _serve(lambda stop: serve_worker(settings, threads, stop))
+    return 0
+
+
+def run_scheduler(args: argparse.Namespace) -> int:
+    settings = _broker_settings("scheduler")
+    _serve(lambda stop: run_loop(connect(settings).deps, stop))
+    return 0
+
+
+def _broker_settings(command: str) -> Settings:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    if settings.embedded:
+        raise CliError(
+            f"intent {command} needs INTENT_BROKER_URL (redis://... or amqp://...); "
+            "without a broker, `intent serve` runs the workers and the scheduler itself"
+        )
+    return settings
+
+
+def _serve(body: Callable[[threading.Event], None]) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    stop = threading.Event()
+    _on_stop_signals(stop)
+    try:
+        body(stop)
+    except JobError as exc:
+        raise CliError(str(exc), exit_code=1) from exc
+
+
+def _on_stop_signals(stop: threading.Event) -> None:
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second signal: stop now; leases recover the runs
+        logging.getLogger(__name__).info("signal %d: stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)

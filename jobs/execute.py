@@ -29,6 +29,7 @@ def execute_run(deps: JobDeps, run_id: RunId) -> None:
     if run is None:
         log.info("run %s is not queued; the message is a duplicate or late", run_id)
         return
+    log.info("run %s attempt %d started", run.id, run.attempts)
     try:
         ref = produce(deps, run)
     except WorkCancelled:
@@ -66,7 +67,14 @@ def complete(deps: JobDeps, run: Run, ref: SnapshotRef) -> bool:
         snapshot_path=str(ref.path),
         now=deps.clock(),
     )
-    if not done:
+    if done:
+        log.info(
+            "run %s attempt %d completed: %s results",
+            run.id,
+            run.attempts,
+            ref.manifest["resultCount"],
+        )
+    else:
         _drop_if_abandoned(deps, run)
     return done
 

@@ -6,6 +6,7 @@ one tries again, so a database restart does not end the loop.
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from data.metadata.models import Run
@@ -28,13 +29,16 @@ def tick_once(deps: JobDeps) -> TickReport:
 
 
 def run_loop(deps: JobDeps, stop: threading.Event) -> None:
-    """Tick until `stop` is set; returns within a moment of it."""
+    """Tick every `tick_seconds` (from the start of one tick to the next) until `stop` is set;
+    returns within a moment of it."""
+    period = deps.settings.tick_seconds
     while not stop.is_set():
+        started = time.monotonic()
         try:
             _log(tick_once(deps))
         except Exception:  # the store or the dataset may be briefly unreachable
             log.exception("scheduler tick failed; retrying next tick")
-        stop.wait(deps.settings.tick_seconds)
+        stop.wait(max(0.0, started + period - time.monotonic()))
 
 
 class LoopThread:

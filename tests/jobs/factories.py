@@ -14,11 +14,14 @@ from typing import Any
 import pyarrow as pa
 
 from data import contract, writer
-from data.metadata.models import Audience, AudienceId, OrgId, RunId
+from data.metadata.models import Audience, AudienceId, OrgId, Run, RunId
 from data.metadata.store import MetadataStore
 from data.snapshots import SnapshotRef
 from engine.schema import RESULT_SCHEMA, MaterializeResult
+from engine.states import RunStatus, RunType
+from jobs.deps import JobDeps
 from jobs.settings import Settings
+from jobs.submit import submit_run
 from jobs.work import WorkOrder
 
 START = dt.datetime(2024, 6, 3, 6, 0, tzinfo=dt.UTC)
@@ -161,3 +164,20 @@ def publish_tiny(order: WorkOrder) -> SnapshotRef:
         stats={"total": 0},
         manifest_extra=order.manifest_extra,
     )
+
+
+def submit_many(deps: JobDeps, count: int) -> list[Run]:
+    """`count` manual runs, each of a new audience, submitted through submit_run."""
+    make = audience_maker(deps.store, FakeClock())
+    return [
+        submit_run(deps, audience=make(), run_type=RunType.MANUAL, data_date=None, now=deps.clock())
+        for _ in range(count)
+    ]
+
+
+def all_completed(deps: JobDeps, runs: list[Run]) -> bool:
+    return all(deps.store.get_run(run.id).status == RunStatus.COMPLETED for run in runs)
+
+
+def running_runs(deps: JobDeps, runs: list[Run]) -> list[RunId]:
+    return [run.id for run in runs if deps.store.get_run(run.id).status == RunStatus.RUNNING]

@@ -4,13 +4,16 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from data.catalog import DatasetCatalog
 from engine.errors import EngineError
 from engine.states import RunStatus, RunType
 from jobs.execute import execute_run
+from jobs.produce import produce_snapshot
 from jobs.reconciler import reconcile_once
+from jobs.services import RUN_PRELOAD
 from jobs.submit import submit_run
 from jobs.work import ChildRunner, InlineRunner, snapshot_key
 from tests.jobs import targets
@@ -162,3 +165,19 @@ def test_run_past_its_time_limit_fails_with_timeout_and_leaves_no_snapshot(
     failed = memory_store.get_run(run.id)
     assert (failed.status, failed.error_code) == (RunStatus.FAILED, "TIMEOUT")
     assert not deps.snapshots.path_of(snapshot_key(run)).exists()
+
+
+def test_run_materialized_in_a_child_process_publishes_its_results(
+    make_deps, memory_store, make_audience_on
+) -> None:
+    deps = make_deps(memory_store, runner=ChildRunner(produce_snapshot, preload=RUN_PRELOAD))
+    audience = make_audience_on(memory_store)(config={"topicIds": [1, 2], "minTopicOverlap": 2})
+    run = submit_run(
+        deps, audience=audience, run_type=RunType.MANUAL, data_date=None, now=deps.clock()
+    )
+    execute_run(deps, run.id)
+    done = memory_store.get_run(run.id)
+    table = pq.read_table(Path(done.snapshot_path) / "results.parquet")
+    assert done.status == RunStatus.COMPLETED
+    assert table.num_rows == done.result_count > 0
+    assert set(table.column("intent").combine_chunks().field("topicOverlap").to_pylist()) == {2}

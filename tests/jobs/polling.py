@@ -1,0 +1,37 @@
+"""Waiting for a condition with a deadline, instead of sleeping a fixed time."""
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def wait_for(check: Callable[[], T], *, seconds: float, message: str = "condition") -> T:
+    """The first truthy value of `check()`; AssertionError when `seconds` pass without one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} not reached within {seconds} s")
+        time.sleep(0.05)
+
+
+def first_times(
+    start: float, checks: dict[str, Callable[[], object]], *, seconds: float
+) -> dict[str, float]:
+    """For each named check, the seconds from `start` (a time.monotonic()) until it first held;
+    the checks are polled together, so each time is right whatever order they come true in."""
+    found: dict[str, float] = {}
+    deadline = time.monotonic() + seconds
+    while len(found) < len(checks):
+        for name, check in checks.items():
+            if name not in found and check():
+                found[name] = time.monotonic() - start
+        if time.monotonic() > deadline:
+            missing = sorted(set(checks) - set(found))
+            raise AssertionError(f"{', '.join(missing)} not reached within {seconds} s")
+        time.sleep(0.05)
+    return found

@@ -1,0 +1,105 @@
+"""Fault injection with Redis: a worker SIGKILLed while it materializes runs, and the broker's
+queues deleted. The scheduler process reconciles; a new worker finishes every run exactly once."""
+
+import time
+from dataclasses import dataclass
+
+import pytest
+import redis
+
+from jobs.deps import JobDeps
+from jobs.services import connect
+from jobs.settings import Settings
+from tests.jobs.factories import all_completed, running_runs, submit_many
+from tests.jobs.polling import first_times, wait_for
+from tests.jobs.processes import running
+
+LEASE, TICK = 3, 1
+RUNS = 6
+# A killed attempt is back in the queue within the lease plus two reconcile ticks. The new
+# worker starts right after the kill, so every run completes by that bound or by the moment the
+# new worker consumes, whichever is later, plus the work itself: six runs on two threads.
+RECOVERY_BOUND = LEASE + 2 * TICK
+WORK_ALLOWANCE = 4.0
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def env(redis_env):
+    return {
+        **redis_env,
+        "INTENT_LEASE_SECONDS": str(LEASE),
+        "INTENT_TICK_SECONDS": str(TICK),
+    }
+
+
+@dataclass
+class Outcome:
+    deps: JobDeps
+    runs: list
+    killed: list
+    recovered: float  # from the SIGKILL until the reconciler had requeued every killed run
+    worker_ready: float  # from the SIGKILL until the new worker consumed
+    seconds: float  # from the SIGKILL until every run was completed
+
+
+def kill_mid_run_then_recover(env, tmp_path, after_kill=lambda: None) -> Outcome:
+    deps = connect(Settings.from_env(env)).deps
+    with running(["scheduler"], env, tmp_path / "scheduler.log"):
+        with running(["worker"], env, tmp_path / "first-worker.log") as first:
+            runs = submit_many(deps, RUNS)
+            wait_for(lambda: running_runs(deps, runs), seconds=60, message="a run running")
+            first.kill()
+            first.wait()
+        killed_at = time.monotonic()
+        killed = running_runs(deps, runs)
+        after_kill()
+        log = tmp_path / "second-worker.log"
+        with running(["worker"], env, log):
+            times = first_times(
+                killed_at,
+                {
+                    "recovered": lambda: not set(killed) & set(running_runs(deps, runs)),
+                    "worker_ready": lambda: "consuming" in log.read_text(),
+                    "seconds": lambda: all_completed(deps, runs),
+                },
+                seconds=60,
+            )
+    return Outcome(deps, runs, killed, **times)
+
+
+def _snapshots(deps, run_id) -> int:
+    return len(list(deps.settings.snapshots.glob(f"*/*/{run_id}")))
+
+
+def _delete_queues(env) -> None:
+    client = redis.Redis.from_url(env["INTENT_BROKER_URL"])
+    for key in client.scan_iter(f"dramatiq:*{env['INTENT_QUEUE_NAME']}*"):
+        client.delete(key)
+
+
+def _check(outcome: Outcome, record_property) -> None:
+    deps, runs = outcome.deps, outcome.runs
+    attempts = {run.id: deps.store.get_run(run.id).attempts for run in runs}
+    record_property("seconds_from_sigkill_to_completion", round(outcome.seconds, 2))
+    record_property("seconds_from_sigkill_to_new_worker", round(outcome.worker_ready, 2))
+    record_property("seconds_from_sigkill_to_requeue", round(outcome.recovered, 2))
+    print(
+        f"\nkilled {len(outcome.killed)} running runs; after the SIGKILL they were requeued in "
+        f"{outcome.recovered:.2f} s, the new worker consumed in {outcome.worker_ready:.2f} s, "
+        f"every run completed in {outcome.seconds:.2f} s"
+    )
+    assert outcome.killed
+    assert outcome.recovered < RECOVERY_BOUND
+    assert all(attempts[run_id] == 2 for run_id in outcome.killed)
+    assert [_snapshots(deps, run.id) for run in runs] == [1] * RUNS
+    assert outcome.seconds < max(RECOVERY_BOUND, outcome.worker_ready) + WORK_ALLOWANCE
+
+
+def test_runs_of_a_sigkilled_worker_complete_on_a_new_one(env, tmp_path, record_property):
+    _check(kill_mid_run_then_recover(env, tmp_path), record_property)
+
+
+def test_runs_complete_after_the_broker_queues_are_deleted(env, tmp_path, record_property):
+    _check(kill_mid_run_then_recover(env, tmp_path, lambda: _delete_queues(env)), record_property)
