@@ -14,13 +14,14 @@ import numpy as np
 
 from data import contract
 from data.errors import DatasetError, DateExistsError
-from data.generator.intent import Day, PersonSampler, next_day
+from data.generator.intent import PERSON_MASK, Day, PersonSampler, next_day
 from data.generator.people import build_people
 from data.generator.progress import Progress, Report, scaled
 from data.generator.taxonomy import Taxonomy, build_taxonomy
 from data.writer import write_intent_date, write_people, write_topics
 
 PEOPLE_PER_SCALE: Final = 1_000_000
+MAX_PEOPLE: Final = PERSON_MASK  # person indexes are packed into 32 bits of a row key
 DEFAULT_TOPICS: Final = 20_000
 # Relative cost of the stages, for the progress fraction (measured at scale 1).
 TOPICS_COST: Final = 0.02
@@ -120,8 +121,11 @@ def _seconds(marks: list[float]) -> dict[str, float]:
 
 def people_count(scale: float) -> int:
     count = round(scale * PEOPLE_PER_SCALE)
-    if count < 1:
-        raise DatasetError(f"scale: {scale} gives no people (scale 1 = {PEOPLE_PER_SCALE:,})")
+    if not 1 <= count <= MAX_PEOPLE:
+        raise DatasetError(
+            f"scale: {scale} gives {count:,} people; scale 1 = {PEOPLE_PER_SCALE:,}, "
+            f"at most {MAX_PEOPLE:,}"
+        )
     return count
 
 

@@ -44,7 +44,9 @@ def test_existing_dates_are_refused_before_anything_is_written(tmp_path: Path) -
     assert not contract.people_dir(tmp_path, "2026-11-28").exists()
 
 
-@pytest.mark.parametrize(("argument", "value"), [("scale", 1e-7), ("days", 0), ("topics", 0)])
+@pytest.mark.parametrize(
+    ("argument", "value"), [("scale", 1e-7), ("scale", 5000), ("days", 0), ("topics", 0)]
+)
 def test_an_impossible_argument_is_an_error_naming_it(
     tmp_path: Path, argument: str, value: float
 ) -> None:
