@@ -1,0 +1,52 @@
+"""The scheduler loop: it ticks, survives a failing tick, and stops when asked."""
+
+import threading
+
+from jobs.loop import LoopThread, run_loop, tick_once
+from tests.jobs.factories import DATES
+from tests.jobs.polling import wait_for
+
+
+class FailingOnce:
+    """A store whose first `expired_leases` call fails, like a database restarting."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self.calls = 0
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def expired_leases(self, now, limit=500):
+        self.calls += 1
+        if self.calls == 1:
+            raise ConnectionError("database restarting")
+        return self._store.expired_leases(now, limit)
+
+
+def test_tick_reconciles_and_schedules(make_deps, memory_store, make_audience_on) -> None:
+    make_audience_on(memory_store)()
+    report = tick_once(make_deps(memory_store))
+    assert [run.data_date for run in report.scheduled] == list(DATES)
+
+
+def test_failing_tick_does_not_end_the_loop(make_deps, memory_store) -> None:
+    store = FailingOnce(memory_store)
+    deps = make_deps(store, settings={"tick_seconds": 1})
+    stop = threading.Event()
+    loop = threading.Thread(target=run_loop, args=(deps, stop))
+    loop.start()
+    try:
+        wait_for(lambda: store.calls >= 2, seconds=10, message="a second tick")
+    finally:
+        stop.set()
+        loop.join()
+
+
+def test_loop_thread_stops_without_waiting_for_the_next_tick(make_deps, memory_store) -> None:
+    loop = LoopThread(make_deps(memory_store, settings={"tick_seconds": 600}))
+    loop.start()
+    stopper = threading.Thread(target=loop.stop)
+    stopper.start()
+    stopper.join(timeout=10)
+    assert not stopper.is_alive()
