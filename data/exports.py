@@ -21,6 +21,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from data.errors import ExportError
+from data.snapshots.results_file import WRITER_OPTIONS
 from engine.csvsafe import csv_safe_table
 from engine.leaf_fields import ROW_FIELDS, flatten_rows
 
@@ -125,7 +126,7 @@ def _jsonl(source: pq.ParquetFile) -> Iterator[Chunk]:
 def _parquet(source: pq.ParquetFile) -> Iterator[Chunk]:
     sink = _ChunkSink()
     schema = pa.schema([source.schema_arrow.field(name) for name in PARQUET_COLUMNS])
-    with pq.ParquetWriter(sink, schema, compression="zstd", compression_level=3) as writer:
+    with pq.ParquetWriter(sink, schema, **WRITER_OPTIONS) as writer:
         for batch in _batches(source, list(PARQUET_COLUMNS)):
             writer.write_batch(batch)
             yield sink.drain()
