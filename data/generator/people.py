@@ -17,7 +17,7 @@ from data.generator.emails import EmailRegistry, hashed_emails
 from data.generator.identity import Lookups, person_chunk
 from data.generator.industries import INDUSTRIES
 from data.generator.roles import SENIORITY_LARGE, SENIORITY_SMALL
-from data.generator.sampling import choose, choose_by_row, cumulative, masked
+from data.generator.sampling import choose_by_row, choose_sorted, cumulative, masked
 from engine.vocab import SENIORITIES
 
 PEOPLE_PER_COMPANY: Final = 25
@@ -68,7 +68,7 @@ def _clustered_roles(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Company (-1: none) and seniority (-1: unknown) per person, ordered by cluster key."""
     employed = rng.random(count) < COMPANY_FILL
-    company = np.where(employed, choose(rng, companies.headcount, count), -1)
+    company = np.where(employed, choose_sorted(rng, companies.headcount, count), -1)
     small = (company >= 0) & (companies.size[company] >= 0)
     small &= companies.size[company] < SMALL_COMPANY_SIZES
     seniority_cdf = cumulative(np.array([SENIORITY_LARGE, SENIORITY_SMALL]))
@@ -84,7 +84,7 @@ def _cluster_key(company: np.ndarray, seniority: np.ndarray, companies: Companie
     industry_rank = _alphabetical_ranks(INDUSTRIES)[companies.industry[company]]
     industry_rank = np.where(company >= 0, industry_rank, len(INDUSTRIES))
     seniority_rank = np.where(seniority >= 0, _alphabetical_ranks(SENIORITIES)[seniority], 15)
-    return np.asarray(industry_rank * 16 + seniority_rank, dtype=np.int32)
+    return np.asarray(industry_rank * 16 + seniority_rank, dtype=np.int16)  # radix-sortable
 
 
 def _alphabetical_ranks(values: tuple[str, ...]) -> np.ndarray:

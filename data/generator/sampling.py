@@ -35,6 +35,16 @@ def choose(rng: np.random.Generator, weights: Sequence[float] | np.ndarray, size
     return rng.choice(len(weights), size=size, p=normalized(weights))
 
 
+def choose_sorted(
+    rng: np.random.Generator, weights: Sequence[float] | np.ndarray, size: int
+) -> Ints:
+    """Like `choose`, but returned in ascending order, for callers that reorder the draws anyway.
+
+    Searching sorted draws is many times faster when there are many weights.
+    """
+    return np.searchsorted(cumulative(np.asarray(weights)), np.sort(rng.random(size)), side="right")
+
+
 def choose_by_row(rng: np.random.Generator, cdf: np.ndarray, rows: Ints) -> Ints:
     """One draw per element of `rows`, from the distribution in that row of `cdf`.
 
