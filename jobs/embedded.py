@@ -24,8 +24,9 @@ class EmbeddedRuntime:
         self._loop.start()
 
     def stop(self) -> None:
-        """Stop ticking, then let running attempts finish (up to the run time limit)."""
+        """Stop ticking, then let running attempts finish for up to one lease; an attempt still
+        running after that is recovered by its lease when the engine runs again."""
         self._loop.stop()
         if self._worker is not None:
-            self._worker.stop(timeout=self._settings.run_time_limit_seconds * 1000)
+            self._worker.stop(timeout=self._settings.lease_seconds * 1000)
             self._worker = None

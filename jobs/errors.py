@@ -1,19 +1,19 @@
 """Errors of the jobs layer: each carries a stable `code` and says whether a retry can help.
 
-JobError                 base; `code` (upper snake case) and `retryable` are part of the type
- ├── DataNotAvailable    DATA_NOT_AVAILABLE  the data date has no complete data   (permanent)
- ├── InvalidConfig       INVALID_CONFIG      the stored audience config is invalid (permanent)
- ├── RunTimedOut         TIMEOUT             the run passed its time limit         (permanent)
- ├── WorkerLost          WORKER_LOST         the lease expired: the worker vanished (retryable)
- ├── InternalError       INTERNAL            anything unexpected                   (retryable)
- ├── EngineFailed        INTERNAL            the engine refused the input           (permanent)
- ├── DuplicateRun        DUPLICATE_RUN       the daily run of that audience and date exists
- ├── RunNotCompleted     RUN_NOT_SERVABLE    an export was asked of a run without a snapshot
- ├── WorkCancelled       CANCELLED           the work was stopped from outside (never stored)
- ├── BrokerUrlError      BROKER_URL          INTENT_BROKER_URL names no known broker
- ├── OrganizationExists  ORGANIZATION_EXISTS an organization of that name exists
- ├── UnknownOrganization UNKNOWN_ORGANIZATION no organization has that name
- └── UnknownApiKey       UNKNOWN_API_KEY     no live API key has that id
+JobError                  base: `code` (upper snake case) and `retryable` belong to the type
+ ├── DataNotAvailable     DATA_NOT_AVAILABLE    no complete data for the date       permanent
+ ├── InvalidConfig        INVALID_CONFIG        the stored config is invalid        permanent
+ ├── RunTimedOut          TIMEOUT               the run passed its time limit       permanent
+ ├── WorkerLost           WORKER_LOST           the worker vanished (lease expired) retryable
+ ├── InternalError        INTERNAL              anything unexpected                 retryable
+ ├── EngineFailed         INTERNAL              the engine refused the input        permanent
+ ├── DuplicateRun         DUPLICATE_RUN         that daily run exists already
+ ├── RunNotCompleted      RUN_NOT_SERVABLE      an export of a run without snapshot
+ ├── WorkCancelled        CANCELLED             work stopped from outside (not stored)
+ ├── BrokerUrlError       BROKER_URL            INTENT_BROKER_URL names no broker
+ ├── OrganizationExists   ORGANIZATION_EXISTS   that organization name is taken
+ ├── UnknownOrganization  UNKNOWN_ORGANIZATION  no organization has that name
+ └── UnknownApiKey        UNKNOWN_API_KEY       no live API key has that id
 """
 
 from typing import ClassVar

@@ -24,7 +24,11 @@ log = logging.getLogger(__name__)
 
 
 def execute_run(deps: JobDeps, run_id: RunId) -> None:
-    """Run one attempt of `run_id` to completion, requeue or failure; never raises for the run."""
+    """Run one attempt of `run_id` to completion, requeue or failure.
+
+    Every failure of the work is recorded on the run; only an unreachable store raises, and
+    the broker then retries the message (or the reconciler recovers the run).
+    """
     run = claim(deps, run_id)
     if run is None:
         log.info("run %s is not queued; the message is a duplicate or late", run_id)

@@ -71,8 +71,10 @@ def _collect_staging(deps: JobDeps, now: datetime) -> list[Path]:
     """Staging output untouched for longer than any attempt may run is left by a dead one."""
     settings = deps.settings
     grace = timedelta(seconds=settings.run_time_limit_seconds + settings.lease_seconds)
-    committed = deps.store.snapshot_paths()
-    stale = [p for p in deps.snapshots.list_staging(now - grace) if str(p) not in committed]
+    stale = deps.snapshots.list_staging(now - grace)
+    if stale:  # the committed paths are read only when there is something to remove
+        committed = deps.store.snapshot_paths()
+        stale = [path for path in stale if str(path) not in committed]
     for path in stale:
         deps.snapshots.remove_staging(path)
     return stale

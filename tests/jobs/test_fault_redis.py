@@ -22,7 +22,7 @@ RUNS = 6
 RECOVERY_BOUND = LEASE + 2 * TICK
 WORK_ALLOWANCE = 4.0
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 @pytest.fixture

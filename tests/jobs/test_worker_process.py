@@ -12,6 +12,7 @@ from tests.jobs.polling import wait_for
 from tests.jobs.processes import running
 
 RUNS = 4
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.redis
