@@ -41,3 +41,21 @@ def parent_main(pid_file: str) -> None:
 
     context = child_context(["tests.jobs.targets"])
     run_in_child(context, write_pid_and_hang, pid_file, time_limit=600, cancel=threading.Event())
+
+
+def duckdb_for_hours(_: object) -> int:
+    """A DuckDB query that counts for hours in native threads, in constant memory."""
+    import duckdb
+
+    query = "SELECT count(*) FROM range(1000000000000) t(x) WHERE x % 7 = 3"
+    return int(duckdb.connect().execute(query).fetchone()[0])
+
+
+def polars_for_minutes(_: object) -> float:
+    """A Polars query that ranks the same column a thousand times in native threads."""
+    import numpy as np
+    import polars as pl
+
+    frame = pl.DataFrame({"x": np.random.default_rng(0).random(2_000_000)})
+    ranks = [pl.col("x").rank().sum().alias(f"r{i}") for i in range(1000)]
+    return float(frame.lazy().select(ranks).collect().sum_horizontal().item())

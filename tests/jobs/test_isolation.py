@@ -87,3 +87,11 @@ def test_child_exits_when_its_parent_is_killed(tmp_path) -> None:
     finally:
         parent.kill()
         parent.wait()
+
+
+@pytest.mark.parametrize("target", [targets.duckdb_for_hours, targets.polars_for_minutes])
+def test_time_limit_stops_native_engine_work(target) -> None:
+    started = time.monotonic()
+    with pytest.raises(RunTimedOut):
+        run(target, None, time_limit=1)
+    assert time.monotonic() - started < 10
