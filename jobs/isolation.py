@@ -5,7 +5,6 @@ is the one way to stop either engine for sure and to get all of its memory back.
 """
 
 import contextlib
-import logging
 import multiprocessing
 import os
 import pickle
@@ -26,7 +25,6 @@ R = TypeVar("R")
 
 POLL_SECONDS: Final = 0.05
 ORPHAN_EXIT_CODE: Final = 70
-log = logging.getLogger(__name__)
 
 
 def child_context(preload: Sequence[str]) -> BaseContext:

@@ -4,7 +4,6 @@ Safe on many machines at once: every status change is a guarded write that only 
 wins, and sending a run id twice is harmless because a run is claimed once per attempt.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +16,6 @@ from jobs.errors import WorkerLost
 from jobs.failures import fail_for_good
 
 RESEND_CAP: Final = timedelta(minutes=5)
-log = logging.getLogger(__name__)
 
 
 @dataclass
