@@ -5,7 +5,8 @@ the people scan receives the ICP filters and DuckDB's join filter on candidate i
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -18,6 +19,8 @@ from engine.backends.output import assemble, empty_result
 from engine.backends.protocol import Funnel
 from engine.config import AudienceConfig
 from engine.schema import MaterializeInput, MaterializeResult
+
+Cursor = duckdb.DuckDBPyConnection
 
 
 @dataclass(frozen=True)
@@ -33,18 +36,26 @@ class DuckDBBackend:
             return empty_result(self.name)
         con = cursor(self.options)
         clock = [time.perf_counter()]
-        candidates = _candidates(con, inputs, config)
+        candidates = _query(con, sql.candidates_query(config), intent=inputs.intent_files)
         clock.append(time.perf_counter())
         if candidates.num_rows == 0 or not inputs.people_files:
             return empty_result(self.name, candidates.num_rows)
-        flat = _with_relation(con, "candidates", candidates, _results, inputs, config)
+        with _registered(con, "candidates", candidates):
+            flat = _query(con, sql.results_query(config), people=inputs.people_files)
         clock.append(time.perf_counter())
         ranks = pa.table({"person_id": flat["person_id"], "rank": np.arange(flat.num_rows)})
-        matched = _with_relation(con, "ranks", ranks, _matched_topics, inputs, config)
+        with _registered(con, "ranks", ranks):
+            matched = _query(
+                con,
+                sql.matched_topics_query(config),
+                intent=inputs.intent_files,
+                topics=inputs.topics_file,
+            )
         table = assemble(flat, matched)
         clock.append(time.perf_counter())
-        stages = ("candidates", "people", "topics")
-        timings = {stage: clock[i + 1] - clock[i] for i, stage in enumerate(stages)}
+        timings = dict(
+            zip(("candidates", "people", "topics"), np.diff(clock).tolist(), strict=True)
+        )
         return MaterializeResult(table, candidates.num_rows, self.name, timings)
 
     def funnel(self, inputs: MaterializeInput, config: AudienceConfig) -> Funnel:
@@ -52,62 +63,36 @@ class DuckDBBackend:
         if not inputs.intent_files:
             return Funnel(0, 0, 0, 0, zeros)
         con = cursor(self.options)
-        if not inputs.people_files:
-            rows, persons, candidates = _intent_counts(con, inputs, config)
+        counts = _counts(con, sql.intent_counts_query(config), intent=inputs.intent_files)
+        rows, persons, candidates = counts
+        if candidates == 0 or not inputs.people_files:
             return Funnel(rows, persons, candidates, 0, zeros)
-        params = sql.Params({"intent": list(inputs.intent_files)})
-        params.values["people"] = list(inputs.people_files)
-        row = _one_row(con, sql.funnel_query(config, params), params)
+        ids = _query(con, sql.candidates_query(config), intent=inputs.intent_files)
+        with _registered(con, "candidates", ids):
+            people = _counts(con, sql.people_counts_query(config), people=inputs.people_files)
+        in_people, *passing = people
         keys = [f.key for f in config.filters]
-        return Funnel(row[0], row[1], row[2], row[3], tuple(zip(keys, row[4:], strict=True)))
+        return Funnel(rows, persons, candidates, in_people, tuple(zip(keys, passing, strict=True)))
 
 
-Query = duckdb.DuckDBPyConnection
+def _query(con: Cursor, query: str, **files: str | tuple[str, ...]) -> pa.Table:
+    """`query` with its file parameters (a path or a list of paths) bound, as an Arrow table."""
+    params = {
+        name: value if isinstance(value, str) else list(value) for name, value in files.items()
+    }
+    return con.sql(query, params=params).to_arrow_table()
 
 
-def _candidates(con: Query, inputs: MaterializeInput, config: AudienceConfig) -> pa.Table:
-    query = sql.candidates_query(config)
-    return con.sql(query, params={"intent": list(inputs.intent_files)}).to_arrow_table()
+def _counts(con: Cursor, query: str, **files: tuple[str, ...]) -> list[int]:
+    """The one row of an aggregate `query`, as ints."""
+    return [int(column[0].as_py()) for column in _query(con, query, **files).columns]
 
 
-def _results(con: Query, inputs: MaterializeInput, config: AudienceConfig) -> pa.Table:
-    params = sql.Params({"people": list(inputs.people_files)})
-    query = sql.results_query(config, params)
-    return con.sql(query, params=params.values).to_arrow_table()
-
-
-def _matched_topics(con: Query, inputs: MaterializeInput, config: AudienceConfig) -> pa.Table:
-    params = {"intent": list(inputs.intent_files), "topics": inputs.topics_file}
-    return con.sql(sql.matched_topics_query(config), params=params).to_arrow_table()
-
-
-def _with_relation(
-    con: Query,
-    name: str,
-    relation: pa.Table,
-    step: Callable[[Query, MaterializeInput, AudienceConfig], pa.Table],
-    inputs: MaterializeInput,
-    config: AudienceConfig,
-) -> pa.Table:
-    """Runs `step` while `relation` is visible to SQL as `name` on this cursor."""
-    con.register(name, relation)
+@contextmanager
+def _registered(con: Cursor, name: str, table: pa.Table) -> Iterator[None]:
+    """`table` visible to SQL as `name` on this cursor inside the block."""
+    con.register(name, table)
     try:
-        return step(con, inputs, config)
+        yield
     finally:
         con.unregister(name)
-
-
-def _intent_counts(
-    con: Query, inputs: MaterializeInput, config: AudienceConfig
-) -> tuple[int, int, int]:
-    query = f"""
-        SELECT count(*), count(DISTINCT person_id) FROM read_parquet($intent)
-        WHERE {sql.matched_rows(config)}
-    """
-    rows, persons = _one_row(con, query, sql.Params({"intent": list(inputs.intent_files)}))
-    return rows, persons, _candidates(con, inputs, config).num_rows
-
-
-def _one_row(con: Query, query: str, params: sql.Params) -> tuple[int, ...]:
-    (row,) = con.sql(query, params=params.values).fetchall()  # an aggregate: exactly one row
-    return tuple(int(value) for value in row)

@@ -1,10 +1,8 @@
-"""DESIGN section 3 written as DuckDB SQL: the matched-row predicate, ICP filters, result row.
+"""DESIGN section 3 written as DuckDB SQL: the matched-row predicate, ICP filters, result rows.
 
-Filter values travel as named parameters; column names come from the filter catalog; the people
-table is always aliased `p`.
+Filter values are inlined as escaped literals (constants let DuckDB push predicates into the
+parquet scan); column names come from the filter catalog; the people table is aliased `p`.
 """
-
-from dataclasses import dataclass, field
 
 from engine.backends.folding import (
     DOTTED_CAPITAL_I,
@@ -13,22 +11,16 @@ from engine.backends.folding import (
     NAME_SEPARATOR,
     SIGMA,
     folded_values,
+    raw_ranges,
 )
 from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
 from engine.vocab import DECISION_MAKERS
 
 
-@dataclass
-class Params:
-    """Named query parameters, collected while the SQL text is built."""
-
-    values: dict[str, object] = field(default_factory=dict)
-
-    def add(self, value: object) -> str:
-        name = f"p{len(self.values)}"
-        self.values[name] = value
-        return f"${name}"
+def literal(value: str) -> str:
+    """A SQL string literal (standard SQL: a quote is escaped by doubling it)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def matched_rows(config: AudienceConfig, alias: str = "") -> str:
@@ -39,64 +31,73 @@ def matched_rows(config: AudienceConfig, alias: str = "") -> str:
     return f"{prefix}topic_id IN ({topics}) AND {prefix}score BETWEEN {low} AND {high}"
 
 
-def people_column(name: str) -> str:
-    return f'p."{name}"'
-
-
 def folded(expr: str) -> str:
     """`folding.fold` in SQL."""
-    expanded = f"replace({expr}, '{DOTTED_CAPITAL_I}', '{DOTTED_SMALL_I}')"
-    return f"replace(lower({expanded}), '{FINAL_SIGMA}', '{SIGMA}')"
+    expanded = f"replace({expr}, {literal(DOTTED_CAPITAL_I)}, {literal(DOTTED_SMALL_I)})"
+    return f"replace(lower({expanded}), {literal(FINAL_SIGMA)}, {literal(SIGMA)})"
 
 
-def any_of(expr: str, values: tuple[str, ...], params: Params) -> str:
-    if not values:
-        return "false"
-    return f"{expr} IN ({', '.join(params.add(value) for value in values)})"
+def icp_filters(config: AudienceConfig) -> list[str]:
+    """One parenthesized SQL predicate per ICP filter, in config order."""
+    return [f"({filter_sql(f)})" for f in config.filters]
 
 
-def icp_filters(config: AudienceConfig, params: Params) -> list[tuple[str, str]]:
-    """(key, SQL predicate) per ICP filter, in config order."""
-    return [(f.key, filter_sql(f, params)) for f in config.filters]
+def all_filters(config: AudienceConfig) -> str:
+    return " AND ".join(icp_filters(config)) or "true"
 
 
-def all_filters(config: AudienceConfig, params: Params) -> str:
-    predicates = [sql for _, sql in icp_filters(config, params)]
-    return " AND ".join(f"({sql})" for sql in predicates) or "true"
-
-
-def filter_sql(f: Filter, params: Params) -> str:
+def filter_sql(f: Filter) -> str:
     spec = BY_KEY[f.key]
-    column = people_column(spec.column)
+    column = f'p."{spec.column}"'
     if isinstance(f, ValuesFilter):
-        return _values(f, spec.kind, column, params)
+        return _values(f, spec.kind, column)
     if isinstance(f, BoolFilter):
-        return _boolean(f, spec.kind, column, params)
-    include = _text_match(f, column, params)
+        return _boolean(f, spec.kind, column)
+    include = _text_match(f, column)
     if spec.kind is FilterKind.TEXT_EXCLUDE:
         return f"{column} IS NULL OR NOT ({include})"
     return include
 
 
-def _values(f: ValuesFilter, kind: FilterKind, column: str, params: Params) -> str:
+def _any_of(expr: str, values: tuple[str, ...]) -> str:
+    if not values:
+        return "false"
+    return f"{expr} IN ({', '.join(literal(value) for value in values)})"
+
+
+def _folded_in(column: str, values: tuple[str, ...]) -> str:
+    """fold(column) in `values`, behind raw-column ranges that row-group statistics can prune."""
+    exact = _any_of(folded(column), values)
+    ranges = raw_ranges(values)
+    if not ranges:
+        return exact
+    hint = " OR ".join(
+        f"{column} BETWEEN {literal(low)} AND {literal(high)}" for low, high in ranges
+    )
+    return f"({hint}) AND {exact}"
+
+
+def _values(f: ValuesFilter, kind: FilterKind, column: str) -> str:
     if kind is FilterKind.DOMAINS:
         bare = f"regexp_replace({folded(column)}, '^www\\.', '')"
-        return any_of(bare, folded_values(f.values, domain=True), params)
-    return any_of(folded(column), folded_values(f.values), params)
+        return _any_of(bare, folded_values(f.values, domain=True))
+    return _folded_in(column, folded_values(f.values))
 
 
-def _boolean(f: BoolFilter, kind: FilterKind, column: str, params: Params) -> str:
+def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> str:
     if kind is FilterKind.DECISION_MAKER:
-        makers = any_of(folded(column), folded_values(tuple(DECISION_MAKERS)), params)
-        return makers if f.value else f"{column} IS NULL OR NOT ({makers})"
+        makers = folded_values(tuple(DECISION_MAKERS))
+        if f.value:
+            return _folded_in(column, makers)
+        return f"{column} IS NULL OR NOT ({_any_of(folded(column), makers)})"
     if f.value:
         return f"{column} IS NOT NULL AND {column} <> ''"
     return f"{column} IS NULL OR {column} = ''"
 
 
-def _text_match(f: TextFilter, column: str, params: Params) -> str:
+def _text_match(f: TextFilter, column: str) -> str:
     subject = folded(column)
-    terms = [_term(subject, f.operator, params.add(value)) for value in folded_values(f.values)]
+    terms = [_term(subject, f.operator, literal(value)) for value in folded_values(f.values)]
     joiner = " AND " if f.mode is TextMode.ALL else " OR "
     empty = "true" if f.mode is TextMode.ALL else "false"
     return f"{column} IS NOT NULL AND ({joiner.join(terms) or empty})"
@@ -110,7 +111,7 @@ def _term(subject: str, operator: TextOperator, value: str) -> str:
     return f"contains({subject}, {value})"
 
 
-_SPACE = f"'{NAME_SEPARATOR}'"
+_SPACE = literal(NAME_SEPARATOR)
 FLAT_RESULT = f"""
     c.overlap, c.best, p.person_id, p.hashed_email, p.first_name, p.last_name,
     nullif(trim(concat_ws({_SPACE}, p.first_name, p.last_name), {_SPACE}), '') AS full_name,
@@ -133,12 +134,12 @@ def candidates_query(config: AudienceConfig) -> str:
     """
 
 
-def results_query(config: AudienceConfig, params: Params) -> str:
+def results_query(config: AudienceConfig) -> str:
     """Flat result rows (output.FLAT_COLUMNS) in rank order, from the `candidates` relation."""
     return f"""
         SELECT {FLAT_RESULT}
         FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
-        WHERE {all_filters(config, params)}
+        WHERE {all_filters(config)}
         ORDER BY c.overlap DESC, c.best DESC, p.hashed_email ASC NULLS LAST, p.person_id ASC
     """
 
@@ -155,22 +156,27 @@ def matched_topics_query(config: AudienceConfig) -> str:
     """
 
 
-def funnel_query(config: AudienceConfig, params: Params) -> str:
-    """One row: matched rows, matched persons, candidates, in people, then one count per filter."""
-    predicates: list[str] = []
-    counts = []
-    for _, sql in icp_filters(config, params):
-        predicates.append(f"({sql})")
-        counts.append(f"count(*) FILTER (WHERE {' AND '.join(predicates)})")
-    filter_counts = "".join(f", {count}" for count in counts)
+def intent_counts_query(config: AudienceConfig) -> str:
+    """One row: matched rows, matched persons, candidates."""
     return f"""
         WITH m AS MATERIALIZED (
             SELECT person_id FROM read_parquet($intent) WHERE {matched_rows(config)}
-        ), c AS (
-            SELECT person_id FROM m GROUP BY person_id
-            HAVING count(*) >= {int(config.min_topic_overlap)}
         )
-        SELECT (SELECT count(*) FROM m), (SELECT count(DISTINCT person_id) FROM m),
-            (SELECT count(*) FROM c), count(*){filter_counts}
-        FROM c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
+        SELECT count(*), count(DISTINCT person_id),
+            (SELECT count(*) FROM (SELECT person_id FROM m GROUP BY person_id
+                                   HAVING count(*) >= {int(config.min_topic_overlap)}))
+        FROM m
+    """
+
+
+def people_counts_query(config: AudienceConfig) -> str:
+    """One row: candidates found in people, then per filter those passing it and all before."""
+    predicates = icp_filters(config)
+    counts = [
+        f"count(*) FILTER (WHERE {' AND '.join(predicates[: i + 1])})"
+        for i in range(len(predicates))
+    ]
+    return f"""
+        SELECT {", ".join(["count(*)", *counts])}
+        FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
     """

@@ -15,6 +15,8 @@ DOTTED_SMALL_I: Final = "i\u0307"
 FINAL_SIGMA: Final = "\u03c2"
 SIGMA: Final = "\u03c3"
 WWW: Final = "www."
+# The one non-ASCII character that lower-cases to an ASCII letter ("k"); see `raw_ranges`.
+KELVIN_SIGN: Final = "\u212a"
 # fullName joins first and last name with one space and trims only that character, so every
 # engine trims the same way (their notions of "whitespace" differ).
 NAME_SEPARATOR: Final = " "
@@ -46,3 +48,25 @@ def full_name(first: str | None, last: str | None) -> str | None:
     """First and last name joined by one space and trimmed; None when nothing is left."""
     joined = NAME_SEPARATOR.join(part for part in (first, last) if part is not None)
     return joined.strip(NAME_SEPARATOR) or None
+
+
+def raw_ranges(values: tuple[str, ...]) -> tuple[tuple[str, str], ...] | None:
+    """Closed ranges holding every raw string whose fold is one of `values` (folded, ASCII).
+
+    Filters compare folded columns, which parquet statistics cannot prune; these ranges on the
+    raw column can, so backends add them beside the exact predicate (people files are clustered
+    by industry and seniority). A raw string folding to an ASCII value has one character per
+    character of it: the same, its upper case, or the Kelvin sign for "k". One range per first
+    character keeps the ranges tight for lower-case data. None when a value is not ASCII.
+    """
+    if not all(value.isascii() for value in values):
+        return None
+    return tuple(bounds for value in values for bounds in _value_ranges(value))
+
+
+def _value_ranges(value: str) -> list[tuple[str, str]]:
+    if not value:
+        return [("", "")]
+    first, rest = value[0], value[1:]
+    firsts = {first, first.upper()} | ({KELVIN_SIGN} if first == "k" else set())
+    return [(head + rest.upper(), head + rest.replace("k", KELVIN_SIGN)) for head in sorted(firsts)]

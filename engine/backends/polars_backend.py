@@ -68,7 +68,9 @@ def _candidates(matched: pl.DataFrame, config: AudienceConfig) -> pl.DataFrame:
 
 def _people(inputs: MaterializeInput, candidates: pl.DataFrame, predicate: pl.Expr) -> pl.LazyFrame:
     wanted = pl.col("person_id").is_in(candidates["person_id"].implode())
-    return pl.scan_parquet(list(inputs.people_files)).filter(predicate & wanted)
+    # Prefiltered: decode the predicate columns first, then only the passing rows of the rest.
+    scan = pl.scan_parquet(list(inputs.people_files), parallel="prefiltered")
+    return scan.filter(predicate & wanted)
 
 
 def _results(

@@ -19,11 +19,24 @@ from engine.filters import CATALOG, FilterKind, FilterSpec, TextMode, TextOperat
 from engine.schema import MaterializeInput
 from tests.engine.factories import config, person, topic, write_dataset
 
-WORDS = ("alpha", "ALPHA", "Alpha Beta", "İstanbul", "ΣΟΦΙΑΣ", "σοφιας", "Zoë", "", " ")
+KELVIN = "\u212a"  # lower-cases to "k"
+WORDS = (
+    "alpha",
+    "ALPHA",
+    "Alpha Beta",
+    "İstanbul",
+    "ΣΟΦΙΑΣ",
+    "σοφιας",
+    "Zoë",
+    "key",
+    f"{KELVIN}EY",
+    "",
+    " ",
+)
 POOLS = {
     "company_domain": ("www.Acme.com", "acme.com", "WWW.ACME.COM", "beta.io", "wwwacme.com", ""),
     "job_title": ("Alpha Beta", "beta alpha", "VP Alpha", "ALPHA", "ΣΟΦΙΑΣ Alpha", "İstanbul", ""),
-    "seniority": ("vp", "VP", "Director", "owner", "manager", "entry", ""),
+    "seniority": ("vp", "VP", "Director", "owner", "manager", "entry", f"{KELVIN}P", ""),
     "hashed_email": ("0a", "0b", "ff", "0A", ""),
 }
 TERMS = ("alpha", "beta", "vp", "al", "a", "alpha beta", "σοφιας", "σοφιασ", "İstanbul".lower())
@@ -32,7 +45,7 @@ BACKENDS = [get_backend(name, threads=2) for name in ("duckdb", "polars", "refer
 
 def texts(column: str) -> st.SearchStrategy[str | None]:
     pool = st.sampled_from(POOLS.get(column, WORDS))
-    return st.one_of(pool, pool, pool, st.none(), st.text("aAİiΣσς.w ", max_size=4))
+    return st.one_of(pool, pool, pool, st.none(), st.text(f"aAkK{KELVIN}İiΣσς.w ", max_size=4))
 
 
 @st.composite
