@@ -4,7 +4,6 @@ The intent scans push the topic and score predicate into the parquet reader (row
 the people scan receives the ICP filters and DuckDB's join filter on candidate ids.
 """
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import pyarrow as pa
 
 from engine.backends import duckdb_sql as sql
 from engine.backends.duckdb_connection import DuckDBOptions, cursor
-from engine.backends.output import assemble, empty_result
+from engine.backends.output import Stopwatch, assemble, empty_result
 from engine.backends.protocol import Funnel
 from engine.config import AudienceConfig
 from engine.schema import MaterializeInput, MaterializeResult
@@ -34,15 +33,14 @@ class DuckDBBackend:
     def materialize(self, inputs: MaterializeInput, config: AudienceConfig) -> MaterializeResult:
         if not inputs.intent_files:
             return empty_result(self.name)
-        con = cursor(self.options)
-        clock = [time.perf_counter()]
+        con, watch = cursor(self.options), Stopwatch()
         candidates = _query(con, sql.candidates_query(config), intent=inputs.intent_files)
-        clock.append(time.perf_counter())
+        watch.lap("candidates")
         if candidates.num_rows == 0 or not inputs.people_files:
             return empty_result(self.name, candidates.num_rows)
         with _registered(con, "candidates", candidates):
             flat = _query(con, sql.results_query(config), people=inputs.people_files)
-        clock.append(time.perf_counter())
+        watch.lap("people")
         ranks = pa.table({"person_id": flat["person_id"], "rank": np.arange(flat.num_rows)})
         with _registered(con, "ranks", ranks):
             matched = _query(
@@ -52,11 +50,8 @@ class DuckDBBackend:
                 topics=inputs.topics_file,
             )
         table = assemble(flat, matched)
-        clock.append(time.perf_counter())
-        timings = dict(
-            zip(("candidates", "people", "topics"), np.diff(clock).tolist(), strict=True)
-        )
-        return MaterializeResult(table, candidates.num_rows, self.name, timings)
+        watch.lap("topics")
+        return MaterializeResult(table, candidates.num_rows, self.name, watch.laps)
 
     def funnel(self, inputs: MaterializeInput, config: AudienceConfig) -> Funnel:
         zeros = tuple((f.key, 0) for f in config.filters)

@@ -23,12 +23,17 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def matched_rows(config: AudienceConfig, alias: str = "") -> str:
-    """The intent predicate; topic ids and scores are ints, so they are written inline."""
+def wanted_topics(config: AudienceConfig, alias: str = "") -> str:
+    """Topic ids are ints, so they are written inline."""
     topics = ", ".join(str(int(topic)) for topic in config.topic_ids)
+    return f"{alias}{'.' if alias else ''}topic_id IN ({topics})"
+
+
+def matched_rows(config: AudienceConfig, alias: str = "") -> str:
+    """The intent predicate of DESIGN section 3 step 1."""
     low, high = int(config.min_score), int(config.max_score)
-    prefix = f"{alias}." if alias else ""
-    return f"{prefix}topic_id IN ({topics}) AND {prefix}score BETWEEN {low} AND {high}"
+    score = f"{alias}{'.' if alias else ''}score"
+    return f"{wanted_topics(config, alias)} AND {score} BETWEEN {low} AND {high}"
 
 
 def folded(expr: str) -> str:
@@ -150,7 +155,10 @@ def matched_topics_query(config: AudienceConfig) -> str:
         SELECT m.topic_id, tp.name, tp.type, tp.industry, tp.category, m.score
         FROM read_parquet($intent) AS m
         JOIN ranks AS r ON r.person_id = m.person_id
-        LEFT JOIN read_parquet($topics) AS tp ON tp.topic_id = m.topic_id
+        LEFT JOIN (
+            SELECT topic_id, name, type, industry, category FROM read_parquet($topics)
+            WHERE {wanted_topics(config)}
+        ) AS tp ON tp.topic_id = m.topic_id
         WHERE {matched_rows(config, "m")}
         ORDER BY r.rank, m.score DESC, m.topic_id
     """

@@ -4,6 +4,7 @@ Backends compute the rows and their order their own way; this module only nests 
 (company, location, demographics, intent with its matched-topic lists) and adds the rank.
 """
 
+import time
 from typing import Final
 
 import numpy as np
@@ -45,6 +46,19 @@ FLAT_COLUMNS: Final = (
     "overlap",
     "best",
 )
+
+
+class Stopwatch:
+    """Seconds spent in each named stage of one materialization (MaterializeResult.timings)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = now - self._last
+        self._last = now
 
 
 def empty_result(backend: str, candidate_count: int = 0) -> MaterializeResult:

@@ -4,19 +4,24 @@ people scan filtered by ICP predicates and `is_in` on candidate ids, then matche
 Polars sizes its thread pool once per process (POLARS_MAX_THREADS), so it takes no thread count.
 """
 
-import time
-
 import polars as pl
 import pyarrow as pa
 
 from engine.backends import polars_exprs as exprs
-from engine.backends.output import FLAT_COLUMNS, TOPIC_COLUMNS, assemble, empty_result
+from engine.backends.output import (
+    FLAT_COLUMNS,
+    TOPIC_COLUMNS,
+    Stopwatch,
+    assemble,
+    empty_result,
+)
 from engine.backends.protocol import Funnel
 from engine.config import AudienceConfig
 from engine.schema import MaterializeInput, MaterializeResult
 
 RESULT_ORDER = ["overlap", "best", "hashed_email", "person_id"]
 RESULT_DESCENDING = [True, True, False, False]
+TOPIC_FIELDS = ["topic_id", "name", "type", "industry", "category"]
 
 
 class PolarsBackend:
@@ -27,29 +32,26 @@ class PolarsBackend:
     def materialize(self, inputs: MaterializeInput, config: AudienceConfig) -> MaterializeResult:
         if not inputs.intent_files:
             return empty_result(self.name)
-        clock = [time.perf_counter()]
+        watch = Stopwatch()
         matched = _matched(inputs, config)
         candidates = _candidates(matched, config)
-        clock.append(time.perf_counter())
+        watch.lap("candidates")
         if candidates.height == 0 or not inputs.people_files:
             return empty_result(self.name, candidates.height)
         flat = _results(inputs, config, candidates)
-        clock.append(time.perf_counter())
-        topics = _matched_topics(inputs, matched, flat)
-        table = assemble(flat.to_arrow(), topics)
-        clock.append(time.perf_counter())
-        stages = ("candidates", "people", "topics")
-        timings = {stage: clock[i + 1] - clock[i] for i, stage in enumerate(stages)}
-        return MaterializeResult(table, candidates.height, self.name, timings)
+        watch.lap("people")
+        table = assemble(flat.to_arrow(), _matched_topics(inputs, config, matched, flat))
+        watch.lap("topics")
+        return MaterializeResult(table, candidates.height, self.name, watch.laps)
 
     def funnel(self, inputs: MaterializeInput, config: AudienceConfig) -> Funnel:
         if not inputs.intent_files:
             return Funnel(0, 0, 0, 0, tuple((f.key, 0) for f in config.filters))
         matched = _matched(inputs, config)
         candidates = _candidates(matched, config)
-        counts = _filter_counts(inputs, config, candidates)
+        in_people, passing = _filter_counts(inputs, config, candidates)
         persons = matched["person_id"].n_unique()
-        return Funnel(matched.height, persons, candidates.height, counts[0], counts[1])
+        return Funnel(matched.height, persons, candidates.height, in_people, passing)
 
 
 def _matched(inputs: MaterializeInput, config: AudienceConfig) -> pl.DataFrame:
@@ -83,10 +85,12 @@ def _results(
 
 
 def _matched_topics(
-    inputs: MaterializeInput, matched: pl.DataFrame, flat: pl.DataFrame
+    inputs: MaterializeInput, config: AudienceConfig, matched: pl.DataFrame, flat: pl.DataFrame
 ) -> pa.Table:
+    """Matched-topic rows (output.TOPIC_COLUMNS) of every result, by rank, score, topic id."""
     ranks = flat.select("person_id").with_row_index("rank")
-    topics = pl.read_parquet(inputs.topics_file, columns=list(TOPIC_COLUMNS.values())[:-1])
+    wanted = pl.col("topic_id").is_in(list(config.topic_ids))
+    topics = pl.scan_parquet(inputs.topics_file).filter(wanted).select(TOPIC_FIELDS).collect()
     rows = matched.join(ranks, on="person_id").join(topics, on="topic_id", how="left")
     ordered = rows.sort(["rank", "score", "topic_id"], descending=[False, True, False])
     return ordered.select(TOPIC_COLUMNS.values()).to_arrow()
