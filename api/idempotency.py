@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 from api.errors import IdempotencyKeyInUse, IdempotencyKeyInvalid, IdempotencyKeyReused
@@ -15,7 +15,6 @@ from data.metadata.models import OrgId
 from data.metadata.store import MetadataStore
 
 HEADER: Final = "Idempotency-Key"
-RETENTION: Final = timedelta(hours=24)
 _VALID_KEY: Final = re.compile(r"[\x20-\x7e]{1,120}")  # printable ASCII
 
 
@@ -64,8 +63,3 @@ def once(
         raise
     store.complete_idempotency_key(org_id, key, reply.status, reply.body)
     return reply
-
-
-def purge_idempotency_keys(store: MetadataStore, now: datetime) -> int:
-    """Forget keys past their retention; for a periodic loop. Returns how many were removed."""
-    return store.purge_idempotency_keys(now - RETENTION)

@@ -1,4 +1,4 @@
-"""The periodic loop of `intent scheduler` and of the embedded mode: reconcile, then schedule.
+"""The periodic loop of `intent scheduler` and of the embedded mode: reconcile, schedule, purge.
 
 One tick every `tick_seconds` until the stop event is set; a failing tick is logged and the next
 one tries again, so a database restart does not end the loop.
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from data.metadata.models import Run
 from jobs.deps import JobDeps
+from jobs.idempotency import purge_idempotency_keys
 from jobs.reconciler import ReconcileReport, reconcile_once
 from jobs.scheduler import schedule_once
 
@@ -21,11 +22,13 @@ log = logging.getLogger(__name__)
 class TickReport:
     reconciled: ReconcileReport
     scheduled: list[Run]
+    idempotency_purged: int
 
 
 def tick_once(deps: JobDeps) -> TickReport:
     reconciled = reconcile_once(deps, deps.clock())
-    return TickReport(reconciled, schedule_once(deps, deps.clock()))
+    scheduled = schedule_once(deps, deps.clock())
+    return TickReport(reconciled, scheduled, purge_idempotency_keys(deps.store, deps.clock()))
 
 
 def run_loop(deps: JobDeps, stop: threading.Event) -> None:
@@ -60,12 +63,17 @@ class LoopThread:
 
 def _log(report: TickReport) -> None:
     rec = report.reconciled
-    if rec.requeued or rec.failed or rec.resent or rec.staging_removed or report.scheduled:
+    counts = (
+        len(rec.requeued),
+        len(rec.failed),
+        len(rec.resent),
+        len(rec.staging_removed),
+        len(report.scheduled),
+        report.idempotency_purged,
+    )
+    if any(counts):
         log.info(
-            "tick: %d requeued, %d failed, %d re-sent, %d staging removed, %d daily runs created",
-            len(rec.requeued),
-            len(rec.failed),
-            len(rec.resent),
-            len(rec.staging_removed),
-            len(report.scheduled),
+            "tick: %d requeued, %d failed, %d re-sent, %d staging removed, "
+            "%d daily runs created, %d idempotency keys purged",
+            *counts,
         )

@@ -21,13 +21,17 @@ from api.openapi import keyed
 from api.params import MAX_OFFSET, Ctx, PathId, Who
 from api.wire.runs import RunCreate, RunEnvelope, RunListEnvelope, run_out
 from engine.states import RunStatus, RunType
+from jobs.idempotency import RETENTION
 from jobs.submit import submit_run
 
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
         name=idempotency.HEADER,
-        description="1-120 printable ASCII characters; repeats within 24 h replay the first reply",
+        description=(
+            "1-120 printable ASCII characters; repeats within "
+            f"{RETENTION.total_seconds() / 3600:g} h replay the first reply"
+        ),
     ),
 ]
 

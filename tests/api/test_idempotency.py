@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.idempotency import purge_idempotency_keys
 from data.metadata.models import AudienceId
+from jobs.idempotency import purge_idempotency_keys
 from tests.api.factories import BASE, Api, ApiMaker, Tenant
 
 

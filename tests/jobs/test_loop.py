@@ -50,3 +50,13 @@ def test_loop_thread_stops_without_waiting_for_the_next_tick(make_deps, memory_s
     stopper.start()
     stopper.join(timeout=10)
     assert not stopper.is_alive()
+
+
+def test_tick_purges_idempotency_keys_past_their_retention(
+    make_deps, memory_store, make_audience_on, clock
+) -> None:
+    org_id = make_audience_on(memory_store)().organization_id
+    memory_store.reserve_idempotency_key(org_id, "old", "f" * 64, clock())
+    clock.advance(25 * 3600)
+    assert tick_once(make_deps(memory_store)).idempotency_purged == 1
+    assert memory_store.reserve_idempotency_key(org_id, "old", "0" * 64, clock())[0] == "new"
