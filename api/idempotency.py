@@ -13,6 +13,7 @@ from typing import Final
 from api.errors import IdempotencyKeyInUse, IdempotencyKeyInvalid, IdempotencyKeyReused
 from data.metadata.models import OrgId
 from data.metadata.store import MetadataStore
+from jobs.idempotency import ABANDONED_AFTER
 
 HEADER: Final = "Idempotency-Key"
 _VALID_KEY: Final = re.compile(r"[\x20-\x7e]{1,120}")  # printable ASCII
@@ -48,8 +49,10 @@ def once(
     produce: Callable[[], Reply],
 ) -> Reply:
     """`produce()` the first time; afterwards replay its reply. A failed request keeps nothing,
-    so the client may retry it with the same key."""
-    outcome, record = store.reserve_idempotency_key(org_id, key, fingerprint, now)
+    so the client may retry it with the same key; neither does one whose process died."""
+    outcome, record = store.reserve_idempotency_key(
+        org_id, key, fingerprint, now, abandoned_before=now - ABANDONED_AFTER
+    )
     if outcome == "mismatch":
         raise IdempotencyKeyReused(f"{HEADER} was used with another request body or audience")
     if outcome == "in_flight":

@@ -354,12 +354,18 @@ class MemoryMetadataStore:
     # idempotency
 
     def reserve_idempotency_key(
-        self, org_id: OrgId, key: str, fingerprint: str, now: datetime
+        self,
+        org_id: OrgId,
+        key: str,
+        fingerprint: str,
+        now: datetime,
+        *,
+        abandoned_before: datetime | None = None,
     ) -> tuple[IdempotencyOutcome, IdempotencyRecord]:
         with self._lock:
             self._require_org("idempotency_keys", org_id)
             existing = self._idempotency.get((org_id, key))
-            if existing is not None:
+            if existing is not None and not rules.abandoned(existing, abandoned_before):
                 return rules.idempotency_outcome(existing, fingerprint), existing
             record = rules.in_utc(IdempotencyRecord(org_id, key, fingerprint, now))
             self._idempotency[(org_id, key)] = record

@@ -37,6 +37,12 @@ def idempotency_outcome(existing: IdempotencyRecord, fingerprint: str) -> Idempo
     return "replay"
 
 
+def abandoned(existing: IdempotencyRecord, abandoned_before: datetime | None) -> bool:
+    """Whether `existing` is an in-flight record whose request died before answering."""
+    in_flight = existing.status_code is None
+    return in_flight and abandoned_before is not None and existing.created_at < abandoned_before
+
+
 def check_finished(export: Export) -> None:
     """`finish_export` only writes a final status; anything else is a bug in the caller."""
     if export.status not in FINISHED_EXPORT:

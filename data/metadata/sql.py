@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.errors import MetadataError
-from data.metadata import rules, run_sql, steps
+from data.metadata import idempotency_sql, rules, run_sql, steps
 from data.metadata.engines import writer
 from data.metadata.models import (
     ApiKey,
@@ -107,9 +107,18 @@ class SqlMetadataStore:
             return self._inserted(connection, table, values)
 
     def _inserted(self, connection: sa.Connection, table: sa.Table, values: Values) -> bool:
-        # RETURNING tells whether a row went in: drivers need not report an INSERT's rowcount.
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(table).values(values).on_conflict_do_nothing()
+        statement = self._upsert(table, values).on_conflict_do_nothing()
+        return self._wrote(connection, table, statement)
+
+    def _upsert(self, table: sa.Table, values: Values) -> idempotency_sql.Insert:
+        """An INSERT of `values` that can say what to do on a conflict (both dialects have it)."""
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(table).values(values)
+        return sqlite.insert(table).values(values)
+
+    @staticmethod
+    def _wrote(connection: sa.Connection, table: sa.Table, statement: sa.Insert) -> bool:
+        # RETURNING tells whether a row was written: drivers need not report an upsert's rowcount.
         returning = statement.returning(*table.primary_key.columns)
         return connection.execute(returning).first() is not None
 
@@ -339,44 +348,45 @@ class SqlMetadataStore:
     # idempotency
 
     def reserve_idempotency_key(
-        self, org_id: OrgId, key: str, fingerprint: str, now: datetime
+        self,
+        org_id: OrgId,
+        key: str,
+        fingerprint: str,
+        now: datetime,
+        *,
+        abandoned_before: datetime | None = None,
     ) -> tuple[IdempotencyOutcome, IdempotencyRecord]:
         record = rules.in_utc(IdempotencyRecord(org_id, key, fingerprint, now))
         for _ in range(rules.RESERVE_TRIES):
             with self._writing(idempotency_keys) as connection:
-                if self._inserted(connection, idempotency_keys, vars(record)):
+                if self._reserved(connection, record, abandoned_before):
                     return "new", record
-                row = connection.execute(self._idempotency_row(org_id, key)).first()
+                row = connection.execute(idempotency_sql.row(org_id, key)).first()
             if row is not None:
                 existing = IdempotencyRecord(**_values(row))
                 return rules.idempotency_outcome(existing, fingerprint), existing
         raise MetadataError(f"idempotency_keys: key {key!r} keeps changing; try again")
 
-    @staticmethod
-    def _idempotency_row(org_id: OrgId, key: str) -> sa.Select[Any]:
-        return sa.select(idempotency_keys).where(*SqlMetadataStore._idempotency_key(org_id, key))
-
-    @staticmethod
-    def _idempotency_key(org_id: OrgId, key: str) -> list[sa.ColumnElement[bool]]:
-        return [idempotency_keys.c.organization_id == org_id, idempotency_keys.c.key == key]
+    def _reserved(
+        self,
+        connection: sa.Connection,
+        record: IdempotencyRecord,
+        abandoned_before: datetime | None,
+    ) -> bool:
+        """Insert `record`, or put it in place of an abandoned in-flight one."""
+        if abandoned_before is None:
+            return self._inserted(connection, idempotency_keys, vars(record))
+        insert = self._upsert(idempotency_keys, vars(record))
+        takeover = idempotency_sql.take_over(insert, record, abandoned_before)
+        return self._wrote(connection, idempotency_keys, takeover)
 
     def complete_idempotency_key(
         self, org_id: OrgId, key: str, status_code: int, body: bytes
     ) -> None:
-        statement = (
-            sa.update(idempotency_keys)
-            .where(*self._idempotency_key(org_id, key))
-            .values(status_code=status_code, response_body=body)
-        )
-        self._count(idempotency_keys, statement)
+        self._count(idempotency_keys, idempotency_sql.answer(org_id, key, status_code, body))
 
     def release_idempotency_key(self, org_id: OrgId, key: str) -> None:
-        in_flight = idempotency_keys.c.status_code.is_(None)
-        statement = sa.delete(idempotency_keys).where(
-            *self._idempotency_key(org_id, key), in_flight
-        )
-        self._count(idempotency_keys, statement)
+        self._count(idempotency_keys, idempotency_sql.release(org_id, key))
 
     def purge_idempotency_keys(self, older_than: datetime) -> int:
-        statement = sa.delete(idempotency_keys).where(idempotency_keys.c.created_at < older_than)
-        return self._count(idempotency_keys, statement)
+        return self._count(idempotency_keys, idempotency_sql.purge(older_than))

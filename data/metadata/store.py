@@ -122,11 +122,18 @@ class MetadataStore(Protocol):
 
     # idempotency
     def reserve_idempotency_key(
-        self, org_id: OrgId, key: str, fingerprint: str, now: datetime
+        self,
+        org_id: OrgId,
+        key: str,
+        fingerprint: str,
+        now: datetime,
+        *,
+        abandoned_before: datetime | None = None,
     ) -> tuple[IdempotencyOutcome, IdempotencyRecord]:
         """Atomically insert an in-flight record, or report the existing one: `replay` when it has
         a response and the same fingerprint, `in_flight` when it has none yet, `mismatch` when the
-        fingerprint differs."""
+        fingerprint differs. An in-flight record reserved before `abandoned_before` was left by a
+        request that died: it is replaced as if released (`new`), by exactly one caller."""
         ...
 
     def complete_idempotency_key(

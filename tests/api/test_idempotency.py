@@ -8,8 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from data.metadata.models import AudienceId
-from jobs.idempotency import purge_idempotency_keys
+from api.envelope import json_bytes
+from api.idempotency import fingerprint_of
+from api.wire.runs import RunCreate
+from data.metadata.models import AudienceId, OrgId
+from jobs.idempotency import ABANDONED_AFTER, purge_idempotency_keys
 from tests.api.factories import BASE, Api, ApiMaker, Tenant
 
 
@@ -122,3 +125,25 @@ def test_keys_older_than_24_hours_are_purged(api: Api, tenant: Tenant) -> None:
     assert purge_idempotency_keys(api.store, api.clock() + timedelta(hours=25)) == 1
     other_body = {"runType": "manual", "dataDate": "2026-11-26"}
     assert _post(api, tenant, audience_id, "old", other_body).status_code == 202
+
+
+def _left_in_flight(api: Api, tenant: Tenant, audience_id: str, key: str) -> None:
+    """A key reserved by a `{"runType": "manual"}` request whose process died before answering."""
+    fingerprint = fingerprint_of(audience_id, json_bytes(RunCreate()))
+    api.store.reserve_idempotency_key(OrgId(tenant.org_id), key, fingerprint, api.clock())
+
+
+def test_key_left_in_flight_past_the_abandon_bound_is_taken_over(api: Api, tenant: Tenant) -> None:
+    audience_id = api.audience(tenant)["id"]
+    _left_in_flight(api, tenant, audience_id, "crashed")
+    api.clock.advance(ABANDONED_AFTER.total_seconds() + 1)
+    assert _post(api, tenant, audience_id, "crashed").status_code == 202
+    assert _post(api, tenant, audience_id, "crashed").headers["idempotent-replayed"] == "true"
+    assert _runs(api, audience_id) == 1
+
+
+def test_key_left_in_flight_within_the_abandon_bound_is_409(api: Api, tenant: Tenant) -> None:
+    audience_id = api.audience(tenant)["id"]
+    _left_in_flight(api, tenant, audience_id, "crashed")
+    api.clock.advance(ABANDONED_AFTER.total_seconds() - 1)
+    assert _post(api, tenant, audience_id, "crashed").status_code == 409

@@ -66,3 +66,18 @@ def test_twenty_requests_reserving_one_idempotency_key_make_one_new(
     )
     assert outcomes.count("new") == 1
     assert outcomes.count("in_flight") == 19
+
+
+def test_twenty_requests_taking_over_an_abandoned_idempotency_key_make_one_new(
+    sql_store: SqlMetadataStore,
+) -> None:
+    org = _org(sql_store)
+    sql_store.reserve_idempotency_key(org.id, "key", "f" * 64, NOW)
+    outcomes = race(
+        20,
+        lambda i: sql_store.reserve_idempotency_key(
+            org.id, "key", "f" * 64, at(300 + i), abandoned_before=at(200)
+        )[0],
+    )
+    assert outcomes.count("new") == 1
+    assert outcomes.count("in_flight") == 19

@@ -78,3 +78,45 @@ def test_purge_removes_records_older_than_the_cutoff_and_counts_them(
     assert store.purge_idempotency_keys(at(50)) == 1
     assert store.reserve_idempotency_key(org.id, "old", FINGERPRINT, at(101))[0] == "new"
     assert store.reserve_idempotency_key(org.id, "new", FINGERPRINT, at(101))[0] == "in_flight"
+
+
+def test_in_flight_record_reserved_before_the_abandon_cutoff_is_taken_over(
+    store: MetadataStore, org: Organization
+) -> None:
+    store.reserve_idempotency_key(org.id, "k1", FINGERPRINT, NOW)
+    outcome, record = store.reserve_idempotency_key(
+        org.id, "k1", "0" * 64, at(200), abandoned_before=at(80)
+    )
+    assert (outcome, record.fingerprint, record.created_at) == ("new", "0" * 64, at(200))
+
+
+def test_taken_over_record_is_in_flight_for_the_next_repeat(
+    store: MetadataStore, org: Organization
+) -> None:
+    store.reserve_idempotency_key(org.id, "k1", FINGERPRINT, NOW)
+    store.reserve_idempotency_key(org.id, "k1", FINGERPRINT, at(200), abandoned_before=at(80))
+    outcome, _ = store.reserve_idempotency_key(
+        org.id, "k1", FINGERPRINT, at(201), abandoned_before=at(81)
+    )
+    assert outcome == "in_flight"
+
+
+def test_in_flight_record_reserved_after_the_abandon_cutoff_stays_in_flight(
+    store: MetadataStore, org: Organization
+) -> None:
+    store.reserve_idempotency_key(org.id, "k1", FINGERPRINT, at(100))
+    outcome, record = store.reserve_idempotency_key(
+        org.id, "k1", FINGERPRINT, at(200), abandoned_before=at(80)
+    )
+    assert (outcome, record.created_at) == ("in_flight", at(100))
+
+
+def test_answered_record_older_than_the_abandon_cutoff_still_replays(
+    store: MetadataStore, org: Organization
+) -> None:
+    store.reserve_idempotency_key(org.id, "k1", FINGERPRINT, NOW)
+    store.complete_idempotency_key(org.id, "k1", 202, b"{}")
+    outcome, record = store.reserve_idempotency_key(
+        org.id, "k1", FINGERPRINT, at(200), abandoned_before=at(80)
+    )
+    assert (outcome, record.created_at) == ("replay", NOW)
