@@ -13,10 +13,13 @@ COUNTED_KINDS: Final = frozenset({FilterKind.VALUES, FilterKind.DOMAINS, FilterK
 COUNTED_COLUMNS: Final = tuple(
     dict.fromkeys(spec.column for spec in CATALOG if spec.kind in COUNTED_KINDS)
 )
+PRESENCE_COLUMNS: Final = tuple(spec.column for spec in CATALOG if spec.kind is FilterKind.PRESENCE)
 
 
 def people_value_counts(ctx: ApiContext) -> dict[str, dict[str, int]]:
+    """`{column: {value: people}}`; a presence column's values are "true" and "false"."""
     try:
-        return ctx.catalog.value_counts(COUNTED_COLUMNS)
+        values = ctx.catalog.value_counts(COUNTED_COLUMNS)
+        return values | ctx.catalog.presence_counts(PRESENCE_COLUMNS)
     except DataNotAvailable:
         return {}

@@ -27,6 +27,7 @@ PART_GLOB: Final = "part-*.parquet"
 
 T = TypeVar("T")
 Signature = tuple[int, int, int]
+_Counter = Callable[[Sequence[Path], Sequence[str]], dict[str, dict[str, int]]]
 
 
 def date_directories(root: Path) -> dict[str, Path]:
@@ -168,13 +169,25 @@ class DatasetCatalog:
         self, columns: Sequence[str], people_version: str | None = None
     ) -> dict[str, dict[str, int]]:
         """Per people column, the count of each non-null value (for the filter catalog)."""
+        return self._people_counts(_count_values, columns, people_version)
+
+    def presence_counts(
+        self, columns: Sequence[str], people_version: str | None = None
+    ) -> dict[str, dict[str, int]]:
+        """Per people column, `{"true": people with a non-empty value, "false": the others}`,
+        as the presence filters (`contact.*`) match them."""
+        return self._people_counts(_count_presence, columns, people_version)
+
+    def _people_counts(
+        self, count: _Counter, columns: Sequence[str], people_version: str | None
+    ) -> dict[str, dict[str, int]]:
+        """`count(files, columns)` over a people version, cached until its directory changes."""
         _check_people_columns(columns)
         version = people_version or self.default_people_version()
         files = self.people_files(version)
         directory = contract.people_dir(self.root, version)
-        counts = self._counts.get(
-            directory, lambda _: _count_values(files, columns), key=tuple(columns)
-        )
+        key = (count.__name__, tuple(columns))
+        counts = self._counts.get(directory, lambda _: count(files, columns), key=key)
         return copy.deepcopy(counts)
 
     def default_people_version(self) -> str:
@@ -254,3 +267,12 @@ def _column_counts(con: duck.Connection, source: str, name: str) -> dict[str, in
         f"GROUP BY ALL ORDER BY 2 DESC, 1"
     ).fetchall()
     return {str(value): int(count) for value, count in rows}
+
+
+def _count_presence(files: Sequence[Path], columns: Sequence[str]) -> dict[str, dict[str, int]]:
+    """One scan counting every column's non-empty values (`<> ''` is null for a null value)."""
+    present = ", ".join(f"count(*) FILTER (WHERE {duck.ident(name)} <> '')" for name in columns)
+    with duck.connect() as con:
+        row = con.execute(f"SELECT count(*), {present} FROM {duck.read_parquet(files)}").fetchone()
+    total, *counts = row or (0,)
+    return {name: {"true": n, "false": total - n} for name, n in zip(columns, counts, strict=True)}

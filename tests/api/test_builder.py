@@ -2,6 +2,11 @@
 
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from data.catalog import DatasetCatalog
 from tests.api.conftest import DATA_END
 from tests.api.factories import BASE, Api, ApiMaker, Tenant
 
@@ -27,6 +32,31 @@ def test_filter_values_carry_counts_from_the_people_data(api: Api, tenant: Tenan
     assert isinstance(seniority, list)
     assert sum(v["count"] for v in seniority) > 0
     assert {"value", "label", "count"} == set(seniority[0])
+
+
+def _people(dataset: Path) -> pa.Table:
+    catalog = DatasetCatalog(dataset)
+    files = catalog.people_files(catalog.default_people_version())
+    return pa.concat_tables(pq.read_table(path) for path in files)
+
+
+@pytest.mark.parametrize(
+    ("key", "column"),
+    [
+        ("contact.hasBusinessEmail", "business_email"),
+        ("contact.hasPersonalEmail", "personal_email"),
+        ("contact.hasPhone", "phone"),
+        ("contact.hasLinkedin", "linkedin_url"),
+    ],
+)
+def test_contact_filters_count_the_people_with_and_without_it(
+    api: Api, tenant: Tenant, dataset: Path, key: str, column: str
+) -> None:
+    people = _people(dataset)
+    present = sum(1 for value in people.column(column).to_pylist() if value)
+    counts = {v["value"]: v["count"] for v in _filters(api, tenant)[key]["values"]}
+    assert counts == {True: present, False: people.num_rows - present}
+    assert 0 < present < people.num_rows
 
 
 def test_validate_answers_the_normalized_config_and_its_hash(api: Api, tenant: Tenant) -> None:

@@ -13,7 +13,7 @@ from data.catalog import DatasetCatalog
 from data.errors import DataNotAvailable, DatasetError
 from engine.vocab import FIXED_VOCABULARIES
 from tests.dataset.conftest import DATES
-from tests.dataset.files import rewrite, set_value
+from tests.dataset.files import people_file, rewrite, set_value
 
 
 def test_complete_dates_are_the_dates_with_a_manifest(dataset: Path) -> None:
@@ -118,3 +118,32 @@ def test_value_counts_count_each_non_null_value(dataset: Path) -> None:
 def test_value_counts_of_an_unknown_column_is_an_error(dataset: Path) -> None:
     with pytest.raises(DatasetError, match="salary"):
         DatasetCatalog(dataset).value_counts(["salary"])
+
+
+def _people(dataset: Path) -> pa.Table:
+    files = DatasetCatalog(dataset).resolve(DATES[1]).people_files
+    return pa.concat_tables(pq.read_table(path) for path in files)
+
+
+def _present_count(table: pa.Table, column: str) -> int:
+    values = table.column(column).to_pylist()
+    return sum(1 for value in values if value is not None and value != "")
+
+
+def test_presence_counts_count_present_and_absent_values(dataset: Path) -> None:
+    people = _people(dataset)
+    counts = DatasetCatalog(dataset).presence_counts(["phone", "linkedin_url"])
+    present = _present_count(people, "phone")
+    assert counts["phone"] == {"true": present, "false": people.num_rows - present}
+    assert 0 < present < people.num_rows
+
+
+def test_presence_counts_take_an_empty_value_as_absent(dataset: Path) -> None:
+    rewrite(people_file(dataset), set_value("phone", 0, ""))
+    counts = DatasetCatalog(dataset).presence_counts(["phone"])
+    assert counts["phone"]["true"] == _present_count(_people(dataset), "phone")
+
+
+def test_presence_counts_of_an_unknown_column_is_an_error(dataset: Path) -> None:
+    with pytest.raises(DatasetError, match="salary"):
+        DatasetCatalog(dataset).presence_counts(["salary"])
