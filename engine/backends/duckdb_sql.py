@@ -11,10 +11,10 @@ from engine.backends.folding import (
     NAME_SEPARATOR,
     SIGMA,
     folded_values,
-    raw_ranges,
+    pruning_ranges,
 )
 from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
-from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
+from engine.filters import BY_KEY, FilterKind, FilterSpec, TextMode, TextOperator
 from engine.vocab import DECISION_MAKERS
 
 
@@ -55,7 +55,7 @@ def filter_sql(f: Filter) -> str:
     spec = BY_KEY[f.key]
     column = f'p."{spec.column}"'
     if isinstance(f, ValuesFilter):
-        return _values(f, spec.kind, column)
+        return _values(f, spec)
     if isinstance(f, BoolFilter):
         return _boolean(f, spec.kind, column)
     include = _text_match(f, column)
@@ -70,31 +70,24 @@ def _any_of(expr: str, values: tuple[str, ...]) -> str:
     return f"{expr} IN ({', '.join(literal(value) for value in values)})"
 
 
-def _folded_in(column: str, values: tuple[str, ...]) -> str:
-    """fold(column) in `values`, behind raw-column ranges that row-group statistics can prune."""
-    exact = _any_of(folded(column), values)
-    ranges = raw_ranges(values)
-    if not ranges:
-        return exact
-    hint = " OR ".join(
-        f"{column} BETWEEN {literal(low)} AND {literal(high)}" for low, high in ranges
-    )
-    return f"({hint}) AND {exact}"
-
-
-def _values(f: ValuesFilter, kind: FilterKind, column: str) -> str:
-    if kind is FilterKind.DOMAINS:
+def _values(f: ValuesFilter, spec: FilterSpec) -> str:
+    column = f'p."{spec.column}"'
+    if spec.kind is FilterKind.DOMAINS:
         bare = f"regexp_replace({folded(column)}, '^www\\.', '')"
         return _any_of(bare, folded_values(f.values, domain=True))
-    return _folded_in(column, folded_values(f.values))
+    values = folded_values(f.values)
+    exact = _any_of(folded(column), values)
+    ranges = pruning_ranges(spec.column, values)
+    if not ranges:
+        return exact
+    within = (f"{column} BETWEEN {literal(low)} AND {literal(high)}" for low, high in ranges)
+    return f"({' OR '.join(within)}) AND {exact}"
 
 
 def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> str:
     if kind is FilterKind.DECISION_MAKER:
-        makers = folded_values(tuple(DECISION_MAKERS))
-        if f.value:
-            return _folded_in(column, makers)
-        return f"{column} IS NULL OR NOT ({_any_of(folded(column), makers)})"
+        makers = _any_of(folded(column), folded_values(tuple(DECISION_MAKERS)))
+        return makers if f.value else f"{column} IS NULL OR NOT ({makers})"
     if f.value:
         return f"{column} IS NOT NULL AND {column} <> ''"
     return f"{column} IS NULL OR {column} = ''"

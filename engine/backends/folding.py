@@ -15,6 +15,9 @@ DOTTED_SMALL_I: Final = "i\u0307"
 FINAL_SIGMA: Final = "\u03c2"
 SIGMA: Final = "\u03c3"
 WWW: Final = "www."
+# People files are clustered by these columns (DESIGN section 2), so row-group statistics on
+# them can prune a filter's scan; see `pruning_ranges`.
+CLUSTERED_COLUMNS: Final = ("company_industry", "seniority")
 # The one non-ASCII character that lower-cases to an ASCII letter ("k"); see `raw_ranges`.
 KELVIN_SIGN: Final = "\u212a"
 # fullName joins first and last name with one space and trims only that character, so every
@@ -50,14 +53,22 @@ def full_name(first: str | None, last: str | None) -> str | None:
     return joined.strip(NAME_SEPARATOR) or None
 
 
+def pruning_ranges(column: str, values: tuple[str, ...]) -> tuple[tuple[str, str], ...] | None:
+    """`raw_ranges` for a column the people files are clustered by, else None.
+
+    Elsewhere the ranges would prune no row group and still cost comparisons on every row.
+    """
+    return raw_ranges(values) if column in CLUSTERED_COLUMNS else None
+
+
 def raw_ranges(values: tuple[str, ...]) -> tuple[tuple[str, str], ...] | None:
     """Closed ranges holding every raw string whose fold is one of `values` (folded, ASCII).
 
     Filters compare folded columns, which parquet statistics cannot prune; these ranges on the
-    raw column can, so backends add them beside the exact predicate (people files are clustered
-    by industry and seniority). A raw string folding to an ASCII value has one character per
-    character of it: the same, its upper case, or the Kelvin sign for "k". One range per first
-    character keeps the ranges tight for lower-case data. None when a value is not ASCII.
+    raw column can, so backends add them beside the exact predicate. A raw string folding to an
+    ASCII value has one character per character of it: the same, its upper case, or the Kelvin
+    sign for "k". One range per first character keeps the ranges tight for lower-case data.
+    None when a value is not ASCII.
     """
     if not all(value.isascii() for value in values):
         return None

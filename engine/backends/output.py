@@ -13,10 +13,6 @@ import pyarrow as pa
 from engine.errors import BackendError
 from engine.schema import MATCHED_TOPIC, RESULT_SCHEMA, MaterializeResult
 
-# The total order of results (DESIGN section 3 step 5). person_id is the final tie-break so that
-# rows without a hashed email still have one order; a missing hashed email sorts last.
-ORDER_DOC: Final = "topicOverlap desc, score desc, hashedEmail asc (nulls last), personId asc"
-
 # Result field -> flat column a backend returns. `overlap` and `best` are the intent aggregates.
 TOP_LEVEL: Final = {
     "personId": "person_id", "hashedEmail": "hashed_email", "firstName": "first_name",

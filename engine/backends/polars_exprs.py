@@ -13,7 +13,7 @@ from engine.backends.folding import (
     SIGMA,
     WWW,
     folded_values,
-    raw_ranges,
+    pruning_ranges,
 )
 from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
@@ -52,30 +52,24 @@ def filter_expr(f: Filter) -> pl.Expr:
     return include
 
 
-def _folded_in(column: str, values: tuple[str, ...]) -> pl.Expr:
-    """fold(column) in `values`, behind raw-column ranges that row-group statistics can prune."""
+def _values(f: ValuesFilter, kind: FilterKind, column: str) -> pl.Expr:
+    if kind is FilterKind.DOMAINS:
+        bare = folded(column).str.strip_prefix(WWW)
+        return bare.is_in(list(folded_values(f.values, domain=True)))
+    values = folded_values(f.values)
     exact = folded(column).is_in(list(values))
-    ranges = raw_ranges(values)
+    ranges = pruning_ranges(column, values)
     if not ranges:
         return exact
     within = [pl.col(column).is_between(pl.lit(low), pl.lit(high)) for low, high in ranges]
     return reduce(operator.or_, within) & exact
 
 
-def _values(f: ValuesFilter, kind: FilterKind, column: str) -> pl.Expr:
-    if kind is FilterKind.DOMAINS:
-        bare = folded(column).str.strip_prefix(WWW)
-        return bare.is_in(list(folded_values(f.values, domain=True)))
-    return _folded_in(column, folded_values(f.values))
-
-
 def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> pl.Expr:
     value = pl.col(column)
     if kind is FilterKind.DECISION_MAKER:
-        makers = folded_values(tuple(DECISION_MAKERS))
-        if f.value:
-            return _folded_in(column, makers)
-        return value.is_null() | ~folded(column).is_in(list(makers)).fill_null(False)
+        makers = folded(column).is_in(list(folded_values(tuple(DECISION_MAKERS))))
+        return makers if f.value else value.is_null() | ~makers.fill_null(False)
     if f.value:
         return value.is_not_null() & (value != "")
     return value.is_null() | (value == "")

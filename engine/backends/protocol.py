@@ -30,7 +30,12 @@ class Funnel:
 
 
 class Backend(Protocol):
-    """Computes DESIGN section 3; every implementation returns the same rows, bit for bit."""
+    """Computes DESIGN section 3; every implementation returns the same rows, bit for bit.
+
+    Results are in one total order: topicOverlap desc, score desc, hashedEmail asc with a missing
+    hashed email last, then personId asc as the final tie-break (DESIGN names no tie-break after
+    the hashed email, which may be missing or shared).
+    """
 
     @property
     def name(self) -> str: ...
