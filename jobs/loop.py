@@ -68,12 +68,13 @@ def _log(report: TickReport) -> None:
         len(rec.failed),
         len(rec.resent),
         len(rec.staging_removed),
+        len(rec.exports_failed),
         len(report.scheduled),
         report.idempotency_purged,
     )
     if any(counts):
         log.info(
-            "tick: %d requeued, %d failed, %d re-sent, %d staging removed, "
+            "tick: %d requeued, %d failed, %d re-sent, %d staging removed, %d exports lost, "
             "%d daily runs created, %d idempotency keys purged",
             *counts,
         )

@@ -1,4 +1,5 @@
-"""The reconciler tick: recover runs the broker or a worker lost, and collect stale staging output.
+"""The reconciler tick: recover runs the broker or a worker lost, fail exports whose builder died,
+and collect stale staging output.
 
 Safe on many machines at once: every status change is a guarded write that only one of them
 wins, and sending a run id twice is harmless because a run is claimed once per attempt.
@@ -9,10 +10,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
-from data.metadata.models import Run, RunId
+from data.metadata.models import ExportId, Run, RunId
 from jobs.deps import JobDeps
 from jobs.dispatch import send_runs
 from jobs.errors import WorkerLost
+from jobs.exports import EXPORT_BUILD_LIMIT, lost_export
 from jobs.failures import fail_for_good
 
 RESEND_CAP: Final = timedelta(minutes=5)
@@ -24,6 +26,7 @@ class ReconcileReport:
     failed: list[RunId] = field(default_factory=list)  # lease expired on the last attempt
     resent: list[RunId] = field(default_factory=list)  # queued with no recent send
     staging_removed: list[Path] = field(default_factory=list)
+    exports_failed: list[ExportId] = field(default_factory=list)  # their builder died
 
 
 def reconcile_once(deps: JobDeps, now: datetime) -> ReconcileReport:
@@ -32,6 +35,7 @@ def reconcile_once(deps: JobDeps, now: datetime) -> ReconcileReport:
         _recover(deps, run, now, report)
     report.resent = _resend_stale(deps, now)
     report.staging_removed = _collect_staging(deps, now)
+    report.exports_failed = _fail_lost_exports(deps, now)
     return report
 
 
@@ -63,6 +67,12 @@ def resend_due(run: Run, now: datetime, tick: timedelta) -> bool:
         return True
     wait = max(2 * tick, min((now - run.created_at) / 4, RESEND_CAP))
     return now - run.last_enqueued_at >= wait
+
+
+def _fail_lost_exports(deps: JobDeps, now: datetime) -> list[ExportId]:
+    """Exports processing past the build limit: failed (guarded), so the next request rebuilds."""
+    stale = deps.store.stale_exports(now - EXPORT_BUILD_LIMIT)
+    return [export.id for export in stale if deps.store.finish_export(lost_export(export, now))]
 
 
 def _collect_staging(deps: JobDeps, now: datetime) -> list[Path]:

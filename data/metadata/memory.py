@@ -327,24 +327,36 @@ class MemoryMetadataStore:
         return export
 
     def find_export(self, run_id: RunId, export_type: str) -> Export | None:
-        with self._lock:
-            found = (
-                e
-                for e in self._exports.values()
-                if (e.run_id, e.export_type) == (run_id, export_type)
-            )
-            return next(found, None)
+        same = self._exports_where(lambda e: (e.run_id, e.export_type) == (run_id, export_type))
+        return next(iter(same), None)
 
     def list_exports(self, run_id: RunId) -> list[Export]:
-        with self._lock:
-            found = [export for export in self._exports.values() if export.run_id == run_id]
-        return _oldest_first(found)
+        return self._exports_where(lambda export: export.run_id == run_id)
 
     def finish_export(self, export: Export) -> bool:
         rules.check_finished(export)
+        return self._rewrite_export(export, rules.PROCESSING_EXPORT)
+
+    def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
+        def stale(export: Export) -> bool:
+            processing = export.status == rules.PROCESSING_EXPORT
+            return processing and export.created_at < started_before
+
+        return self._exports_where(stale)[:limit]
+
+    def _exports_where(self, keep: Callable[[Export], bool]) -> list[Export]:
+        with self._lock:
+            return _oldest_first(export for export in self._exports.values() if keep(export))
+
+    def restart_export(self, export: Export) -> bool:
+        rules.check_restarted(export)
+        return self._rewrite_export(export, rules.FAILED_EXPORT)
+
+    def _rewrite_export(self, export: Export, expected: str) -> bool:
+        """The guarded write of exports: replace the row if it is `expected`; owners stay."""
         with self._lock:
             current = self._exports.get(export.id)
-            if current is None or current.status != "processing":
+            if current is None or current.status != expected:
                 return False
             owners = ("organization_id", "audience_id", "run_id")
             kept = {field: getattr(current, field) for field in owners}

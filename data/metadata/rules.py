@@ -13,6 +13,8 @@ from data.metadata.types import as_utc
 
 ACTIVE: Final = "active"  # the audience status that takes an organization slot
 FINISHED_EXPORT: Final = frozenset({"completed", "failed"})
+PROCESSING_EXPORT: Final = "processing"
+FAILED_EXPORT: Final = "failed"
 RESERVE_TRIES: Final = 5  # an existing record may be released between insert and read
 
 Row = TypeVar("Row", bound=Any)  # a row dataclass of data.metadata.models
@@ -49,4 +51,13 @@ def check_finished(export: Export) -> None:
         raise ValueError(
             f"export.status must be one of {sorted(FINISHED_EXPORT)} to finish export "
             f"{export.id}, got {export.status!r}"
+        )
+
+
+def check_restarted(export: Export) -> None:
+    """`restart_export` only writes `processing`; anything else is a bug in the caller."""
+    if export.status != PROCESSING_EXPORT:
+        raise ValueError(
+            f"export.status must be {PROCESSING_EXPORT!r} to restart export {export.id}, "
+            f"got {export.status!r}"
         )

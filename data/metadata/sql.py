@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.errors import MetadataError
-from data.metadata import idempotency_sql, rules, run_sql, steps
+from data.metadata import export_sql, idempotency_sql, rules, run_sql, steps
 from data.metadata.engines import writer
 from data.metadata.models import (
     ApiKey,
@@ -321,29 +321,23 @@ class SqlMetadataStore:
         return None if row is None else Export(**_values(row))
 
     def find_export(self, run_id: RunId, export_type: str) -> Export | None:
-        statement = sa.select(exports).where(
-            exports.c.run_id == run_id, exports.c.export_type == export_type
-        )
-        row = self._row(statement)
+        row = self._row(export_sql.of_run(run_id, export_type))
         return None if row is None else Export(**_values(row))
 
     def list_exports(self, run_id: RunId) -> list[Export]:
-        statement = (
-            sa.select(exports)
-            .where(exports.c.run_id == run_id)
-            .order_by(exports.c.created_at, exports.c.id)
-        )
-        return [Export(**_values(row)) for row in self._rows(statement)]
+        return [Export(**_values(row)) for row in self._rows(export_sql.of_run(run_id))]
 
     def finish_export(self, export: Export) -> bool:
         rules.check_finished(export)
-        fields = vars(export).keys() - {"id", "organization_id", "audience_id", "run_id"}
-        statement = (
-            sa.update(exports)
-            .where(exports.c.id == export.id, exports.c.status == "processing")
-            .values({field: getattr(export, field) for field in fields})
-        )
-        return self._count(exports, statement) == 1
+        return self._count(exports, export_sql.rewrite(export, rules.PROCESSING_EXPORT)) == 1
+
+    def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
+        rows = self._rows(export_sql.stale(started_before, limit))
+        return [Export(**_values(row)) for row in rows]
+
+    def restart_export(self, export: Export) -> bool:
+        rules.check_restarted(export)
+        return self._count(exports, export_sql.rewrite(export, rules.FAILED_EXPORT)) == 1
 
     # idempotency
 

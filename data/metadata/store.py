@@ -120,6 +120,15 @@ class MetadataStore(Protocol):
         """processing -> completed | failed, writing the result fields."""
         ...
 
+    def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
+        """Exports still processing that were started before `started_before`, oldest first."""
+        ...
+
+    def restart_export(self, export: Export) -> bool:
+        """failed -> processing, writing `export`'s fields (a rebuild); False when it has not
+        failed, e.g. because another caller restarted it first."""
+        ...
+
     # idempotency
     def reserve_idempotency_key(
         self,

@@ -9,8 +9,9 @@ import pytest
 from engine.states import RunType
 from jobs.errors import RunNotCompleted
 from jobs.execute import execute_run
-from jobs.exports import ensure_export
+from jobs.exports import EXPORT_BUILD_LIMIT, ensure_export, export_path, new_export
 from jobs.produce import produce_snapshot
+from jobs.reconciler import reconcile_once
 from jobs.submit import submit_run
 from jobs.work import InlineRunner
 
@@ -84,3 +85,25 @@ def test_export_that_cannot_be_built_is_stored_failed(deps, completed) -> None:
     export, created = ensure_export(deps, completed, "csv", deps.clock())
     assert (created, export.status, export.error_code) == (True, "failed", "INTERNAL")
     assert deps.store.find_export(completed.id, "csv").status == "failed"
+
+
+def test_export_whose_build_failed_is_rebuilt_by_the_next_request(deps, completed) -> None:
+    results = Path(completed.snapshot_path) / "results.parquet"
+    kept = results.rename(results.with_name("kept.parquet"))
+    failed, _ = ensure_export(deps, completed, "csv", deps.clock())
+    kept.rename(results)
+    export, created = ensure_export(deps, completed, "csv", deps.clock())
+    assert (export.id, created, export.status) == (failed.id, True, "completed")
+    assert (export.error_code, export.row_count) == (None, completed.result_count)
+
+
+def test_export_left_processing_by_a_dead_process_is_rebuilt_after_the_reconciler(
+    deps, completed
+) -> None:
+    snapshot = Path(completed.snapshot_path)
+    stuck = new_export(completed, "csv", export_path(snapshot, "csv"), deps.clock())
+    deps.store.create_export(stuck)
+    deps.clock.advance(EXPORT_BUILD_LIMIT.total_seconds() + 1)
+    reconcile_once(deps, deps.clock())
+    export, created = ensure_export(deps, completed, "csv", deps.clock())
+    assert (export.id, created, export.status) == (stuck.id, True, "completed")

@@ -91,3 +91,54 @@ def test_finishing_with_a_non_final_status_is_a_bug(
     export = make_export()
     with pytest.raises(ValueError, match=r"export\.status"):
         store.finish_export(export)
+
+
+def _failed(export: Export) -> Export:
+    return replace(
+        export, status="failed", error_code="WORKER_LOST", error_message="lost", completed_at=at(5)
+    )
+
+
+def test_stale_exports_are_the_processing_ones_created_before_the_cutoff(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    old = make_export(created_at=at(1))
+    make_export(created_at=at(100))
+    store.finish_export(_finished(make_export(created_at=at(1))))
+    assert store.stale_exports(at(50)) == [old]
+
+
+def test_restart_makes_a_failed_export_processing_again(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    store.finish_export(_failed(export))
+    again = replace(export, created_at=at(60))
+    assert store.restart_export(again)
+    assert store.get_export(export.id) == again
+
+
+def test_restart_leaves_a_processing_export_alone(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    assert not store.restart_export(replace(export, created_at=at(60)))
+    assert store.get_export(export.id) == export
+
+
+def test_restart_leaves_a_completed_export_alone(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    store.finish_export(_finished(export))
+    assert not store.restart_export(replace(export, created_at=at(60)))
+    assert store.get_export(export.id) == _finished(export)
+
+
+def test_restarting_with_a_final_status_is_a_bug(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    store.finish_export(_failed(export))
+    with pytest.raises(ValueError, match=r"export\.status"):
+        store.restart_export(_failed(export))
