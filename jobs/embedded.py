@@ -8,6 +8,7 @@ from jobs.isolation import warm_up
 from jobs.loop import LoopThread
 from jobs.services import RUN_PRELOAD, broker_of
 from jobs.settings import Settings
+from jobs.work import child_env
 from jobs.worker import start_worker
 
 
@@ -19,7 +20,7 @@ class EmbeddedRuntime:
         self._loop = LoopThread(deps)
 
     def start(self) -> None:
-        warm_up(RUN_PRELOAD)
+        warm_up(RUN_PRELOAD, child_env(self._settings))
         self._worker = start_worker(broker_of(self._deps), self._settings.worker_threads)
         self._loop.start()
 

@@ -92,7 +92,7 @@ def work_order(deps: JobDeps, run: Run) -> WorkOrder:
         inputs=deps.catalog.resolve(run.data_date),
         config=stored_config(run),
         backend=settings.backend,
-        threads=threads_per_run(settings.worker_threads),
+        threads=threads_per_run(settings.duckdb_threads, settings.worker_threads),
         memory_limit=settings.duckdb_memory_limit,
         snapshots=deps.snapshots,
         manifest_extra=manifest_extra(deps, run),

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -25,6 +25,7 @@ R = TypeVar("R")
 
 POLL_SECONDS: Final = 0.05
 ORPHAN_EXIT_CODE: Final = 70
+_ENVIRONMENT_LOCK: Final = threading.Lock()
 
 
 def child_context(preload: Sequence[str]) -> BaseContext:
@@ -54,11 +55,14 @@ def main_script_modules() -> list[str]:
     return sorted(name for name in names if name and name not in ("__main__", "builtins"))
 
 
-def warm_up(preload: Sequence[str], time_limit: float = 300) -> None:
+def warm_up(
+    preload: Sequence[str], env: Mapping[str, str] | None = None, time_limit: float = 300
+) -> None:
     """Start the child process server and wait until it has imported `preload`, so that the
     first run does not pay for it."""
     context = child_context(preload)
-    run_in_child(context, _nothing, None, time_limit=time_limit, cancel=threading.Event())
+    cancel = threading.Event()
+    run_in_child(context, _nothing, None, time_limit=time_limit, cancel=cancel, env=env)
 
 
 def _nothing(arg: None) -> None:
@@ -72,18 +76,22 @@ def run_in_child(
     *,
     time_limit: float,
     cancel: threading.Event,
+    env: Mapping[str, str] | None = None,
 ) -> R:
     """`target(arg)` in a child process; its result, or its exception re-raised here.
 
-    Raises RunTimedOut after `time_limit` seconds, WorkCancelled once `cancel` is set, and
-    InternalError when the child dies without an answer; in all three the child is killed.
+    `env` is added to the child's environment (with forkserver, to the server's: it applies from
+    whichever call starts the server). Raises RunTimedOut after `time_limit` seconds,
+    WorkCancelled once `cancel` is set, and InternalError when the child dies without an answer;
+    in all three the child is killed.
     """
     results_in, results_out = context.Pipe(duplex=False)
     lifeline_in, lifeline_out = context.Pipe(duplex=False)
     child = context.Process(  # type: ignore[attr-defined]
         target=_child_main, args=(target, arg, results_out, lifeline_in), daemon=True
     )
-    child.start()
+    with _environment(env or {}):
+        child.start()
     results_out.close()
     lifeline_in.close()
     try:
@@ -93,6 +101,24 @@ def run_in_child(
         results_in.close()
         _reap(child)
     return _unwrap(outcome)  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def _environment(env: Mapping[str, str]) -> Iterator[None]:
+    """`env` in this process's environment while a child (or the child server) starts: settings
+    a library reads once at import, like POLARS_MAX_THREADS, must be there before the server
+    preloads it. The lock keeps concurrent starts from restoring each other's values."""
+    with _ENVIRONMENT_LOCK:
+        saved = {name: os.environ.get(name) for name in env}
+        os.environ.update(env)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = value
 
 
 def _await(

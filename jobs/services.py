@@ -19,7 +19,7 @@ from jobs.deps import JobDeps
 from jobs.errors import JobError
 from jobs.produce import produce_snapshot
 from jobs.settings import Settings
-from jobs.work import ChildRunner
+from jobs.work import ChildRunner, child_env
 
 # What the child process server imports once, ahead of any run: the engine and its libraries,
 # and the modules DuckDB's Arrow exchange imports lazily on first use (~0.5 s a run otherwise).
@@ -46,7 +46,7 @@ def connect(settings: Settings) -> Services:
         enqueue=BrokerEnqueue(broker, settings.queue_name),
         clock=utc_now,
         settings=settings,
-        runner=ChildRunner(produce_snapshot, preload=RUN_PRELOAD),
+        runner=ChildRunner(produce_snapshot, preload=RUN_PRELOAD, env=child_env(settings)),
     )
     declare_actors(broker, deps)
     return Services(deps, broker)

@@ -30,6 +30,11 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     return value
 
 
+def _optional_int(env: Mapping[str, str], name: str) -> int | None:
+    """A whole number of at least 1, None when unset."""
+    return _int(env, name, 0) or None
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -49,6 +54,8 @@ class Settings:
     daily_catchup_days: int = 3
     export_url_ttl_seconds: int = 3600
     duckdb_memory_limit: str = "4GB"
+    polars_threads: int | None = None  # per run child; None: the cores shared by worker threads
+    duckdb_threads: int | None = None  # per run; None: the cores shared by worker threads
     allow_private_urls: bool = False
     queue_name: str = "intent-runs"  # the broker queue of run messages; one per deployment
 
@@ -84,6 +91,8 @@ class Settings:
             daily_catchup_days=_int(env, "INTENT_DAILY_CATCHUP_DAYS", 3),
             export_url_ttl_seconds=_int(env, "INTENT_EXPORT_URL_TTL_SECONDS", 3600),
             duckdb_memory_limit=env.get("INTENT_DUCKDB_MEMORY_LIMIT") or "4GB",
+            polars_threads=_optional_int(env, "INTENT_POLARS_THREADS"),
+            duckdb_threads=_optional_int(env, "INTENT_DUCKDB_THREADS"),
             allow_private_urls=(env.get("INTENT_ALLOW_PRIVATE_URLS") or "") in ("1", "true"),
             queue_name=env.get("INTENT_QUEUE_NAME") or "intent-runs",
         )

@@ -6,8 +6,8 @@ killable at the time limit; what workers use) or in the calling thread (`InlineR
 
 import os
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from data.metadata.models import Run
@@ -15,6 +15,7 @@ from data.snapshots import SnapshotKey, SnapshotRef, SnapshotStore
 from engine.config import AudienceConfig
 from engine.schema import MaterializeInput
 from jobs.isolation import child_context, run_in_child
+from jobs.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,18 @@ def snapshot_key(run: Run) -> SnapshotKey:
     return SnapshotKey(run.organization_id, run.audience_id, run.id)
 
 
-def threads_per_run(worker_threads: int) -> int:
-    """Engine threads for one run when `worker_threads` runs share this machine's cores."""
+def threads_per_run(configured: int | None, worker_threads: int) -> int:
+    """Engine threads for one run: as configured, else this machine's cores shared by the
+    `worker_threads` runs that may compute at once (at least one)."""
+    if configured is not None:
+        return configured
     return max(1, (os.cpu_count() or 1) // worker_threads)
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    """Environment of run children: Polars sizes its thread pool from it, once, at import."""
+    threads = threads_per_run(settings.polars_threads, settings.worker_threads)
+    return {"POLARS_MAX_THREADS": str(threads)}
 
 
 class WorkRunner(Protocol):
@@ -56,12 +66,15 @@ class ChildRunner:
 
     target: Target
     preload: tuple[str, ...] = ()  # modules the child server imports once, before any run
+    env: Mapping[str, str] = field(default_factory=dict)  # added to the children's environment
 
     def __call__(
         self, order: WorkOrder, *, time_limit: float, cancel: threading.Event
     ) -> SnapshotRef:
         context = child_context(self.preload)
-        return run_in_child(context, self.target, order, time_limit=time_limit, cancel=cancel)
+        return run_in_child(
+            context, self.target, order, time_limit=time_limit, cancel=cancel, env=self.env
+        )
 
 
 @dataclass(frozen=True)

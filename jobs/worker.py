@@ -12,6 +12,7 @@ from dramatiq import Broker, Worker
 from jobs.isolation import warm_up
 from jobs.services import RUN_PRELOAD, connect
 from jobs.settings import Settings
+from jobs.work import child_env
 
 WORKER_TIMEOUT_MS = 1000  # how often idle threads wake up to notice a stop
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def start_worker(broker: Broker, threads: int) -> Worker:
 def serve_worker(settings: Settings, threads: int, stop: threading.Event) -> None:
     """Consume runs until `stop` is set, then finish running attempts and close the broker."""
     services = connect(settings)
-    warm_up(RUN_PRELOAD)
+    warm_up(RUN_PRELOAD, child_env(settings))
     worker = start_worker(services.broker, threads)
     log.info("worker consuming %s with %d threads", settings.queue_name, threads)
     stop.wait()

@@ -59,3 +59,20 @@ def polars_for_minutes(_: object) -> float:
     frame = pl.DataFrame({"x": np.random.default_rng(0).random(2_000_000)})
     ranks = [pl.col("x").rank().sum().alias(f"r{i}") for i in range(1000)]
     return float(frame.lazy().select(ranks).collect().sum_horizontal().item())
+
+
+def polars_pool_size(_: object) -> int:
+    import polars as pl
+
+    return pl.thread_pool_size()
+
+
+def polars_threads_main(threads: int) -> None:
+    """Run in a separate interpreter: print the Polars pool size of a child whose process server
+    imported Polars before any run, when the run environment caps it at `threads`."""
+    from jobs.isolation import child_context, run_in_child
+
+    context = child_context(["polars", "tests.jobs.targets"])
+    env = {"POLARS_MAX_THREADS": str(threads)}
+    cancel = threading.Event()
+    print(run_in_child(context, polars_pool_size, None, time_limit=60, cancel=cancel, env=env))

@@ -95,3 +95,16 @@ def test_time_limit_stops_native_engine_work(target) -> None:
     with pytest.raises(RunTimedOut):
         run(target, None, time_limit=1)
     assert time.monotonic() - started < 10
+
+
+def test_run_environment_caps_polars_threads_in_a_child_of_a_preloaded_server() -> None:
+    code = "from tests.jobs.targets import polars_threads_main; polars_threads_main(3)"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "3"

@@ -1,0 +1,38 @@
+"""Settings from the environment: engine threads per run and the signing secret."""
+
+import pytest
+
+from jobs.settings import Settings, SettingsError
+from jobs.work import child_env, threads_per_run
+from tests.jobs.factories import make_settings
+
+
+def test_polars_and_duckdb_threads_are_read_from_the_environment(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_POLARS_THREADS": "3", "INTENT_DUCKDB_THREADS": "5"}
+    settings = Settings.from_env(env)
+    assert (settings.polars_threads, settings.duckdb_threads) == (3, 5)
+
+
+def test_engine_threads_below_one_are_refused_naming_the_variable(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_POLARS_THREADS": "0"}
+    with pytest.raises(SettingsError, match="INTENT_POLARS_THREADS"):
+        Settings.from_env(env)
+
+
+def test_unset_engine_threads_share_the_cores_among_the_worker_threads(monkeypatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert threads_per_run(None, worker_threads=3) == 2
+
+
+def test_engine_threads_are_at_least_one_when_workers_outnumber_cores(monkeypatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert threads_per_run(None, worker_threads=4) == 1
+
+
+def test_configured_engine_threads_win_over_the_core_share() -> None:
+    assert threads_per_run(6, worker_threads=4) == 6
+
+
+def test_run_children_get_the_polars_thread_cap(tmp_path, dataset) -> None:
+    settings = make_settings(tmp_path, dataset, polars_threads=3)
+    assert child_env(settings) == {"POLARS_MAX_THREADS": "3"}
