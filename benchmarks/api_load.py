@@ -88,11 +88,14 @@ def _pages(
     args: argparse.Namespace, url: str, key: str, http: httpx.Client, topics: list[int]
 ) -> dict[str, Any]:
     run = completed_run(http, create_audience(http, "pages", {"topicIds": topics[:40]}))
+    alone = page_load(url, key, run, 1, args.seconds / 2, 0.0)  # the service time, for reference
+    _say(f"pages, one client, idle server: {summary_ms(alone)}")
     busy = create_audience(http, "busy", {"topicIds": topics[40:120]})
     with BusyWorker(url, key, busy) as worker:
         latencies = page_load(url, key, run, args.clients, args.seconds, args.think_ms)
     _say(f"pages: {summary_ms(latencies)}; {worker.completed} runs materialized meanwhile")
-    return _latency_figures(latencies) | {"runsMaterialized": worker.completed}
+    figures = _latency_figures(latencies) | {"runsMaterialized": worker.completed}
+    return figures | {"alone": _latency_figures(alone)}
 
 
 def posts(args: argparse.Namespace, dataset: Path, database: str) -> dict[str, Any]:
@@ -121,6 +124,9 @@ def render(figures: dict[str, Any]) -> str:
         p = figures["pages"]
         rows += [_row("results page p50 ms", p["p50_ms"], TARGETS["p50_ms"], below=True)]
         rows += [_row("results page p99 ms", p["p99_ms"], TARGETS["p99_ms"], below=True)]
+        rows += [
+            f"| results page p50 ms, one client, idle server | {p['alone']['p50_ms']:.1f} | | |"
+        ]
     for database in ("sqlite", "postgresql"):
         if f"posts_{database}" in figures:
             rate = figures[f"posts_{database}"]["per_second"]
