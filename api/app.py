@@ -32,9 +32,8 @@ def create_app(
     broker_check: ReadyCheck | None = None,
 ) -> Litestar:
     """`broker_check` raises when the broker is unreachable (none for an in-process broker)."""
-    ctx = ApiContext(
-        deps, settings, clock or deps.clock, RateLimiter(settings.rate_limit_per_minute)
-    )
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    ctx = ApiContext(deps, settings, clock or deps.clock, limiter, settings.signing_key())
     checks = default_checks(ctx, broker_check)
     return Litestar(
         route_handlers=[_keyed_routes(), *downloads.HANDLERS, *ops.HANDLERS],

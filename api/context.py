@@ -25,6 +25,7 @@ class ApiContext:
     settings: Settings
     clock: Clock
     limiter: RateLimiter
+    signing_key: str  # signs download links; resolved once, when the app is created
 
     @property
     def store(self) -> MetadataStore:

@@ -18,7 +18,7 @@ DOWNLOADS_PATH: Final = "/v1/downloads"
 def export_link(ctx: ApiContext, request: AnyRequest, export: Export) -> ExportLink:
     ttl = ctx.settings.export_url_ttl_seconds
     expires_at = ctx.now() + timedelta(seconds=ttl)
-    token = sign_download(ctx.settings.signing_secret, export.id, expires_at)
+    token = sign_download(ctx.signing_key, export.id, expires_at)
     base = str(request.base_url).rstrip("/")
     return ExportLink(
         export=export_out(export),

@@ -42,7 +42,7 @@ class Settings:
     broker_url: str  # "memory://" = in-process
     dataset: Path
     snapshots: Path
-    signing_secret: str
+    signing_secret: str | None = None  # INTENT_SIGNING_SECRET; None: see signing_key()
     backend: str = "auto"
     lease_seconds: int = 30
     max_attempts: int = 3
@@ -64,6 +64,11 @@ class Settings:
         """True when no external broker is configured: workers run inside the API process."""
         return self.broker_url.startswith("memory://")
 
+    def signing_key(self) -> str:
+        """The secret that signs download links: INTENT_SIGNING_SECRET, else one generated on
+        first use and kept under INTENT_HOME (so commands that sign nothing write nothing)."""
+        return self.signing_secret or _kept_secret(self.home)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
@@ -79,7 +84,7 @@ class Settings:
             broker_url=env.get("INTENT_BROKER_URL") or "memory://",
             dataset=Path(env.get("INTENT_DATASET") or home / "dataset"),
             snapshots=Path(env.get("INTENT_SNAPSHOTS") or home / "snapshots"),
-            signing_secret=env.get("INTENT_SIGNING_SECRET") or _kept_secret(home),
+            signing_secret=env.get("INTENT_SIGNING_SECRET") or None,
             backend=backend,
             lease_seconds=_int(env, "INTENT_LEASE_SECONDS", 30),
             max_attempts=_int(env, "INTENT_MAX_ATTEMPTS", 3),

@@ -43,7 +43,7 @@ CHUNK_BYTES: Final = 1024 * 1024
     summary="Download a stored export by its signed link",
 )
 def download(request: AnyRequest, ctx: Ctx, token: PathId) -> File | Stream:
-    export_id = verify_download(ctx.settings.signing_secret, token, ctx.now())
+    export_id = verify_download(ctx.signing_key, token, ctx.now())
     export = _served_export(ctx, ExportId(export_id))
     path = Path(str(export.path))
     if not path.is_file():

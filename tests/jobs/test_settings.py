@@ -36,3 +36,21 @@ def test_configured_engine_threads_win_over_the_core_share() -> None:
 def test_run_children_get_the_polars_thread_cap(tmp_path, dataset) -> None:
     settings = make_settings(tmp_path, dataset, polars_threads=3)
     assert child_env(settings) == {"POLARS_MAX_THREADS": "3"}
+
+
+def test_reading_settings_writes_nothing(tmp_path) -> None:
+    Settings.from_env({"INTENT_HOME": str(tmp_path / "home")})
+    assert not (tmp_path / "home").exists()
+
+
+def test_signing_key_is_generated_once_and_kept_under_home(tmp_path) -> None:
+    settings = Settings.from_env({"INTENT_HOME": str(tmp_path)})
+    first = settings.signing_key()
+    assert Settings.from_env({"INTENT_HOME": str(tmp_path)}).signing_key() == first
+    assert (tmp_path / "signing.secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_signing_secret_from_the_environment_is_used_and_nothing_is_kept(tmp_path) -> None:
+    settings = Settings.from_env({"INTENT_HOME": str(tmp_path), "INTENT_SIGNING_SECRET": "s3"})
+    assert settings.signing_key() == "s3"
+    assert not (tmp_path / "signing.secret").exists()
