@@ -12,6 +12,7 @@ from typing import Final
 
 from data.exports import CONTENT_TYPES, export_format, write_export
 from data.metadata.models import Export, ExportId, Run, RunId
+from data.snapshots import exports_dir
 from data.snapshots.files import RESULTS
 from jobs.deps import JobDeps
 from jobs.errors import InternalError, RunNotCompleted, WorkerLost
@@ -50,7 +51,7 @@ def new_export(run: Run, fmt: str, path: Path, now: datetime) -> Export:
 
 
 def export_path(snapshot: Path, fmt: str) -> Path:
-    return snapshot.with_name(f"{snapshot.name}.exports") / f"results.{export_format(fmt)}"
+    return exports_dir(snapshot) / f"results.{export_format(fmt)}"
 
 
 def build_export(deps: JobDeps, export: Export, snapshot: Path) -> Export:

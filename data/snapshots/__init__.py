@@ -3,7 +3,13 @@
 from data.snapshots.files import write_snapshot_dir
 from data.snapshots.local import LocalSnapshotStore
 from data.snapshots.memory import MemorySnapshotStore
-from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, SnapshotStore
+from data.snapshots.store import (
+    Snapshot,
+    SnapshotKey,
+    SnapshotRef,
+    SnapshotStore,
+    exports_dir,
+)
 
 __all__ = [
     "LocalSnapshotStore",
@@ -12,5 +18,6 @@ __all__ = [
     "SnapshotKey",
     "SnapshotRef",
     "SnapshotStore",
+    "exports_dir",
     "write_snapshot_dir",
 ]

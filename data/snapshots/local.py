@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from data.errors import SnapshotError
 from data.snapshots import reader
 from data.snapshots.files import base_manifest, fsync_path, write_snapshot_dir
-from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef
+from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, exports_dir
 from engine.schema import MaterializeResult
 
 STAGING: Final = ".staging"
@@ -78,11 +78,16 @@ class LocalSnapshotStore:
         shutil.rmtree(path, ignore_errors=True)
 
     def delete(self, key: SnapshotKey) -> None:
-        """Move the snapshot out of sight in one rename, then remove it."""
+        """Remove the snapshot, then the run's exports beside it."""
         final = self.path_of(key)
-        trash = self._staging_path(f"deleted-{key.run_id}")
+        for path in (final, exports_dir(final)):
+            self._discard(path, key.run_id)
+
+    def _discard(self, path: Path, run_id: str) -> None:
+        """Move `path` out of sight in one rename, then remove it; a missing one is fine."""
+        trash = self._staging_path(f"deleted-{run_id}")
         with contextlib.suppress(FileNotFoundError):
-            os.rename(final, trash)
+            os.rename(path, trash)
         shutil.rmtree(trash, ignore_errors=True)
 
     def _staging_path(self, prefix: str) -> Path:

@@ -17,6 +17,13 @@ from engine.schema import MaterializeResult
 
 # Ids become path components: no separators, no dot-files (".staging" is reserved).
 _SAFE_ID: Final = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
+EXPORTS_SUFFIX: Final = ".exports"
+
+
+def exports_dir(snapshot: Path) -> Path:
+    """Where a run's stored exports live: beside its snapshot directory, never inside it (a
+    published snapshot is immutable); deleting the snapshot deletes them too."""
+    return snapshot.with_name(snapshot.name + EXPORTS_SUFFIX)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data.errors import SnapshotError
+from data.snapshots import exports_dir, write_snapshot_dir
 from data.snapshots import local as local_module
-from data.snapshots import write_snapshot_dir
 from tests.snapshots.factories import make_result, result_table
 
 THREE_FILES = ["manifest.json", "results.parquet", "stats.json"]
@@ -75,6 +75,26 @@ def test_deleted_snapshot_directory_is_gone_from_disk(local_store, publish_local
     local_store.delete(make_key())
     assert not ref.path.exists()
     assert list(local_store.staging_root.iterdir()) == []
+
+
+def test_deleting_a_snapshot_removes_the_run_exports_beside_it(
+    local_store, publish_local, make_key
+):
+    ref = publish_local()
+    exports = exports_dir(ref.path)
+    exports.mkdir()
+    (exports / "results.csv").write_text("hashedEmail\n")
+    local_store.delete(make_key())
+    assert not exports.exists()
+    assert list(local_store.staging_root.iterdir()) == []
+
+
+def test_deleting_a_snapshot_leaves_other_runs_exports(local_store, publish_local, make_key):
+    publish_local(run_id="run-1")
+    other = exports_dir(publish_local(run_id="run-2").path)
+    other.mkdir()
+    local_store.delete(make_key(run_id="run-1"))
+    assert other.is_dir()
 
 
 def _leftover(store, name, age):
