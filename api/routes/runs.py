@@ -64,9 +64,9 @@ def create_run(
 ) -> Response[bytes]:
     body = data or RunCreate()
     key = idempotency.check_key(idempotency_key)
+    audience = audience_of(ctx, caller, audience_id)  # a deleted one's replies are not replayed
 
     def produce() -> Reply:
-        audience = audience_of(ctx, caller, audience_id)
         run = submit_run(
             ctx.deps,
             audience=audience,

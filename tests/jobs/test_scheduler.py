@@ -80,3 +80,9 @@ def test_window_holds_the_catchup_days_before_today_and_today() -> None:
         "2024-06-02",
         "2024-06-03",
     ]
+
+
+def test_deleted_audience_gets_no_daily_run(deps, make_audience) -> None:
+    audience = make_audience()
+    deps.store.delete_audience(audience.organization_id, audience.id, deps.clock())
+    assert schedule_once(deps, deps.clock()) == []
