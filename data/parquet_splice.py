@@ -1,0 +1,171 @@
+"""Parquet files assembled from column chunks that are already encoded, without decoding them.
+
+Row groups encoded on several threads become one file, and an export copies the column chunks
+it keeps from results.parquet. The footer comes from a template: the footer pyarrow writes for
+an empty file of the output schema, with the moved row groups listed in it.
+"""
+
+from collections.abc import Sequence
+from typing import Final, Protocol
+
+from data.errors import ParquetFooterError
+from data.parquet_footer import (
+    MAGIC,
+    STRUCT,
+    Field,
+    ReadAt,
+    Struct,
+    ThriftList,
+    field,
+    footer_bytes,
+    read_footer,
+)
+
+# Field ids of parquet.thrift.
+FILE_NUM_ROWS, FILE_ROW_GROUPS = 3, 4
+GROUP_COLUMNS, GROUP_BYTES, GROUP_ROWS, GROUP_OFFSET, GROUP_COMPRESSED, GROUP_ORDINAL = (
+    1, 2, 3, 5, 6, 7
+)  # fmt: skip
+CHUNK_META: Final = 3
+META_UNCOMPRESSED, META_COMPRESSED, META_DATA_PAGE, META_INDEX_PAGE, META_DICTIONARY_PAGE = (
+    6, 7, 9, 10, 11
+)  # fmt: skip
+# Byte ranges stored outside the column chunk itself (page indexes, bloom filters): not movable.
+_CHUNK_ELSEWHERE: Final = (4, 6)
+_META_ELSEWHERE: Final = (14,)
+
+
+class Sink(Protocol):
+    def write(self, data: bytes | memoryview, /) -> int: ...
+
+
+class Splicer:
+    """Writes the magic, then column chunks as they come, then one footer listing them all."""
+
+    def __init__(self, sink: Sink, template: bytes) -> None:
+        self._sink = sink
+        self._footer, _ = read_footer(template)
+        self._groups: list[Struct] = []
+        self._rows = 0
+        self._position = len(MAGIC)
+        sink.write(MAGIC)
+
+    def add_file(self, data: bytes | memoryview) -> None:
+        """Append every row group of a complete Parquet file (given as its bytes)."""
+        footer, _ = read_footer(data)
+        view = memoryview(data)
+        for group in row_groups(footer):
+            self.add_row_group(group, lambda at, size: view[at : at + size])
+
+    def add_row_group(
+        self, group: Struct, read_at: ReadAt, columns: Sequence[int] | None = None
+    ) -> None:
+        """Copy a row group's column chunks (all, or those at `columns`) and list them."""
+        chunks = column_chunks(group)
+        kept = [chunks[i] for i in columns] if columns is not None else chunks
+        start = self._position
+        for chunk in kept:
+            self._copy_chunk(chunk, read_at)
+        self._groups.append(_moved_group(group, kept, start, len(self._groups)))
+        self._rows += _int(group, GROUP_ROWS)
+
+    def close(self) -> None:
+        """Write the footer: the template's, with these row groups and their row count."""
+        footer = [_replaced(f, self._rows, self._groups) for f in self._footer]
+        self._sink.write(footer_bytes(footer))
+
+    def _copy_chunk(self, chunk: Struct, read_at: ReadAt) -> None:
+        start, size = chunk_range(chunk)
+        data = read_at(start, size)
+        if len(data) != size:
+            raise ParquetFooterError(f"a column chunk at {start} is cut short")
+        self._sink.write(data)
+        _shift_chunk(chunk, self._position - start)
+        self._position += size
+
+
+def row_groups(footer: Struct) -> list[Struct]:
+    return [_struct(g) for g in _items(footer, FILE_ROW_GROUPS)]
+
+
+def column_chunks(group: Struct) -> list[Struct]:
+    return _items(group, GROUP_COLUMNS)
+
+
+def chunk_range(chunk: Struct) -> tuple[int, int]:
+    """Where a column chunk's pages start in its file and how many bytes they take."""
+    meta = _struct(_value(chunk, CHUNK_META))
+    if any(field(chunk, i) for i in _CHUNK_ELSEWHERE) or any(
+        field(meta, i) for i in _META_ELSEWHERE
+    ):
+        raise ParquetFooterError("column chunks with page indexes or bloom filters cannot move")
+    dictionary = field(meta, META_DICTIONARY_PAGE)
+    start = _int(meta, META_DATA_PAGE)
+    if dictionary is not None and isinstance(dictionary.value, int) and dictionary.value > 0:
+        start = min(start, dictionary.value)
+    return start, _int(meta, META_COMPRESSED)
+
+
+def _shift_chunk(chunk: Struct, by: int) -> None:
+    """Move a chunk's page offsets by `by` bytes; 0 means "not set" and stays 0."""
+    for f in _struct(_value(chunk, CHUNK_META)):
+        if f.id in (META_DATA_PAGE, META_INDEX_PAGE, META_DICTIONARY_PAGE):
+            f.value = _moved(f.value, by)
+    for f in chunk:
+        if f.id == 2:  # ColumnChunk.file_offset (deprecated; pyarrow writes 0)
+            f.value = _moved(f.value, by)
+
+
+def _moved(value: object, by: int) -> int:
+    if not isinstance(value, int):
+        raise ParquetFooterError("a Parquet offset is not an integer")
+    return value + by if value > 0 else value
+
+
+def _moved_group(group: Struct, kept: list[Struct], start: int, ordinal: int) -> Struct:
+    """The row group's entry listing `kept` chunks, now at `start`, as row group `ordinal`."""
+    metas = [_struct(_value(chunk, CHUNK_META)) for chunk in kept]
+    values: dict[int, int | ThriftList] = {
+        GROUP_COLUMNS: ThriftList(STRUCT, list(kept)),
+        GROUP_BYTES: sum(_int(m, META_UNCOMPRESSED) for m in metas),
+        GROUP_OFFSET: start,
+        GROUP_COMPRESSED: sum(_int(m, META_COMPRESSED) for m in metas),
+        GROUP_ORDINAL: ordinal,
+    }
+    # pyarrow leaves the ordinal out (it is for encrypted files); it is renumbered where present.
+    return [Field(f.id, f.type, values.get(f.id, f.value)) for f in group]
+
+
+def _replaced(f: Field, rows: int, groups: list[Struct]) -> Field:
+    if f.id == FILE_NUM_ROWS:
+        return Field(f.id, f.type, rows)
+    if f.id == FILE_ROW_GROUPS:
+        return Field(f.id, f.type, ThriftList(STRUCT, list(groups)))
+    return f
+
+
+def _value(struct_: Struct, field_id: int) -> object:
+    found = field(struct_, field_id)
+    if found is None:
+        raise ParquetFooterError(f"a Parquet footer structure lacks field {field_id}")
+    return found.value
+
+
+def _int(struct_: Struct, field_id: int) -> int:
+    value = _value(struct_, field_id)
+    if not isinstance(value, int):
+        raise ParquetFooterError(f"Parquet footer field {field_id} is not an integer")
+    return value
+
+
+def _items(struct_: Struct, field_id: int) -> list[Struct]:
+    value = _value(struct_, field_id)
+    if not isinstance(value, ThriftList):
+        raise ParquetFooterError(f"Parquet footer field {field_id} is not a list")
+    return [_struct(item) for item in value.items]
+
+
+def _struct(value: object) -> Struct:
+    if not isinstance(value, list):
+        raise ParquetFooterError("a Parquet footer structure is not a struct")
+    return value
