@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Final
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from data.errors import SnapshotError
 from data.snapshots import reader
 from data.snapshots.files import base_manifest, fsync_path, write_snapshot_dir
+from data.snapshots.results_file import ResultsFile
 from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, exports_dir
 from engine.schema import MaterializeResult
 
@@ -63,7 +63,7 @@ class LocalSnapshotStore:
     def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]:
         return reader.read_manifest(_directory(snapshot))
 
-    def open_results(self, snapshot: Snapshot) -> pq.ParquetFile:
+    def open_results(self, snapshot: Snapshot) -> ResultsFile:
         return reader.open_results(_directory(snapshot))
 
     def list_staging(self, older_than: datetime) -> list[Path]:

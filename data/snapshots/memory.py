@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from data.errors import SnapshotError
 from data.snapshots import reader
 from data.snapshots.files import MANIFEST, RESULTS, STATS, base_manifest, write_snapshot
-from data.snapshots.results_file import encode_results
+from data.snapshots.results_file import ResultsFile, encode_results
 from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef
 from engine.schema import MaterializeResult
 
@@ -73,8 +72,8 @@ class MemorySnapshotStore:
     def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]:
         return self._json(snapshot, MANIFEST)
 
-    def open_results(self, snapshot: Snapshot) -> pq.ParquetFile:
-        return pq.ParquetFile(pa.BufferReader(self._file(snapshot, RESULTS)))
+    def open_results(self, snapshot: Snapshot) -> ResultsFile:
+        return ResultsFile(pa.py_buffer(self._file(snapshot, RESULTS)))
 
     def list_staging(self, older_than: datetime) -> list[Path]:
         return []

@@ -14,16 +14,17 @@ import pyarrow.parquet as pq
 
 from data.errors import SnapshotError
 from data.snapshots.files import MANIFEST, RESULTS, STATS, read_json
+from data.snapshots.results_file import ResultsFile
 from engine.schema import RESULT_SCHEMA
 
 
-def open_results(directory: Path) -> pq.ParquetFile:
+def open_results(directory: Path) -> ResultsFile:
     """The results file, its footer parsed once per file version and then reused."""
     path = directory / RESULTS
     try:
         stat = path.stat()
         metadata = _footer(str(path), stat.st_mtime_ns, stat.st_size)
-        return pq.ParquetFile(path, metadata=metadata)
+        return ResultsFile(path, metadata=metadata)
     except (OSError, pa.ArrowInvalid) as exc:
         raise SnapshotError(f"cannot open {path}: {exc}") from exc
 

@@ -1,12 +1,15 @@
 """results.parquet: the rank-ordered result rows, written so that one table gives one set of bytes.
 
 Fixed codec, level, dictionary columns and row groups; each row group is encoded from one
-contiguous chunk, so how the engine happened to chunk its table never shows in the file.
+contiguous chunk, so how the engine happened to chunk its table never shows in the file. Row
+groups are encoded on several threads and spliced in order: the bytes are those of one writer.
 """
 
 import hashlib
 import io
 import os
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -14,6 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data.errors import SnapshotError
+from data.parallel import DEFAULT_WORKERS, ordered_map
+from data.parquet_splice import Splicer
 from engine.schema import RESULT_SCHEMA
 
 ROW_GROUP_ROWS: Final = 10_000
@@ -46,14 +51,34 @@ WRITER_OPTIONS: Final[dict[str, Any]] = {
 }
 
 
-def encode_results(table: pa.Table, raw: IO[bytes]) -> dict[str, Any]:
+class ResultsFile(pq.ParquetFile):  # type: ignore[misc]  # pyarrow ships no types
+    """A results.parquet opened for reading that can also hand out its raw bytes.
+
+    Exports copy column chunks straight from those bytes instead of decoding and re-encoding.
+    """
+
+    def __init__(self, source: Path | pa.Buffer, metadata: pq.FileMetaData | None = None) -> None:
+        self.source = source
+        opened = str(source) if isinstance(source, Path) else pa.BufferReader(source)
+        super().__init__(opened, metadata=metadata)
+
+    def open_raw(self) -> pa.NativeFile:
+        """A fresh random-access handle on the file's bytes (the caller closes it)."""
+        if isinstance(self.source, Path):
+            return pa.OSFile(str(self.source))
+        return pa.BufferReader(self.source)
+
+
+def encode_results(
+    table: pa.Table, raw: IO[bytes], workers: int = DEFAULT_WORKERS
+) -> dict[str, Any]:
     """Write the parquet bytes to `raw`; returns their size, row count and SHA-256."""
     table = conform(table)
     sink = _HashingSink(raw)
-    with pq.ParquetWriter(sink, RESULT_SCHEMA, **WRITER_OPTIONS) as writer:
-        for start in range(0, table.num_rows, ROW_GROUP_ROWS):
-            group = table.slice(start, ROW_GROUP_ROWS).combine_chunks()
-            writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+    splicer = Splicer(sink, empty_file(RESULT_SCHEMA))
+    for part in ordered_map(encode_row_group, _row_groups(table), workers):
+        splicer.add_file(memoryview(part))
+    splicer.close()
     return {"bytes": sink.size, "rows": table.num_rows, "sha256": sink.digest.hexdigest()}
 
 
@@ -74,6 +99,27 @@ def conform(table: pa.Table) -> pa.Table:
         return table.cast(RESULT_SCHEMA)
     except (ValueError, pa.ArrowInvalid) as exc:
         raise SnapshotError(f"result table does not match RESULT_SCHEMA: {exc}") from exc
+
+
+def encode_row_group(rows: pa.Table) -> pa.Buffer:
+    """One row group as a Parquet file of its own, encoded from one contiguous chunk."""
+    sink = pa.BufferOutputStream()
+    with pq.ParquetWriter(sink, rows.schema, **WRITER_OPTIONS) as writer:
+        writer.write_table(rows.combine_chunks(), row_group_size=ROW_GROUP_ROWS)
+    return sink.getvalue()
+
+
+@cache
+def empty_file(schema: pa.Schema) -> bytes:
+    """A Parquet file of `schema` with no row groups: the footer template for spliced files."""
+    sink = pa.BufferOutputStream()
+    pq.ParquetWriter(sink, schema, **WRITER_OPTIONS).close()
+    return bytes(sink.getvalue())
+
+
+def _row_groups(table: pa.Table) -> Iterator[pa.Table]:
+    for start in range(0, table.num_rows, ROW_GROUP_ROWS):
+        yield table.slice(start, ROW_GROUP_ROWS)
 
 
 class _HashingSink(io.RawIOBase):

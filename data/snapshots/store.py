@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from data.errors import SnapshotError
+from data.snapshots.results_file import ResultsFile
 from engine.schema import MaterializeResult
 
 # Ids become path components: no separators, no dot-files (".staging" is reserved).
@@ -73,7 +73,7 @@ class SnapshotStore(Protocol):
 
     def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]: ...
 
-    def open_results(self, snapshot: Snapshot) -> pq.ParquetFile: ...
+    def open_results(self, snapshot: Snapshot) -> ResultsFile: ...
 
     def list_staging(self, older_than: datetime) -> list[Path]:
         """Unpublished staging output last touched before `older_than` (for garbage collection)."""

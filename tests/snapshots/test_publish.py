@@ -1,10 +1,14 @@
 """Publishing a snapshot, on every store: manifest, determinism, file format, once per run."""
 
+import io
+
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from data.errors import SnapshotError
-from data.snapshots.results_file import ROW_GROUP_ROWS
+from data.snapshots.results_file import ROW_GROUP_ROWS, WRITER_OPTIONS, encode_results
+from engine.schema import RESULT_SCHEMA
 from tests.snapshots.factories import result_table
 
 
@@ -103,3 +107,27 @@ def test_rank_has_statistics_for_readers_that_filter_by_rank(store, publish, tab
     metadata = store.open_results(publish(table_25k)).metadata
     statistics = _column_chunk(metadata, "rank").statistics
     assert (statistics.min, statistics.max) == (1, 10_000)
+
+
+def _encoded(table: pa.Table, workers: int) -> bytes:
+    out = io.BytesIO()
+    encode_results(table, out, workers=workers)
+    return out.getvalue()
+
+
+def test_results_parquet_bytes_do_not_depend_on_the_number_of_workers(table_25k):
+    assert _encoded(table_25k, workers=4) == _encoded(table_25k, workers=1)
+
+
+def test_results_parquet_is_the_file_one_writer_gives_for_fixed_row_groups(table_25k):
+    one_writer = io.BytesIO()
+    with pq.ParquetWriter(one_writer, RESULT_SCHEMA, **WRITER_OPTIONS) as writer:
+        for start in range(0, table_25k.num_rows, ROW_GROUP_ROWS):
+            rows = table_25k.slice(start, ROW_GROUP_ROWS).combine_chunks()
+            writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
+    assert _encoded(table_25k, workers=2) == one_writer.getvalue()
+
+
+def test_results_parquet_of_no_rows_has_the_schema_and_no_row_groups():
+    written = pq.ParquetFile(io.BytesIO(_encoded(RESULT_SCHEMA.empty_table(), workers=2)))
+    assert (written.metadata.num_row_groups, written.schema_arrow) == (0, RESULT_SCHEMA)
