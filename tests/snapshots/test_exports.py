@@ -5,14 +5,21 @@ import hashlib
 import io
 import json
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from data import exports
+from data import export_rows, exports
 from data.errors import ExportError
 from data.exports import PARQUET_COLUMNS, iter_export, write_export
-from data.snapshots.results_file import write_results
-from engine.leaf_fields import LEAF_FIELDS, ROW_FIELDS
+from data.snapshots import results_file as results_module
+from data.snapshots.results_file import (
+    ROW_GROUP_ROWS,
+    WRITER_OPTIONS,
+    ResultsFile,
+    write_results,
+)
+from engine.leaf_fields import LEAF_FIELDS, flatten_rows
 from engine.schema import RESULT_SCHEMA
 from tests.snapshots.factories import make_row, make_topic, result_table, table_of
 
@@ -32,8 +39,10 @@ def results_file(tmp_path):
 
 
 @pytest.fixture
-def small_batches(monkeypatch):
-    monkeypatch.setattr(exports, "BATCH_ROWS", 7)
+def small_chunks(monkeypatch):
+    """Row groups of 7 rows, exported in chunks of two row groups."""
+    monkeypatch.setattr(results_module, "ROW_GROUP_ROWS", 7)
+    monkeypatch.setattr(export_rows, "CHUNK_ROWS", 14)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -72,7 +81,7 @@ def test_csv_writes_nulls_as_empty_cells_and_topic_ids_joined(results_file):
     )
 
 
-def test_csv_of_many_batches_has_one_header_and_every_row(results_file, small_batches):
+def test_csv_of_many_batches_has_one_header_and_every_row(results_file, small_chunks):
     rows = _csv_rows(b"".join(iter_export(results_file(result_table(30)), "csv")))
     assert (rows.count(list(LEAF_FIELDS)), len(rows)) == (1, 31)
 
@@ -82,23 +91,89 @@ def test_csv_of_no_results_is_the_header_alone(results_file):
     assert _csv_rows(data) == [list(LEAF_FIELDS)]
 
 
-def test_jsonl_lines_are_the_nested_api_rows_in_rank_order(results_file, small_batches):
+def _jsonl_rows(data: bytes) -> list[dict]:
+    return [json.loads(line) for line in data.decode().splitlines()]
+
+
+def test_jsonl_lines_are_the_flat_leaf_fields_in_rank_order(results_file, small_chunks):
     table = result_table(20, seed=5)
     data = b"".join(iter_export(results_file(table), "jsonl"))
-    lines = [json.loads(line) for line in data.decode().splitlines()]
-    assert lines == table.select(list(ROW_FIELDS)).to_pylist()
+    assert _jsonl_rows(data) == flatten_rows(table).to_pylist()
 
 
-def test_parquet_export_holds_rank_and_the_nested_api_rows(results_file, small_batches):
+def test_jsonl_keys_are_the_dotted_leaf_names_in_leaf_order(results_file):
+    data = b"".join(iter_export(results_file(table_of([make_row()])), "jsonl"))
+    assert list(_jsonl_rows(data)[0]) == list(LEAF_FIELDS)
+
+
+def test_jsonl_keeps_formula_like_text_and_numbers_as_they_are(results_file):
+    topics = [make_topic(5, 90), make_topic(2, 70)]
+    row = make_row(
+        jobTitle="=1+1", intent={"score": 90, "topicOverlap": 2, "matchedTopics": topics}
+    )
+    (line,) = _jsonl_rows(b"".join(iter_export(results_file(table_of([row])), "jsonl")))
+    assert (line["jobTitle"], line["intent.score"], line["intent.matchedTopics"]) == (
+        "=1+1",
+        90,
+        "5;2",
+    )
+
+
+def test_jsonl_of_no_results_is_empty(results_file):
+    assert b"".join(iter_export(results_file(RESULT_SCHEMA.empty_table()), "jsonl")) == b""
+
+
+def test_parquet_export_holds_rank_and_the_nested_api_rows(results_file, small_chunks):
     table = result_table(20, seed=6)
     data = b"".join(iter_export(results_file(table), "parquet"))
     exported = pq.read_table(io.BytesIO(data))
     assert exported.equals(table.select(list(PARQUET_COLUMNS)))
 
 
-def test_export_streams_one_chunk_per_batch(results_file, small_batches):
-    chunks = list(iter_export(results_file(result_table(30)), "jsonl"))
-    assert len(chunks) == 5
+def test_parquet_export_is_the_bytes_of_a_fresh_write_of_its_columns(results_file):
+    table = result_table(25_000, seed=2)
+    columns = table.select(list(PARQUET_COLUMNS))
+    fresh = io.BytesIO()
+    with pq.ParquetWriter(fresh, columns.schema, **WRITER_OPTIONS) as writer:
+        for start in range(0, table.num_rows, ROW_GROUP_ROWS):
+            rows = columns.slice(start, ROW_GROUP_ROWS).combine_chunks()
+            writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
+    assert b"".join(iter_export(results_file(table), "parquet")) == fresh.getvalue()
+
+
+def test_parquet_export_of_no_results_has_the_export_columns(results_file):
+    data = b"".join(iter_export(results_file(RESULT_SCHEMA.empty_table()), "parquet"))
+    exported = pq.read_table(io.BytesIO(data))
+    assert (exported.num_rows, exported.column_names) == (0, list(PARQUET_COLUMNS))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_of_results_in_memory_equals_export_of_the_file(results_file, fmt):
+    path = results_file(result_table(30, seed=4))
+    in_memory = ResultsFile(pa.py_buffer(path.read_bytes()))
+    assert b"".join(iter_export(in_memory, fmt)) == b"".join(iter_export(path, fmt))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_streams_one_chunk_per_run_of_row_groups(results_file, small_chunks, fmt):
+    chunks = list(iter_export(results_file(result_table(30)), fmt))
+    assert len(chunks) == 3  # row groups of 7, 7 | 7, 7 | 2
+
+
+def test_parquet_export_streams_one_chunk_per_row_group_then_the_footer(results_file, small_chunks):
+    chunks = list(iter_export(results_file(result_table(30)), "parquet"))
+    assert len(chunks) == 6
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_bytes_do_not_depend_on_the_number_of_workers(
+    results_file, small_chunks, monkeypatch, fmt
+):
+    path = results_file(result_table(200, seed=9))
+    monkeypatch.setattr(export_rows, "WORKERS", 1)
+    alone = b"".join(iter_export(path, fmt))
+    monkeypatch.setattr(export_rows, "WORKERS", 4)
+    assert b"".join(iter_export(path, fmt)) == alone
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

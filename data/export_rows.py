@@ -1,0 +1,93 @@
+"""Flat exports (CSV, JSON Lines): the leaf fields of each row, encoded in parallel, in rank order.
+
+Only the leaf columns an export shows are decoded (of the matched topics, only their ids). Runs
+of row groups are decoded one at a time from the shared reader and encoded on worker threads.
+"""
+
+import io
+import threading
+from collections.abc import Callable, Iterator
+from typing import Final, TypeAlias
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from data.parallel import DEFAULT_WORKERS, ordered_map
+from engine.csvsafe import csv_safe_table
+from engine.leaf_fields import LEAF_FIELDS, MATCHED_TOPICS, flatten_rows
+
+CHUNK_ROWS: Final = 20_000  # rows per encoded chunk (whole row groups): ~8 MB of CSV
+WORKERS: Final = DEFAULT_WORKERS
+FLAT_COLUMNS: Final = [
+    *(name for name in LEAF_FIELDS if name != MATCHED_TOPICS),
+    f"{MATCHED_TOPICS}.list.element.topicId",
+]
+_CSV_OPTIONS: Final = {"quoting_style": "needed", "quoting_header": "none"}
+
+Chunk: TypeAlias = bytes | memoryview
+# Encodes flat rows; the flag says whether this is the export's first chunk.
+Encoder: TypeAlias = Callable[[pa.Table, bool], Chunk]
+
+
+def csv_chunks(source: pq.ParquetFile) -> Iterator[Chunk]:
+    """CSV: dotted-name header, topic ids `;`-joined, formula-like cells prefixed with `'`."""
+    return _flat_chunks(source, _csv)
+
+
+def jsonl_chunks(source: pq.ParquetFile) -> Iterator[Chunk]:
+    """JSON Lines: one flat object per row, dotted leaf names as keys in leaf order."""
+    return _flat_chunks(source, _jsonl)
+
+
+def row_group_runs(metadata: pq.FileMetaData, rows: int) -> list[list[int]]:
+    """Consecutive row groups in runs of at least `rows` rows (the last run may hold fewer)."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    in_run = 0
+    for index in range(metadata.num_row_groups):
+        run.append(index)
+        in_run += metadata.row_group(index).num_rows
+        if in_run >= rows:
+            runs.append(run)
+            run, in_run = [], 0
+    return [*runs, run] if run else runs
+
+
+def _flat_chunks(source: pq.ParquetFile, encode: Encoder) -> Iterator[Chunk]:
+    runs = row_group_runs(source.metadata, CHUNK_ROWS)
+    if not runs:  # no rows: what the encoder makes of none (the CSV header)
+        yield encode(flatten_rows(source.schema_arrow.empty_table()), True)
+        return
+    reader = _SharedReader(source)
+    tasks = ((index == 0, run) for index, run in enumerate(runs))
+    encoded = ordered_map(
+        lambda task: encode(flatten_rows(reader.read(task[1])), task[0]), tasks, WORKERS
+    )
+    yield from encoded
+
+
+class _SharedReader:
+    """One file's reader shared by worker threads: it decodes one run of row groups at a time."""
+
+    def __init__(self, source: pq.ParquetFile) -> None:
+        self._source = source
+        self._lock = threading.Lock()
+
+    def read(self, row_groups: list[int]) -> pa.Table:
+        with self._lock:
+            return self._source.read_row_groups(row_groups, FLAT_COLUMNS, use_threads=False)
+
+
+def _csv(rows: pa.Table, first: bool) -> memoryview:
+    options = pacsv.WriteOptions(include_header=first, batch_size=CHUNK_ROWS, **_CSV_OPTIONS)
+    buffer = pa.BufferOutputStream()
+    pacsv.write_csv(csv_safe_table(rows), buffer, write_options=options)
+    return memoryview(buffer.getvalue())
+
+
+def _jsonl(rows: pa.Table, first: bool) -> bytes:
+    buffer = io.BytesIO()
+    pl.DataFrame(rows).write_ndjson(buffer)
+    return buffer.getvalue()
