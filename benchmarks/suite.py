@@ -22,8 +22,7 @@ from data.generator import generate
 END_DATE = date(2026, 11, 27)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="intent bench", description=__doc__)
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scales", default="1,10", help="comma-separated scale factors (default 1,10)")
     p.add_argument("--data-dir", type=Path, default=Path("bench-data"), help="datasets live here")
     p.add_argument("--backends", default="duckdb,polars", help="engine backends to measure")
@@ -34,7 +33,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--audiences", default="", help="only these audiences (comma-separated)")
     p.add_argument("--json", type=Path, help="also write the raw figures to this file")
-    return p.parse_args(argv)
 
 
 def ensure_dataset(root: Path, scale: float) -> Path:
@@ -96,7 +94,12 @@ def _brief(m: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    parser = argparse.ArgumentParser(prog="intent bench", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     figures = [bench_scale(args, float(s)) for s in args.scales.split(",") if s]
     text, agreed = render(figures)
     print(text)
