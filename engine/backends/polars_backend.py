@@ -40,7 +40,7 @@ class PolarsBackend:
             return empty_result(self.name, candidates.height)
         flat = _results(inputs, config, candidates)
         watch.lap("people")
-        table = assemble(flat.to_arrow(), _matched_topics(inputs, config, matched, flat))
+        table = assemble(_arrow(flat), _matched_topics(inputs, config, matched, flat))
         watch.lap("topics")
         return MaterializeResult(table, candidates.height, self.name, watch.laps)
 
@@ -80,8 +80,9 @@ def _results(
 ) -> pl.DataFrame:
     people = _people(inputs, candidates, exprs.all_filters(config))
     joined = people.join(candidates.lazy(), on="person_id")
-    flat = joined.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS)
-    return flat.sort(RESULT_ORDER, descending=RESULT_DESCENDING, nulls_last=True).collect()
+    flat = joined.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS).collect()
+    # One chunk per column first: the scan yields many, and gathering across them is slow.
+    return flat.rechunk().sort(RESULT_ORDER, descending=RESULT_DESCENDING, nulls_last=True)
 
 
 def _matched_topics(
@@ -93,7 +94,12 @@ def _matched_topics(
     topics = pl.scan_parquet(inputs.topics_file).filter(wanted).select(TOPIC_FIELDS).collect()
     rows = matched.join(ranks, on="person_id").join(topics, on="topic_id", how="left")
     ordered = rows.sort(["rank", "score", "topic_id"], descending=[False, True, False])
-    return ordered.select(TOPIC_COLUMNS.values()).to_arrow()
+    return _arrow(ordered.select(TOPIC_COLUMNS.values()))
+
+
+def _arrow(frame: pl.DataFrame) -> pa.Table:
+    """Plain (not view) Arrow strings: the result schema's type, reached with one cheap cast."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.oldest())
 
 
 def _filter_counts(

@@ -34,7 +34,8 @@ class Backend(Protocol):
 
     Results are in one total order: topicOverlap desc, score desc, hashedEmail asc with a missing
     hashed email last, then personId asc as the final tie-break (DESIGN names no tie-break after
-    the hashed email, which may be missing or shared).
+    the hashed email, which may be missing or shared). topicOverlap counts matched intent rows,
+    which are distinct topics because the dataset contract allows one row per (person, topic).
     """
 
     @property
