@@ -80,9 +80,10 @@ def _results(
 ) -> pl.DataFrame:
     people = _people(inputs, candidates, exprs.all_filters(config))
     joined = people.join(candidates.lazy(), on="person_id")
-    flat = joined.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS).collect()
-    # One chunk per column first: the scan yields many, and gathering across them is slow.
-    return flat.rechunk().sort(RESULT_ORDER, descending=RESULT_DESCENDING, nulls_last=True)
+    # One chunk per column before sorting: the scan yields many, and gathering across them is
+    # slow; rechunking in the same expression lets the chunked frame go before the sort.
+    flat = joined.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS).collect().rechunk()
+    return flat.sort(RESULT_ORDER, descending=RESULT_DESCENDING, nulls_last=True)
 
 
 def _matched_topics(
