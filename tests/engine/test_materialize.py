@@ -4,7 +4,7 @@ import pytest
 
 from engine.config import TextFilter, ValuesFilter
 from engine.errors import UnknownBackend
-from engine.materialize import materialize, strategy_for
+from engine.materialize import AUTO_BACKEND, materialize, strategy_for
 from engine.schema import MaterializeInput
 from tests.engine.conftest import MakeInputs
 from tests.engine.factories import config, person
@@ -16,13 +16,14 @@ def inputs(make_inputs: MakeInputs) -> MaterializeInput:
     return make_inputs(people=people, intent=[(1, 1, 90), (2, 1, 80)])
 
 
-def test_auto_runs_a_config_with_icp_filters_on_polars() -> None:
+def test_auto_names_the_filtered_shape_and_its_measured_backend() -> None:
     strategy = strategy_for(config([1], ValuesFilter("location.countries", ("us",))))
-    assert strategy.to_dict() == {"backend": "polars", "shape": "filtered"}
+    assert strategy.to_dict() == {"backend": AUTO_BACKEND["filtered"], "shape": "filtered"}
 
 
-def test_auto_runs_a_config_without_filters_on_duckdb() -> None:
-    assert strategy_for(config([1])).to_dict() == {"backend": "duckdb", "shape": "unfiltered"}
+def test_auto_names_the_unfiltered_shape_and_its_measured_backend() -> None:
+    strategy = strategy_for(config([1]))
+    assert strategy.to_dict() == {"backend": AUTO_BACKEND["unfiltered"], "shape": "unfiltered"}
 
 
 def test_an_explicit_backend_overrides_the_plan_shape() -> None:
@@ -43,7 +44,7 @@ def test_every_backend_choice_gives_the_same_rows(inputs: MaterializeInput, back
 
 def test_the_result_names_the_backend_that_ran(inputs: MaterializeInput) -> None:
     audience = config([1], ValuesFilter("location.countries", ("us",)))
-    assert materialize(inputs, audience).backend == "polars"
+    assert materialize(inputs, audience).backend == AUTO_BACKEND["filtered"]
     assert materialize(inputs, audience, "verify").backend == "verify"
 
 
