@@ -61,11 +61,12 @@ def _flat_chunks(source: pq.ParquetFile, encode: Encoder) -> Iterator[Chunk]:
         yield encode(flatten_rows(source.schema_arrow.empty_table()), True)
         return
     reader = _SharedReader(source)
-    tasks = ((index == 0, run) for index, run in enumerate(runs))
-    encoded = ordered_map(
-        lambda task: encode(flatten_rows(reader.read(task[1])), task[0]), tasks, WORKERS
-    )
-    yield from encoded
+
+    def encode_run(task: tuple[int, list[int]]) -> Chunk:
+        index, run = task
+        return encode(flatten_rows(reader.read(run)), index == 0)
+
+    yield from ordered_map(encode_run, enumerate(runs), WORKERS)
 
 
 class _SharedReader:

@@ -26,7 +26,7 @@ FILE_NUM_ROWS, FILE_ROW_GROUPS = 3, 4
 GROUP_COLUMNS, GROUP_BYTES, GROUP_ROWS, GROUP_OFFSET, GROUP_COMPRESSED, GROUP_ORDINAL = (
     1, 2, 3, 5, 6, 7
 )  # fmt: skip
-CHUNK_META: Final = 3
+CHUNK_FILE_OFFSET, CHUNK_META = 2, 3
 META_UNCOMPRESSED, META_COMPRESSED, META_DATA_PAGE, META_INDEX_PAGE, META_DICTIONARY_PAGE = (
     6, 7, 9, 10, 11
 )  # fmt: skip
@@ -60,7 +60,10 @@ class Splicer:
     def add_row_group(
         self, group: Struct, read_at: ReadAt, columns: Sequence[int] | None = None
     ) -> None:
-        """Copy a row group's column chunks (all, or those at `columns`) and list them."""
+        """Copy a row group's column chunks (all, or those at `columns`) and list them.
+
+        The template's schema must have exactly the columns copied, in this order.
+        """
         chunks = column_chunks(group)
         kept = [chunks[i] for i in columns] if columns is not None else chunks
         start = self._position
@@ -112,7 +115,7 @@ def _shift_chunk(chunk: Struct, by: int) -> None:
         if f.id in (META_DATA_PAGE, META_INDEX_PAGE, META_DICTIONARY_PAGE):
             f.value = _moved(f.value, by)
     for f in chunk:
-        if f.id == 2:  # ColumnChunk.file_offset (deprecated; pyarrow writes 0)
+        if f.id == CHUNK_FILE_OFFSET:  # deprecated; pyarrow writes 0
             f.value = _moved(f.value, by)
 
 
