@@ -3,6 +3,7 @@
 Nothing else in `api` picks an implementation; stores, catalog and enqueue arrive in `JobDeps`.
 """
 
+import time
 from typing import Final
 
 from litestar import Litestar, Router
@@ -10,11 +11,15 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from api.auth import authenticate_caller
+from api.bounded_cache import Ticker
+from api.completed_runs import CompletedRuns
 from api.context import ApiContext
 from api.envelope import CONTEXT_KEY, handle_error
 from api.headers import add_response_headers
+from api.key_cache import KeyCache
 from api.openapi import API_KEY, openapi_config
 from api.ratelimit import RateLimiter
+from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
 from api.routes import audiences, builder, downloads, exports, ops, results, runs
 from api.routes.ops import ReadyCheck, default_checks
 from jobs.deps import Clock, JobDeps
@@ -30,10 +35,21 @@ def create_app(
     *,
     clock: Clock | None = None,
     broker_check: ReadyCheck | None = None,
+    ticker: Ticker = time.monotonic,
+    page_cache_bytes: int = DEFAULT_BUDGET_BYTES,
 ) -> Litestar:
-    """`broker_check` raises when the broker is unreachable (none for an in-process broker)."""
-    limiter = RateLimiter(settings.rate_limit_per_minute)
-    ctx = ApiContext(deps, settings, clock or deps.clock, limiter, settings.signing_key())
+    """`broker_check` raises when the broker is unreachable (none for an in-process broker);
+    `ticker` times the key and run caches; `page_cache_bytes` bounds the result rows kept."""
+    ctx = ApiContext(
+        deps,
+        settings,
+        clock or deps.clock,
+        RateLimiter(settings.rate_limit_per_minute),
+        settings.signing_key(),
+        KeyCache(deps.store, ticker=ticker),
+        CompletedRuns(ticker=ticker),
+        ResultPages(deps.snapshots, page_cache_bytes),
+    )
     checks = default_checks(ctx, broker_check)
     return Litestar(
         route_handlers=[_keyed_routes(), *downloads.HANDLERS, *ops.HANDLERS],
@@ -61,6 +77,6 @@ def _keyed_routes() -> Router:
     return Router(
         BASE_PATH,
         route_handlers=handlers,
-        dependencies={"caller": Provide(authenticate_caller, sync_to_thread=True)},
+        dependencies={"caller": Provide(authenticate_caller)},
         security=API_KEY,
     )

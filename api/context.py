@@ -1,4 +1,4 @@
-"""What every request handler reads: the job dependencies, the clock and the rate limiter.
+"""What every request handler reads: job dependencies, clock, rate limiter and in-memory caches.
 
 Built once by `create_app` and handed to handlers as the `ctx` dependency.
 """
@@ -9,7 +9,10 @@ from typing import Any
 
 from litestar import Request
 
+from api.completed_runs import CompletedRuns
+from api.key_cache import KeyCache
 from api.ratelimit import RateLimiter
+from api.result_pages import ResultPages
 from data.catalog import DatasetCatalog
 from data.metadata.store import MetadataStore
 from data.snapshots import SnapshotStore
@@ -26,6 +29,9 @@ class ApiContext:
     clock: Clock
     limiter: RateLimiter
     signing_key: str  # signs download links; resolved once, when the app is created
+    keys: KeyCache
+    runs: CompletedRuns
+    pages: ResultPages
 
     @property
     def store(self) -> MetadataStore:

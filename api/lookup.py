@@ -5,6 +5,8 @@ Malformed ids, missing rows and rows of another organization all read as the sam
 
 import uuid
 
+import anyio.to_thread
+
 from api.auth import Caller
 from api.context import ApiContext
 from api.errors import NotFound
@@ -32,6 +34,17 @@ def run_of(ctx: ApiContext, caller: Caller, audience_id: str, run_id: str) -> Ru
     run = ctx.store.get_run(RunId(parse_id(run_id, "run")), caller.org_id)
     if run is None or run.audience_id != audience.id:
         raise NotFound("run not found")
+    return run
+
+
+async def run_to_read(ctx: ApiContext, caller: Caller, audience_id: str, run_id: str) -> Run:
+    """`run_of`, from memory for a completed run read in the last few seconds (see
+    `api.completed_runs`), else looked up on a worker thread."""
+    org_id = caller.org_id
+    run = ctx.runs.cached(org_id, parse_id(audience_id, "audience"), parse_id(run_id, "run"))
+    if run is None:
+        run = await anyio.to_thread.run_sync(run_of, ctx, caller, audience_id, run_id)
+        ctx.runs.remember(run)
     return run
 
 

@@ -5,7 +5,10 @@ A completed run is served from its snapshot; queued or running: 202; failed or c
 
 from typing import Annotated, Final
 
+import msgspec
+from anyio import to_thread
 from litestar import Response, get
+from litestar.enums import MediaType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
@@ -13,18 +16,19 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from api.context import AnyRequest, ApiContext
-from api.envelope import meta
-from api.lookup import run_of
+from api.envelope import json_bytes, meta
+from api.lookup import run_of, run_to_read
 from api.openapi import keyed
 from api.params import MAX_OFFSET, Ctx, PathId, Who
 from api.servable import pending_state, snapshot_of
 from api.wire.results import (
+    EncodedResultsEnvelope,
+    EncodedResultsPage,
     ResultsEnvelope,
     ResultsPage,
     StatsEnvelope,
     StatsPage,
     empty_stats,
-    result_rows,
     stats_of,
 )
 from api.wire.runs import PendingRun, PendingRunEnvelope, run_out
@@ -41,14 +45,16 @@ def _pending(model: type, what: str) -> ResponseSpec:
 
 @get(
     f"{RUN_PATH}/results",
-    sync_to_thread=True,
     responses={
+        200: ResponseSpec(
+            ResultsEnvelope, description="A page of results", generate_examples=False
+        ),
         202: _pending(ResultsEnvelope, "no results yet"),
         **keyed(404, 409, s409=NOT_SERVABLE),
     },
     summary="A page of the run's results in rank order",
 )
-def get_results(
+async def get_results(
     request: AnyRequest,
     ctx: Ctx,
     caller: Who,
@@ -56,17 +62,23 @@ def get_results(
     run_id: PathId,
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 50,
     offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
-) -> Response[ResultsEnvelope]:
-    run = run_of(ctx, caller, audience_id, run_id)
+) -> Response[bytes]:
+    """Rows are cut from JSON that `ctx.pages` keeps per row group, and sent as they are; a
+    page whose run and rows are in memory is answered without leaving the event loop."""
+    run = await run_to_read(ctx, caller, audience_id, run_id)
     state = pending_state(run)
     if state is not None:
-        page = ResultsPage(run_out(run), [], 0, limit, offset, state=state)
-        return Response(
-            ResultsEnvelope(page, meta(ctx, request.scope)), status_code=HTTP_202_ACCEPTED
-        )
-    table, total = ctx.snapshots.read_page(snapshot_of(run), offset, limit)
-    page = ResultsPage(run_out(run), result_rows(table.to_pylist()), total, limit, offset)
-    return Response(ResultsEnvelope(page, meta(ctx, request.scope)))
+        pending = ResultsPage(run_out(run), [], 0, limit, offset, state=state)
+        body = json_bytes(ResultsEnvelope(pending, meta(ctx, request.scope)))
+        return Response(body, status_code=HTTP_202_ACCEPTED, media_type=MediaType.JSON)
+    snapshot = snapshot_of(run)
+    found = ctx.pages.cached_page(snapshot, offset, limit)
+    if found is None:
+        found = await to_thread.run_sync(ctx.pages.page, snapshot, offset, limit)
+    rows, total = found
+    page = EncodedResultsPage(run_out(run), msgspec.Raw(rows), total, limit, offset)
+    body = json_bytes(EncodedResultsEnvelope(page, meta(ctx, request.scope)))
+    return Response(body, media_type=MediaType.JSON)
 
 
 @get(

@@ -1,17 +1,16 @@
 """Result rows, result pages and run stats on the wire (the nested row shape of the API).
 
-Rows arrive as the snapshot's Arrow rows; `rank` and `personId` are internal and never sent.
+Row fields are the snapshot's columns of the same names, less the internal `rank` and `personId`.
 """
 
-from collections.abc import Mapping, Sequence
-from typing import Final, Literal
+from collections.abc import Mapping
+from typing import Literal
 
 import msgspec
 
 from api.wire.common import Meta
 from api.wire.runs import RunOut
 
-INTERNAL_COLUMNS: Final = ("rank", "personId")
 PendingState = Literal["queued", "running"]
 
 
@@ -85,6 +84,21 @@ class ResultsEnvelope(msgspec.Struct):
     meta: Meta
 
 
+class EncodedResultsPage(msgspec.Struct):
+    """A completed run's `ResultsPage` whose rows are JSON already: the same bytes on the wire."""
+
+    run: RunOut
+    results: msgspec.Raw  # a JSON array of ResultRow
+    total: int
+    limit: int
+    offset: int
+
+
+class EncodedResultsEnvelope(msgspec.Struct):
+    data: EncodedResultsPage
+    meta: Meta
+
+
 class FillRate(msgspec.Struct):
     count: int
     percent: float
@@ -122,11 +136,6 @@ class StatsEnvelope(msgspec.Struct):
 def empty_stats() -> Stats:
     """What a pending run's stats read as, like its empty page of results."""
     return Stats(total=0, fill_rates={}, score_histogram=[], averages=Averages(None, None))
-
-
-def result_rows(rows: Sequence[Mapping[str, object]]) -> list[ResultRow]:
-    """Snapshot rows (Arrow `to_pylist`) as wire rows; unknown columns are dropped."""
-    return msgspec.convert(rows, list[ResultRow])
 
 
 def stats_of(document: Mapping[str, object]) -> Stats:

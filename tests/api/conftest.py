@@ -2,6 +2,7 @@
 test clients on `create_app` over the memory store or a SQLite file."""
 
 import itertools
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date
@@ -13,6 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.bounded_cache import Ticker
 from data.catalog import DatasetCatalog
 from data.generator import generate
 from data.metadata.connect import open_store
@@ -46,12 +48,18 @@ def popular_topics(dataset: Path) -> list[int]:
 
 @pytest.fixture
 def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterator[ApiMaker]:
-    """`make_api(store="memory"|"sqlite", dataset=None, **settings)`: a started test client and
-    its parts; `dataset` replaces the session's generated one."""
+    """`make_api(store="memory"|"sqlite", dataset=None, ticker=None, **settings)`: a started test
+    client and its parts; `dataset` replaces the session's generated one, `ticker` the clock of
+    the key and run caches."""
     homes = (tmp_path / f"home-{n}" for n in itertools.count())
     with ExitStack() as stack:
 
-        def make(store: str = "memory", dataset: Path = dataset, **settings: Any) -> Api:
+        def make(
+            store: str = "memory",
+            dataset: Path = dataset,
+            ticker: Ticker = time.monotonic,
+            **settings: Any,
+        ) -> Api:
             home = next(homes)
             config = make_settings(home, dataset, **settings)
             clock, enqueue = SetClock(), RecordingEnqueue()
@@ -64,7 +72,7 @@ def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterat
                 settings=config,
                 runner=InlineRunner(produce_snapshot),
             )
-            client = stack.enter_context(TestClient(create_app(config, deps)))
+            client = stack.enter_context(TestClient(create_app(config, deps, ticker=ticker)))
             return Api(client, deps.store, deps, clock, enqueue, popular_topics)
 
         yield make

@@ -33,6 +33,16 @@ class SetClock:
 
 
 @dataclass
+class SetTicker:
+    """A monotonic clock in seconds that moves only when told (the caches' TTLs)."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
 class RecordingEnqueue:
     """Records the run ids sent; with `gate` set, each send waits for it (a request in flight)."""
 

@@ -1,0 +1,115 @@
+"""What requests take from memory: live keys and completed runs for a few seconds, never a
+refused key or a pending run; a revoked key or a deleted audience stops being served in time."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from api.completed_runs import RUN_TTL_SECONDS
+from api.key_cache import KEY_TTL_SECONDS
+from jobs import accounts
+from tests.api.factories import BASE, Api, ApiMaker, SetTicker, Tenant
+
+Counter = Callable[[str], list[Any]]
+
+
+@pytest.fixture
+def ticker() -> SetTicker:
+    return SetTicker()
+
+
+@pytest.fixture
+def api(make_api: ApiMaker, ticker: SetTicker) -> Api:
+    return make_api(ticker=ticker)
+
+
+@pytest.fixture
+def count_calls(api: Api, monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """`count_calls("get_run")`: from now on, the store records each call of that method."""
+
+    def count(method: str) -> list[Any]:
+        calls: list[Any] = []
+        real = getattr(api.store, method)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            calls.append(args)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(api.store, method, counted)
+        return calls
+
+    return count
+
+
+def _list_audiences(api: Api, headers: dict[str, str]) -> int:
+    return api.client.get(f"{BASE}/audiences", headers=headers).status_code
+
+
+def _results(api: Api, tenant: Tenant, audience_id: str, run_id: str) -> int:
+    url = api.run_url(audience_id, run_id, "/results")
+    return api.client.get(url, headers=tenant.headers).status_code
+
+
+def test_revoked_key_works_until_the_key_ttl_passes_then_is_refused(
+    api: Api, tenant: Tenant, ticker: SetTicker
+) -> None:
+    assert _list_audiences(api, tenant.headers) == 200
+    accounts.revoke_api_key(api.store, tenant.key_id, api.clock())
+    ticker.now += KEY_TTL_SECONDS - 0.1
+    assert _list_audiences(api, tenant.headers) == 200
+    ticker.now += 0.1
+    assert _list_audiences(api, tenant.headers) == 401
+
+
+def test_live_key_is_looked_up_once_within_the_key_ttl(
+    api: Api, tenant: Tenant, count_calls: Counter
+) -> None:
+    lookups = count_calls("get_api_key")
+    assert [_list_audiences(api, tenant.headers) for _ in range(3)] == [200] * 3
+    assert len(lookups) == 1
+
+
+def test_unknown_key_is_looked_up_on_every_request(
+    api: Api, tenant: Tenant, count_calls: Counter
+) -> None:
+    lookups = count_calls("get_api_key")
+    unknown = {"x-api-key": f"sk_{tenant.key_id}_not-the-secret"}
+    assert [_list_audiences(api, unknown) for _ in range(3)] == [401] * 3
+    assert len(lookups) == 3
+
+
+def test_completed_run_is_looked_up_once_within_the_run_ttl(
+    api: Api, tenant: Tenant, count_calls: Counter, ticker: SetTicker
+) -> None:
+    audience_id, run_id = api.completed_run(tenant)
+    lookups = count_calls("get_run")
+    assert [_results(api, tenant, audience_id, run_id) for _ in range(3)] == [200] * 3
+    assert len(lookups) == 1
+    ticker.now += RUN_TTL_SECONDS
+    assert _results(api, tenant, audience_id, run_id) == 200
+    assert len(lookups) == 2
+
+
+def test_pending_run_is_not_kept_so_its_completion_shows_at_once(api: Api, tenant: Tenant) -> None:
+    audience_id = api.audience(tenant)["id"]
+    run_id = api.queue_run(tenant, audience_id)["id"]
+    assert _results(api, tenant, audience_id, run_id) == 202
+    api.execute(run_id)
+    assert _results(api, tenant, audience_id, run_id) == 200
+
+
+def test_results_of_a_deleted_audience_are_refused_at_once(api: Api, tenant: Tenant) -> None:
+    audience_id, run_id = api.completed_run(tenant)
+    assert _results(api, tenant, audience_id, run_id) == 200
+    reply = api.client.delete(f"{BASE}/audiences/{audience_id}", headers=tenant.headers)
+    assert reply.status_code == 200
+    assert _results(api, tenant, audience_id, run_id) == 404
+
+
+def test_another_organizations_completed_run_stays_hidden_after_its_owner_read_it(
+    api: Api, tenant: Tenant
+) -> None:
+    audience_id, run_id = api.completed_run(tenant)
+    assert _results(api, tenant, audience_id, run_id) == 200
+    assert _results(api, api.tenant(), audience_id, run_id) == 404
