@@ -5,6 +5,7 @@ date, inserts the run `queued`, then sends its id to the broker.
 """
 
 import json
+import logging
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -18,8 +19,9 @@ from engine.config_parse import parse_config
 from engine.errors import ConfigError
 from engine.states import RunStatus, RunType
 from jobs.deps import JobDeps
-from jobs.dispatch import send_runs
 from jobs.errors import DataNotAvailable, DuplicateRun, InvalidConfig
+
+log = logging.getLogger(__name__)
 
 
 def submit_run(
@@ -30,16 +32,21 @@ def submit_run(
     data_date: str | None,
     now: datetime,
 ) -> Run:
-    """The queued run; DataNotAvailable, InvalidConfig, or DuplicateRun (daily runs only)."""
+    """The queued run; DataNotAvailable, InvalidConfig, or DuplicateRun (daily runs only).
+
+    The row goes in marked as sent, so that a send that works costs no second write; when the
+    send fails the mark is taken back and the reconciler sends the run at its next tick."""
     config = audience_config(deps, audience)
     run = new_run(audience, config, run_type, pick_data_date(deps, data_date), now)
+    run = replace(run, last_enqueued_at=now)
     if not deps.store.insert_run(run):
         raise DuplicateRun(
             f"a {run_type} run of audience {audience.id} for {run.data_date} exists already"
         )
-    if send_runs(deps, [run.id], now):
-        return replace(run, last_enqueued_at=now)
-    return run
+    if _sent(deps, run):
+        return run
+    deps.store.mark_enqueued([run.id], None)
+    return replace(run, last_enqueued_at=None)
 
 
 def audience_config(deps: JobDeps, audience: Audience) -> AudienceConfig:
@@ -85,6 +92,16 @@ def new_run(
         data_date=data_date,
         created_at=now,
     )
+
+
+def _sent(deps: JobDeps, run: Run) -> bool:
+    """Whether the broker took the run's id (`jobs.dispatch` sends, but also marks: a write)."""
+    try:
+        deps.enqueue(run.id)
+    except Exception:  # any broker failure: the reconciler retries the send
+        log.warning("could not enqueue run %s; the reconciler will send it", run.id, exc_info=True)
+        return False
+    return True
 
 
 def _topic_ids(deps: JobDeps) -> frozenset[int]:

@@ -4,6 +4,9 @@ SQLite engines run in WAL mode with a busy timeout, and write transactions begin
 that concurrent writers wait for each other instead of failing on a lock upgrade.
 """
 
+import contextlib
+import threading
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,6 +35,16 @@ def create_db_engine(url: str) -> sa.Engine:
 def writer(engine: sa.Engine) -> sa.Engine:
     """The same engine, but its transactions take the write lock as they begin (SQLite)."""
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def write_gate(engine: sa.Engine) -> AbstractContextManager[object]:
+    """What this process holds around each write transaction on `engine`. SQLite: a lock, so that
+    the process's writers take turns at once instead of polling SQLite's busy handler, which
+    sleeps between tries (up to 100 ms); other processes still wait on the busy timeout.
+    PostgreSQL locks rows, not the database: nothing."""
+    if engine.dialect.name == "sqlite":
+        return threading.Lock()
+    return contextlib.nullcontext()
 
 
 def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:

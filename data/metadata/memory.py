@@ -276,7 +276,7 @@ class MemoryMetadataStore:
     def cancel_run(self, run_id: RunId, now: datetime) -> bool:
         return self._step(run_id, steps.cancel(now)) is not None
 
-    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime) -> None:
+    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime | None) -> None:
         with self._lock:
             for run in self._select(lambda r: r.id in run_ids and r.status == RunStatus.QUEUED):
                 self._runs[run.id] = rules.in_utc(replace(run, last_enqueued_at=now))

@@ -36,7 +36,7 @@ def heartbeat(run_id: RunId, attempt: int, lease_until: datetime) -> sa.Update:
     return sa.update(runs).where(runs.c.id == run_id, *running).values(lease_expires_at=lease_until)
 
 
-def mark_enqueued(run_ids: Sequence[RunId], now: datetime) -> sa.Update:
+def mark_enqueued(run_ids: Sequence[RunId], now: datetime | None) -> sa.Update:
     queued = runs.c.status == RunStatus.QUEUED
     return sa.update(runs).where(runs.c.id.in_(run_ids), queued).values(last_enqueued_at=now)
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.errors import MetadataError
-from data.metadata import export_sql, idempotency_sql, rules, run_sql, steps
-from data.metadata.engines import writer
+from data.metadata import export_sql, idempotency_sql, lookups, rules, run_sql, steps
+from data.metadata.engines import write_gate, writer
 from data.metadata.models import (
     ApiKey,
     Audience,
@@ -74,6 +74,8 @@ class SqlMetadataStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._writer = writer(engine)
+        self._gate = write_gate(engine)
+        self._insert_run = lookups.insert_new(engine.dialect.name, runs)
 
     # plumbing
 
@@ -81,15 +83,15 @@ class SqlMetadataStore:
         with self.engine.connect() as connection:
             return list(connection.execute(statement))
 
-    def _row(self, statement: sa.Select[Any]) -> sa.Row[Any] | None:
+    def _row(self, statement: sa.Select[Any], params: Values | None = None) -> sa.Row[Any] | None:
         with self.engine.connect() as connection:
-            return connection.execute(statement).first()
+            return connection.execute(statement, params).first()
 
     @contextmanager
     def _writing(self, table: sa.Table) -> Iterator[sa.Connection]:
         """One write transaction; a broken constraint becomes a MetadataError naming `table`."""
         try:
-            with self._writer.begin() as connection:
+            with self._gate, self._writer.begin() as connection:
                 yield connection
         except sa.exc.IntegrityError as exc:
             raise MetadataError(f"{table.name}: {exc.orig}") from exc
@@ -141,7 +143,7 @@ class SqlMetadataStore:
         self._insert(api_keys, vars(key))
 
     def get_api_key(self, key_id: str) -> ApiKey | None:
-        row = self._row(sa.select(api_keys).where(api_keys.c.id == key_id))
+        row = self._row(lookups.API_KEY, {"key_id": key_id})
         return None if row is None else ApiKey(**_values(row))
 
     def list_api_keys(self, org_id: OrgId | None = None) -> list[ApiKey]:
@@ -167,10 +169,7 @@ class SqlMetadataStore:
         return [audiences.c.organization_id == org_id, audiences.c.deleted_at.is_(None)]
 
     def get_audience(self, org_id: OrgId, audience_id: AudienceId) -> Audience | None:
-        statement = sa.select(audiences).where(
-            audiences.c.id == audience_id, *self._visible(org_id)
-        )
-        row = self._row(statement)
+        row = self._row(lookups.LIVE_AUDIENCE, {"audience_id": audience_id, "org_id": org_id})
         return None if row is None else Audience(**_values(row))
 
     def list_audiences(
@@ -228,13 +227,14 @@ class SqlMetadataStore:
     # runs
 
     def insert_run(self, run: Run) -> bool:
-        return self._insert_new(runs, vars(run))
+        with self._writing(runs) as connection:
+            return connection.execute(self._insert_run, vars(run)).first() is not None
 
     def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None:
-        statement = sa.select(runs).where(runs.c.id == run_id)
-        if org_id is not None:
-            statement = statement.where(runs.c.organization_id == org_id)
-        row = self._row(statement)
+        if org_id is None:
+            row = self._row(lookups.RUN, {"run_id": run_id})
+        else:
+            row = self._row(lookups.RUN_OF_ORG, {"run_id": run_id, "org_id": org_id})
         return None if row is None else _run(row)
 
     def list_runs(
@@ -292,7 +292,7 @@ class SqlMetadataStore:
     def cancel_run(self, run_id: RunId, now: datetime) -> bool:
         return self._step(run_id, steps.cancel(now))
 
-    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime) -> None:
+    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime | None) -> None:
         if run_ids:
             self._count(runs, run_sql.mark_enqueued(run_ids, now))
 

@@ -1,0 +1,30 @@
+"""The statements every API request runs (a key, an audience, a run by id; a run's insert), built
+once with bound parameters.
+
+A statement built per call costs SQLAlchemy its construction and cache key each time (~0.3 ms
+a statement, as much as the query); built once, both are done once.
+"""
+
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from data.metadata.tables import api_keys, audiences, runs
+
+API_KEY: Final = sa.select(api_keys).where(api_keys.c.id == sa.bindparam("key_id"))
+LIVE_AUDIENCE: Final = sa.select(audiences).where(
+    audiences.c.id == sa.bindparam("audience_id"),
+    audiences.c.organization_id == sa.bindparam("org_id"),
+    audiences.c.deleted_at.is_(None),
+)
+RUN: Final = sa.select(runs).where(runs.c.id == sa.bindparam("run_id"))
+RUN_OF_ORG: Final = RUN.where(runs.c.organization_id == sa.bindparam("org_id"))
+
+
+def insert_new(dialect: str, table: sa.Table) -> sa.Insert:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the primary key, for a row given as the
+    execution's parameters: it returns no row when a unique key exists already."""
+    insert: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement: sa.Insert = insert.on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return statement
