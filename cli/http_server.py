@@ -1,4 +1,5 @@
-"""The HTTP server of `intent serve` and `intent demo`: uvicorn running an ASGI app in a thread.
+"""The HTTP server of `intent serve` and `intent demo`: uvicorn running an ASGI app in a thread,
+or in several processes sharing one port.
 
 A thread, not the main loop, so that the caller owns the signals and can stop the server first
 and the embedded workers after it.
@@ -6,7 +7,7 @@ and the embedded workers after it.
 
 import threading
 import time
-from typing import Final
+from typing import Any, Final
 
 import uvicorn
 from litestar import Litestar
@@ -15,6 +16,18 @@ from cli.errors import CliError
 
 START_TIMEOUT_SECONDS: Final = 30.0
 GRACEFUL_SECONDS: Final = 30  # in-flight requests (long exports) get this long to finish
+OPTIONS: Final[dict[str, Any]] = {
+    "lifespan": "on",
+    "loop": "uvloop",  # libuv's event loop, in C
+    "http": "httptools",  # a C HTTP parser (uvicorn's fallback, h11, is pure Python)
+    "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+}
+
+
+def serve_processes(app_factory: str, host: str, port: int, workers: int) -> None:
+    """Serve the app that `app_factory` ("module:function") builds in each of `workers`
+    processes, all accepting on one socket; SIGTERM or SIGINT stops them all gracefully."""
+    uvicorn.run(app_factory, factory=True, host=host, port=port, workers=workers, **OPTIONS)
 
 
 class HttpServer:
@@ -25,10 +38,9 @@ class HttpServer:
             app,
             host=host,
             port=port,
-            lifespan="on",
             access_log=not quiet,
             log_level="warning" if quiet else "info",
-            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+            **OPTIONS,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="intent-http", daemon=True)

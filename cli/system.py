@@ -1,6 +1,7 @@
 """The served system: the API app on the job services and, with no broker configured, the
 worker threads and scheduler loop that run inside the same process (the embedded mode)."""
 
+import gc
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from jobs.embedded import EmbeddedRuntime
 from jobs.services import Services, connect
 from jobs.settings import Settings
 
+APP_FACTORY: Final = "cli.system:serve_app"  # what each process of `serve --workers N` runs
 DEFAULT_PORTS: Final = {"redis": 6379, "rediss": 6379, "amqp": 5672, "amqps": 5671}
 CONNECT_TIMEOUT_SECONDS: Final = 2.0
 
@@ -42,6 +44,16 @@ def build_system(settings: Settings) -> System:
     app = create_app(settings, services.deps, broker_check=broker_check)
     runtime = EmbeddedRuntime(services.deps, settings) if settings.embedded else None
     return System(app, services, runtime)
+
+
+def serve_app() -> Litestar:
+    """The app of one process of `intent serve --workers N`, from the environment's settings;
+    only with a broker (no embedded runtime), which it closes when the server stops."""
+    system = build_system(Settings.from_env())
+    system.app.on_shutdown.append(system.stop)
+    # What start-up built lives as long as the process; frozen, full collections skip it.
+    gc.freeze()
+    return system.app
 
 
 def broker_reachable(url: str) -> Callable[[], None]:
