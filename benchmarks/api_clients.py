@@ -12,6 +12,8 @@ from typing import Any, Final
 
 import httpx
 
+from benchmarks.http_loop import Connection
+
 BASE: Final = "/v1/intent"
 PAGE_ROWS: Final = 100
 RUN_SECONDS: Final = 600.0
@@ -107,22 +109,22 @@ async def _closed_loops(
     url: str, key: str, clients: int, seconds: float, think_ms: float, path: str, last: int
 ) -> Latencies:
     result = Latencies(seconds=seconds)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"x-api-key": key}
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits) as http:
-        deadline = time.perf_counter() + seconds
+    deadline = time.perf_counter() + seconds
 
-        async def loop(seed: int) -> None:
-            rng = random.Random(seed)
+    async def loop(seed: int) -> None:
+        rng = random.Random(seed)
+        connection = await Connection.open(url)
+        try:
             while time.perf_counter() < deadline:
-                params = {"limit": PAGE_ROWS, "offset": rng.randint(0, last)}
+                target = f"{path}?limit={PAGE_ROWS}&offset={rng.randint(0, last)}"
                 started = time.perf_counter()
-                reply = await http.get(path, params=params)
-                elapsed = (time.perf_counter() - started) * 1000
-                _record(result, reply.status_code == 200, elapsed)
+                status, _ = await connection.request("GET", target, {"x-api-key": key})
+                _record(result, status == 200, (time.perf_counter() - started) * 1000)
                 await asyncio.sleep(think_ms / 1000)
+        finally:
+            await connection.close()
 
-        await asyncio.gather(*(loop(seed) for seed in range(clients)))
+    await asyncio.gather(*(loop(seed) for seed in range(clients)))
     return result
 
 
@@ -134,17 +136,20 @@ def post_load(url: str, key: str, audience_id: str, clients: int, seconds: float
 
 async def _post_loops(url: str, key: str, clients: int, seconds: float, path: str) -> Latencies:
     result = Latencies(seconds=seconds)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers={"x-api-key": key}, limits=limits) as http:
-        deadline = time.perf_counter() + seconds
+    headers = {"x-api-key": key, "content-type": "application/json"}
+    deadline = time.perf_counter() + seconds
 
-        async def loop() -> None:
+    async def loop() -> None:
+        connection = await Connection.open(url)
+        try:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                reply = await http.post(path, json={})
-                _record(result, reply.status_code == 202, (time.perf_counter() - started) * 1000)
+                status, _ = await connection.request("POST", path, headers, b"{}")
+                _record(result, status == 202, (time.perf_counter() - started) * 1000)
+        finally:
+            await connection.close()
 
-        await asyncio.gather(*(loop() for _ in range(clients)))
+    await asyncio.gather(*(loop() for _ in range(clients)))
     return result
 
 

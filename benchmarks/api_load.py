@@ -48,6 +48,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=50, help="concurrent result-page clients")
     p.add_argument("--think-ms", type=float, default=100.0, help="pause between a client's pages")
     p.add_argument("--post-clients", type=int, default=16, help="concurrent run creators")
+    p.add_argument(
+        "--serve-workers", type=int, default=1, help="API processes for the posts phase (1)"
+    )
     p.add_argument("--export-repeat", type=int, default=3, help="export streams (median kept)")
     p.add_argument(
         "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -108,14 +111,15 @@ def posts(args: argparse.Namespace, dataset: Path, database: str) -> dict[str, A
             queue = stack.enter_context(redis_queue(args.redis_url))
             env |= {"INTENT_BROKER_URL": args.redis_url, "INTENT_QUEUE_NAME": queue}
         home = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        server = stack.enter_context(running_server(home, dataset, env))
+        workers = args.serve_workers if "INTENT_BROKER_URL" in env else 1
+        server = stack.enter_context(running_server(home, dataset, env, workers))
         http = stack.enter_context(client(server.url, server.api_key))
         audience = create_audience(http, "posts", {"topicIds": popular_topics(dataset, 5)})
         post_load(server.url, server.api_key, audience, args.post_clients, 1.0)  # warm up
         latencies = post_load(server.url, server.api_key, audience, args.post_clients, args.seconds)
     broker = "redis" if "INTENT_BROKER_URL" in env else "embedded"
-    _say(f"posts on {database} ({broker} broker): {summary_ms(latencies)}")
-    return _latency_figures(latencies) | {"broker": broker}
+    _say(f"posts on {database} ({broker} broker, {workers} processes): {summary_ms(latencies)}")
+    return _latency_figures(latencies) | {"broker": broker, "serveWorkers": workers}
 
 
 def render(figures: dict[str, Any]) -> str:

@@ -42,8 +42,11 @@ class Server:
 
 
 @contextmanager
-def running_server(home: Path, dataset: Path, env: Mapping[str, str]) -> Iterator[Server]:
-    """`intent serve` with INTENT_HOME=`home` plus `env`; stopped (SIGTERM) on exit."""
+def running_server(
+    home: Path, dataset: Path, env: Mapping[str, str], workers: int = 1
+) -> Iterator[Server]:
+    """`intent serve --workers N` with INTENT_HOME=`home` plus `env`; stopped (SIGTERM) on exit.
+    With several workers, `rss_mib` is that of the supervising process only."""
     settings_env = {
         "INTENT_HOME": str(home),
         "INTENT_DATASET": str(dataset),
@@ -54,7 +57,7 @@ def running_server(home: Path, dataset: Path, env: Mapping[str, str]) -> Iterato
     home.mkdir(parents=True, exist_ok=True)
     with (home / "serve.log").open("wb") as log:
         process = subprocess.Popen(
-            [_intent(), "serve", "--port", str(port)],
+            [_intent(), "serve", "--port", str(port), "--workers", str(workers)],
             env={**os.environ, **settings_env},
             stdout=log,
             stderr=subprocess.STDOUT,
