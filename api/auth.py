@@ -7,7 +7,6 @@ A revoked key is refused within `api.key_cache.KEY_TTL_SECONDS` (5 s) of its rev
 from dataclasses import dataclass
 from typing import Final
 
-import anyio.to_thread
 from litestar.di import NamedDependency
 
 from api.context import AnyRequest, ApiContext
@@ -26,14 +25,9 @@ class Caller:
 
 
 async def authenticate_caller(request: AnyRequest, ctx: NamedDependency[ApiContext]) -> Caller:
-    """The `caller` dependency of every keyed route. A key seen within the last few seconds is
-    taken from memory (see `api.key_cache`); any other is looked up on a worker thread."""
+    """The `caller` dependency of every keyed route; keys come through `api.key_cache`."""
     presented = request.headers.get(HEADER)
-    key = None
-    if presented:
-        key = ctx.keys.cached(presented) or await anyio.to_thread.run_sync(
-            ctx.keys.resolve, presented
-        )
+    key = await ctx.keys.lookup(presented) if presented else None
     if key is None:
         raise Unauthorized()
     decision = ctx.limiter.hit(key.id, ctx.now())

@@ -5,10 +5,12 @@ once (`forget`) and other API processes within RUN_TTL_SECONDS.
 """
 
 import time
+from collections.abc import Callable
 from typing import Final
 
 from api.bounded_cache import BoundedCache, Ticker
-from data.metadata.models import OrgId, Run
+from api.coalesce import Coalescer
+from data.metadata.models import Run
 from engine.states import RunStatus
 
 RUN_TTL_SECONDS: Final = 5.0
@@ -18,17 +20,24 @@ RunKey = tuple[str, str, str]  # organization, audience and run ids, canonical
 
 
 class CompletedRuns:
-    """Thread-safe; only completed runs are kept, so a pending run's progress is always read."""
+    """One per app. Only completed runs are kept, so a pending run's progress is always read."""
 
     def __init__(self, *, ttl: float = RUN_TTL_SECONDS, ticker: Ticker = time.monotonic) -> None:
         self._runs: BoundedCache[RunKey, Run] = BoundedCache(MAX_RUNS, ttl=ttl, ticker=ticker)
+        self._loads: Coalescer[RunKey, Run] = Coalescer()
 
-    def cached(self, org_id: OrgId, audience_id: str, run_id: str) -> Run | None:
-        return self._runs.get((org_id, audience_id, run_id))
+    async def read(self, key: RunKey, load: Callable[[], Run]) -> Run:
+        """The run `key` names: from memory when completed and read within the TTL, else
+        `load()` on a worker thread (one load for concurrent callers)."""
+        cached = self._runs.get(key)
+        if cached is not None:
+            return cached
+        return await self._loads.load(key, lambda: self._remember(key, load()))
 
-    def remember(self, run: Run) -> None:
+    def _remember(self, key: RunKey, run: Run) -> Run:
         if run.status == RunStatus.COMPLETED:
-            self._runs.put((run.organization_id, run.audience_id, run.id), run)
+            self._runs.put(key, run)
+        return run
 
     def forget(self) -> None:
         """After an audience is deleted: its runs must not be served from memory any more."""

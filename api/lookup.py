@@ -5,8 +5,6 @@ Malformed ids, missing rows and rows of another organization all read as the sam
 
 import uuid
 
-import anyio.to_thread
-
 from api.auth import Caller
 from api.context import ApiContext
 from api.errors import NotFound
@@ -38,14 +36,10 @@ def run_of(ctx: ApiContext, caller: Caller, audience_id: str, run_id: str) -> Ru
 
 
 async def run_to_read(ctx: ApiContext, caller: Caller, audience_id: str, run_id: str) -> Run:
-    """`run_of`, from memory for a completed run read in the last few seconds (see
-    `api.completed_runs`), else looked up on a worker thread."""
-    org_id = caller.org_id
-    run = ctx.runs.cached(org_id, parse_id(audience_id, "audience"), parse_id(run_id, "run"))
-    if run is None:
-        run = await anyio.to_thread.run_sync(run_of, ctx, caller, audience_id, run_id)
-        ctx.runs.remember(run)
-    return run
+    """`run_of` through `api.completed_runs`: from memory for a completed run read in the last
+    few seconds, else looked up on a worker thread."""
+    key = (caller.org_id, parse_id(audience_id, "audience"), parse_id(run_id, "run"))
+    return await ctx.runs.read(key, lambda: run_of(ctx, caller, audience_id, run_id))
 
 
 def export_of(ctx: ApiContext, caller: Caller, run: Run, export_id: str) -> Export:

@@ -89,4 +89,4 @@ class ResultPages:
 def _join(spans: list[Span], offset: int, limit: int) -> bytes:
     """The JSON array of the page's rows, cut from the row groups that hold them."""
     parts = [rows.cut(offset - first, offset + limit - first) for rows, first in spans]
-    return b"[" + b",".join(part for part in parts if part) + b"]"
+    return b"".join([b"[", b",".join(part for part in parts if part), b"]"])

@@ -44,8 +44,8 @@ class DeletedEnvelope(msgspec.Struct):
 
 def iso(moment: datetime) -> str:
     """`2026-11-27T09:30:00.000Z`: UTC, milliseconds, `Z`."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # isoformat is C code: a quarter of strftime's time, and a page has several timestamps.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def iso_or_none(moment: datetime | None) -> str | None:

@@ -1,0 +1,46 @@
+"""Concurrent misses of one key share one blocking load; its error reaches each of them."""
+
+import asyncio
+import threading
+
+from api.coalesce import Coalescer
+
+
+def _together(
+    coalescer: Coalescer[str, int], callers: int, load_value: int | Exception
+) -> tuple[list[int | BaseException], int]:
+    """Results of `callers` concurrent loads of one key whose load blocks until all have asked,
+    and how many times the load ran."""
+    gate, runs = threading.Event(), []
+
+    def load() -> int:
+        runs.append(1)
+        assert gate.wait(timeout=10)
+        if isinstance(load_value, Exception):
+            raise load_value
+        return load_value
+
+    async def main() -> list[int | BaseException]:
+        tasks = [asyncio.ensure_future(coalescer.load("k", load)) for _ in range(callers)]
+        await asyncio.sleep(0)  # a yield, not a wait: every task asks before the load ends
+        gate.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    return asyncio.run(main()), len(runs)
+
+
+def test_concurrent_callers_of_one_key_share_one_load() -> None:
+    results, runs = _together(Coalescer(), 5, 7)
+    assert (results, runs) == ([7] * 5, 1)
+
+
+def test_an_error_of_the_shared_load_reaches_every_caller() -> None:
+    results, runs = _together(Coalescer(), 3, LookupError("gone"))
+    assert runs == 1
+    assert all(isinstance(result, LookupError) for result in results)
+
+
+def test_a_load_that_ended_is_not_kept() -> None:
+    coalescer: Coalescer[str, int] = Coalescer()
+    assert _together(coalescer, 2, 1) == ([1, 1], 1)
+    assert _together(coalescer, 2, 2) == ([2, 2], 1)
