@@ -40,6 +40,11 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
         help="API processes sharing the port (1); more than one needs INTENT_BROKER_URL",
     )
     serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per request (off: it costs ~10%% of the server's CPU under load)",
+    )
+    serve.add_argument(
         "--demo-data",
         action="store_true",
         help="generate a small dataset first when INTENT_DATASET has none",
@@ -53,7 +58,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.workers != 1:
         return _serve_processes(settings, args)
     system = _build(settings)
-    server = HttpServer(system.app, args.host, args.port)
+    server = HttpServer(system.app, args.host, args.port, access_log=args.access_log)
     stop = threading.Event()
     _stop_on_signals(stop)
     server.start()  # first: a port in use stops here, before any worker starts
@@ -82,7 +87,7 @@ def _serve_processes(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError("--workers above 1 needs INTENT_BROKER_URL (a Redis or RabbitMQ broker)")
     _build(settings).stop()  # migrations once, before the processes race to apply them
     log.info("serving on %s:%d with %d processes", args.host, args.port, args.workers)
-    serve_processes(APP_FACTORY, args.host, args.port, args.workers)
+    serve_processes(APP_FACTORY, args.host, args.port, args.workers, access_log=args.access_log)
     return 0
 
 

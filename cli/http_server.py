@@ -24,21 +24,34 @@ OPTIONS: Final[dict[str, Any]] = {
 }
 
 
-def serve_processes(app_factory: str, host: str, port: int, workers: int) -> None:
+def serve_processes(
+    app_factory: str, host: str, port: int, workers: int, *, access_log: bool = False
+) -> None:
     """Serve the app that `app_factory` ("module:function") builds in each of `workers`
     processes, all accepting on one socket; SIGTERM or SIGINT stops them all gracefully."""
-    uvicorn.run(app_factory, factory=True, host=host, port=port, workers=workers, **OPTIONS)
+    uvicorn.run(
+        app_factory,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        **OPTIONS,
+    )
 
 
 class HttpServer:
     """`start()` returns once the socket listens; `stop()` stops accepting, lets requests end."""
 
-    def __init__(self, app: Litestar, host: str, port: int, *, quiet: bool = False) -> None:
+    def __init__(
+        self, app: Litestar, host: str, port: int, *, quiet: bool = False, access_log: bool = False
+    ) -> None:
+        """`quiet`: warnings only; `access_log`: a line per request (unless quiet)."""
         config = uvicorn.Config(
             app,
             host=host,
             port=port,
-            access_log=not quiet,
+            access_log=access_log and not quiet,
             log_level="warning" if quiet else "info",
             **OPTIONS,
         )

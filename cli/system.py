@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from litestar import Litestar
 
 from api.app import create_app
+from cli.priority import start_in_background
 from jobs.embedded import EmbeddedRuntime
 from jobs.services import Services, connect
 from jobs.settings import Settings
@@ -27,8 +28,9 @@ class System:
     runtime: EmbeddedRuntime | None  # None when workers are separate `intent worker` processes
 
     def start(self) -> None:
+        """Start the embedded workers and scheduler below the API's CPU priority."""
         if self.runtime is not None:
-            self.runtime.start()
+            start_in_background(self.runtime.start)
 
     def stop(self) -> None:
         """Stop the scheduler, let running attempts finish, then close the broker."""

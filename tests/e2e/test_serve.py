@@ -32,3 +32,30 @@ def test_embedded_serve_stops_with_exit_code_zero_on_sigterm(
     finally:
         code = process.stop(signal.SIGTERM)
     assert code == 0, process.output()[-3000:]
+
+
+def test_serve_with_several_workers_needs_a_broker(tmp_path: Path, e2e_dataset: Path) -> None:
+    env = {"INTENT_HOME": str(tmp_path / "home"), "INTENT_DATASET": str(e2e_dataset)}
+    args = ["serve", "--port", str(free_port()), "--workers", "2"]
+    process = IntentProcess(args, env, tmp_path / "serve.log")
+    code = wait_for(process.exited, EXIT_SECONDS, "serve to refuse")
+    assert code != 0
+    assert "INTENT_BROKER_URL" in process.output()
+
+
+def test_serve_with_two_workers_serves_from_two_processes_and_stops_on_sigterm(
+    tmp_path: Path, intent_env: dict[str, str]
+) -> None:
+    port = free_port()
+    args = ["serve", "--port", str(port), "--workers", "2"]
+    process = IntentProcess(args, intent_env, tmp_path / "serve.log")
+    try:
+        wait_until_ready(process, f"http://127.0.0.1:{port}")
+        wait_for(lambda: _started_servers(process) == 2 or None, EXIT_SECONDS, "two servers")
+    finally:
+        code = process.stop(signal.SIGTERM)
+    assert code == 0, process.output()[-3000:]
+
+
+def _started_servers(process: IntentProcess) -> int:
+    return process.output().count("Application startup complete")
