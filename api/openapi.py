@@ -9,6 +9,7 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from api.key_cache import KEY_TTL_SECONDS
 from api.wire.common import ErrorEnvelope
 
 DESCRIPTIONS: Final = {
@@ -23,6 +24,10 @@ DESCRIPTIONS: Final = {
     429: "RATE_LIMITED: the key's budget is spent; see Retry-After",
     503: "NOT_READY: a dependency is unreachable",
 }
+KEY_DESCRIPTION: Final = (
+    "An organization's key, `sk_...`, created by `intent keys create`. A revoked key is refused "
+    f"within {KEY_TTL_SECONDS:g} s: servers keep a key they checked for that long."
+)
 KEYED: Final = (400, 401, 429)  # every route behind an API key can answer these
 API_KEY: Final[list[dict[str, list[str]]]] = [
     {"apiKey": []}
@@ -51,7 +56,10 @@ def openapi_config() -> OpenAPIConfig:
         components=Components(
             security_schemes={
                 "apiKey": SecurityScheme(
-                    type="apiKey", name="x-api-key", security_scheme_in="header"
+                    type="apiKey",
+                    name="x-api-key",
+                    security_scheme_in="header",
+                    description=KEY_DESCRIPTION,
                 )
             }
         ),
