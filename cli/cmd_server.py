@@ -5,7 +5,6 @@ running attempts finish and the threads stop. A second signal stops at once.
 """
 
 import argparse
-import gc
 import logging
 import signal
 import sys
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from cli.demo_data import ensure_dataset
 from cli.errors import CliError
 from cli.http_server import HttpServer, serve_processes
-from cli.system import APP_FACTORY, System, build_system
+from cli.system import APP_FACTORY, System, build_system, freeze_start_up
 from jobs.errors import JobError
 from jobs.settings import Settings, SettingsError
 
@@ -63,9 +62,7 @@ def run_serve(args: argparse.Namespace) -> int:
     _stop_on_signals(stop)
     server.start()  # first: a port in use stops here, before any worker starts
     system.start()
-    # What start-up built (modules, app, stores: ~170k objects) lives as long as the process;
-    # frozen, a full collection no longer walks it, which stalled every request for ~80 ms.
-    gc.freeze()
+    freeze_start_up()
     log.info("serving on %s (docs at %s/schema)", server.url, server.url)
     try:
         while server.is_running() and not stop.wait(0.5):

@@ -53,9 +53,16 @@ def serve_app() -> Litestar:
     only with a broker (no embedded runtime), which it closes when the server stops."""
     system = build_system(Settings.from_env())
     system.app.on_shutdown.append(system.stop)
-    # What start-up built lives as long as the process; frozen, full collections skip it.
-    gc.freeze()
+    freeze_start_up()
     return system.app
+
+
+def freeze_start_up() -> None:
+    """What start-up built (modules, app, stores: ~170k objects) lives as long as the process:
+    collected once, then frozen, a full collection no longer walks it (~80 ms each time here,
+    with no request served meanwhile)."""
+    gc.collect()
+    gc.freeze()
 
 
 def broker_reachable(url: str) -> Callable[[], None]:
