@@ -5,27 +5,47 @@ Without it, fifty requests finding one expired key made fifty identical lookups 
 """
 
 import asyncio
+import logging
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+log = logging.getLogger(__name__)
 
 
 class Coalescer(Generic[K, V]):
-    """For the tasks of one event loop (an app's); not thread-safe."""
+    """For the tasks of one event loop (an app's); not thread-safe. With `limiter`, loads share
+    its tokens instead of the default pool of worker threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, limiter: CapacityLimiter | None = None) -> None:
         self._loading: dict[K, asyncio.Future[V]] = {}
+        self._limiter = limiter
 
     async def load(self, key: K, load: Callable[[], V]) -> V:
         """`load()`'s value (or error), shared by every caller that asks while it runs."""
+        # Shielded: a caller that goes away (a closed connection) leaves the load to the others.
+        return await asyncio.shield(self._pending(key, load))
+
+    def running(self, key: K) -> bool:
+        return key in self._loading
+
+    def start(self, key: K, load: Callable[[], V]) -> None:
+        """Start `load()` unless one for `key` runs already, and wait for nothing; an error is
+        logged, as no caller will see it."""
+        self._pending(key, load).add_done_callback(_log_failure)
+
+    def _pending(self, key: K, load: Callable[[], V]) -> "asyncio.Future[V]":
         pending = self._loading.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(to_thread.run_sync(load))
+            pending = asyncio.ensure_future(to_thread.run_sync(load, limiter=self._limiter))
             self._loading[key] = pending
             pending.add_done_callback(lambda _: self._loading.pop(key, None))
-        # Shielded: a caller that goes away (a closed connection) leaves the load to the others.
-        return await asyncio.shield(pending)
+        return pending
+
+
+def _log_failure(done: "asyncio.Future[Any]") -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.error("a background load failed", exc_info=done.exception())

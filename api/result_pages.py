@@ -7,23 +7,28 @@ kept; the byte budget bounds the memory, the least recently read row groups goin
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Final
 
 import msgspec
+from anyio import CapacityLimiter, to_thread
 
 from api.bounded_cache import BoundedCache
+from api.coalesce import Coalescer
 from api.wire.results import ResultRow
 from data.snapshots import SnapshotStore
-from data.snapshots.json_rows import JsonRows, encode_row_group
+from data.snapshots.json_rows import JsonRows, encode_row_group, encode_table
 from data.snapshots.reader import row_group_starts
 
 # The snapshot columns a result row is made of, in the order of its wire fields.
 WIRE_COLUMNS: Final = tuple(field.encode_name for field in msgspec.structs.fields(ResultRow))
 DEFAULT_BUDGET_BYTES: Final = 1 << 30  # ~1 KiB a row: about a million rows of any runs
 LAYOUTS_KEPT: Final = 4096  # footers are small; this only bounds a long-running process
+ENCODERS: Final = 2  # row groups encoded at once in the background (each takes a core)
 
-Span = tuple[JsonRows, int]  # a row group's rows and the run row it starts at
+GroupKey = tuple[str, int]  # snapshot directory, row group
+Span = tuple[JsonRows, int]  # rows and the run row the first of them is
 
 
 @dataclass(frozen=True)
@@ -44,24 +49,34 @@ class Layout:
 
 
 class ResultPages:
-    """Thread-safe; one per app. Concurrent reads of one row group encode it once."""
+    """One per app. A page whose row groups are in memory is cut from them on the event loop.
+    The first request to miss a row group reads its page from the snapshot on a worker thread,
+    decoding only up to its last row, and starts encoding the row group in the background;
+    requests missing it meanwhile wait for that encoding rather than read the file again."""
 
     def __init__(self, snapshots: SnapshotStore, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
         self._snapshots = snapshots
-        self.groups: BoundedCache[tuple[str, int], JsonRows] = BoundedCache(
+        self.groups: BoundedCache[GroupKey, JsonRows] = BoundedCache(
             budget_bytes, weigh=lambda rows: rows.nbytes
         )
         self._layouts: BoundedCache[str, Layout] = BoundedCache(LAYOUTS_KEPT)
+        self._encoding: Coalescer[GroupKey, JsonRows] = Coalescer(CapacityLimiter(ENCODERS))
 
-    def page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
-        """The JSON array of rows [offset, offset + limit) in rank order, and the row count;
-        what is not in memory yet is read and encoded first (blocking)."""
-        layout = self._layouts.get_or_load(str(snapshot), lambda: self._layout(snapshot))
-        spans = [(self._rows(snapshot, g), first) for g, first in layout.groups(offset, limit)]
-        return _join(spans, offset, limit), layout.total
+    async def page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
+        """The JSON array of rows [offset, offset + limit) in rank order, and the row count."""
+        found = self.cached_page(snapshot, offset, limit)
+        if found is None:
+            missing = self._missing(snapshot, offset, limit)
+            if missing and all(self._encoding.running(key) for key in missing):
+                found = await self._encoded_page(snapshot, offset, limit, missing)
+            else:
+                found = await to_thread.run_sync(self._read_page, snapshot, offset, limit)
+                for key in self._missing(snapshot, offset, limit):
+                    self._encoding.start(key, partial(self._encode, snapshot, key[1]))
+        return found
 
     def cached_page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int] | None:
-        """`page` when everything it needs is in memory already, else None; never blocks."""
+        """The page when everything it needs is in memory already, else None; never blocks."""
         key = str(snapshot)
         layout = self._layouts.get(key)
         if layout is None:
@@ -74,7 +89,31 @@ class ResultPages:
             spans.append((rows, first))
         return _join(spans, offset, limit), layout.total
 
-    def _rows(self, snapshot: Path, group: int) -> JsonRows:
+    async def _encoded_page(
+        self, snapshot: Path, offset: int, limit: int, missing: list[GroupKey]
+    ) -> tuple[bytes, int]:
+        """The page once the row groups being encoded are (a worker thread reads it when one
+        was evicted again meanwhile)."""
+        for key in missing:
+            await self._encoding.load(key, partial(self._encode, snapshot, key[1]))
+        found = self.cached_page(snapshot, offset, limit)
+        if found is None:
+            found = await to_thread.run_sync(self._read_page, snapshot, offset, limit)
+        return found
+
+    def _read_page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
+        self._layouts.get_or_load(str(snapshot), lambda: self._layout(snapshot))
+        table, total = self._snapshots.read_page(snapshot, offset, limit)
+        return _join([(encode_table(table, WIRE_COLUMNS), offset)], offset, limit), total
+
+    def _missing(self, snapshot: Path, offset: int, limit: int) -> list[GroupKey]:
+        """The page's row groups not in memory; none while the file's layout is unknown."""
+        layout = self._layouts.get(str(snapshot))
+        groups = layout.groups(offset, limit) if layout is not None else iter(())
+        keys = [(str(snapshot), group) for group, _ in groups]
+        return [key for key in keys if self.groups.get(key) is None]
+
+    def _encode(self, snapshot: Path, group: int) -> JsonRows:
         def load() -> JsonRows:
             results = self._snapshots.open_results(snapshot)
             return encode_row_group(results, group, WIRE_COLUMNS)
@@ -87,6 +126,6 @@ class ResultPages:
 
 
 def _join(spans: list[Span], offset: int, limit: int) -> bytes:
-    """The JSON array of the page's rows, cut from the row groups that hold them."""
+    """The JSON array of the page's rows, cut from the spans that hold them."""
     parts = [rows.cut(offset - first, offset + limit - first) for rows, first in spans]
     return b"".join([b"[", b",".join(part for part in parts if part), b"]"])

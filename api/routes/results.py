@@ -6,7 +6,6 @@ A completed run is served from its snapshot; queued or running: 202; failed or c
 from typing import Annotated, Final
 
 import msgspec
-from anyio import to_thread
 from litestar import Response, get
 from litestar.enums import MediaType
 from litestar.handlers import HTTPRouteHandler
@@ -71,11 +70,7 @@ async def get_results(
         pending = ResultsPage(run_out(run), [], 0, limit, offset, state=state)
         body = json_bytes(ResultsEnvelope(pending, meta(ctx, request.scope)))
         return Response(body, status_code=HTTP_202_ACCEPTED, media_type=MediaType.JSON)
-    snapshot = snapshot_of(run)
-    found = ctx.pages.cached_page(snapshot, offset, limit)
-    if found is None:
-        found = await to_thread.run_sync(ctx.pages.page, snapshot, offset, limit)
-    rows, total = found
+    rows, total = await ctx.pages.page(snapshot_of(run), offset, limit)
     page = EncodedResultsPage(run_out(run), msgspec.Raw(rows), total, limit, offset)
     body = json_bytes(EncodedResultsEnvelope(page, meta(ctx, request.scope)))
     return Response(body, media_type=MediaType.JSON)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data.errors import SnapshotError
@@ -43,9 +44,13 @@ def encode_row_group(results: pq.ParquetFile, group: int, columns: Sequence[str]
     """Row group `group` of a results file as JSON rows holding `columns`, in that order."""
     if not 0 <= group < results.metadata.num_row_groups:
         raise SnapshotError(f"results file has no row group {group}")
-    table = results.read_row_group(group, columns=list(columns))
+    return encode_table(results.read_row_group(group, columns=list(columns)), columns)
+
+
+def encode_table(table: pa.Table, columns: Sequence[str]) -> JsonRows:
+    """The rows of `table` as JSON rows holding `columns`, in that order."""
     sink = io.BytesIO()
-    pl.DataFrame(table).write_ndjson(sink)
+    pl.DataFrame(table.select(list(columns))).write_ndjson(sink)
     return from_lines(sink.getvalue())
 
 

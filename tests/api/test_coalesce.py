@@ -3,6 +3,8 @@
 import asyncio
 import threading
 
+import pytest
+
 from api.coalesce import Coalescer
 
 
@@ -44,3 +46,17 @@ def test_a_load_that_ended_is_not_kept() -> None:
     coalescer: Coalescer[str, int] = Coalescer()
     assert _together(coalescer, 2, 1) == ([1, 1], 1)
     assert _together(coalescer, 2, 2) == ([2, 2], 1)
+
+
+def test_a_started_load_nobody_waits_for_logs_its_error(caplog: pytest.LogCaptureFixture) -> None:
+    def load() -> int:
+        raise LookupError("gone")
+
+    async def main() -> None:
+        Coalescer[str, int]().start("k", load)
+        await asyncio.gather(
+            *(asyncio.all_tasks() - {asyncio.current_task()}), return_exceptions=True
+        )
+
+    asyncio.run(main())
+    assert "background load failed" in caplog.text

@@ -1,8 +1,8 @@
-"""Result pages cut from encoded row groups: the same bytes as encoding the rows one by one,
-identical on a hit, and never more memory than the budget."""
+"""Result pages: the same bytes as encoding the rows one by one, whether read from the file or
+cut from row groups kept encoded; one encoding per row group, never more memory than the budget."""
 
-import threading
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from api import result_pages
 from api.result_pages import ResultPages
 from api.wire.results import ResultRow
+from data.snapshots import reader
 from data.snapshots.files import RESULTS
+from data.snapshots.json_rows import JsonRows, encode_row_group
 from data.snapshots.results_file import ResultsFile
 from tests.snapshots.factories import make_row, table_of
 
@@ -24,7 +27,7 @@ ODD_TEXT = ["tab\there", "line\nbreak", 'say "hi"', "back\\slash", "nul\x00", "\
 
 
 class FileStore:
-    """The one part of a snapshot store that pages use, counting the files it opens."""
+    """The two reads of a snapshot store that pages use, counting the files they open."""
 
     def __init__(self) -> None:
         self.opened = 0
@@ -32,6 +35,20 @@ class FileStore:
     def open_results(self, snapshot: Path) -> ResultsFile:
         self.opened += 1
         return ResultsFile(snapshot / RESULTS)
+
+    def read_page(self, snapshot: Path, offset: int, limit: int) -> tuple[pa.Table, int]:
+        return reader.read_page(self.open_results(snapshot), offset, limit)
+
+
+def read(pages: ResultPages, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
+    """One request's page; the row groups it starts encoding are done when this returns."""
+
+    async def request() -> tuple[bytes, int]:
+        page = await pages.page(snapshot, offset, limit)
+        await asyncio.gather(*(asyncio.all_tasks() - {asyncio.current_task()}))
+        return page
+
+    return asyncio.run(request())
 
 
 MakeSnapshot = Callable[..., tuple[Path, pa.Table]]
@@ -79,43 +96,44 @@ def expected(table: pa.Table, offset: int, limit: int) -> bytes:
     [(0, 1), (0, 7), (3, 4), (5, 10), (6, 15), (0, 30), (28, 100), (14, 7)],
     ids=lambda v: str(v),
 )
-def test_page_has_the_bytes_of_its_rows_encoded_one_by_one(
+def test_page_has_the_bytes_of_its_rows_encoded_one_by_one_read_or_kept(
     make_snapshot: MakeSnapshot, offset: int, limit: int
 ) -> None:
     snapshot, table = make_snapshot()
-    page, total = ResultPages(FileStore()).page(snapshot, offset, limit)  # type: ignore[arg-type]
-    assert page == expected(table, offset, limit)
-    assert total == 30
+    pages = ResultPages(FileStore())  # type: ignore[arg-type]
+    read_from_file = read(pages, snapshot, offset, limit)
+    kept = pages.cached_page(snapshot, offset, limit)
+    assert read_from_file == kept == (expected(table, offset, limit), 30)
 
 
 def test_page_past_the_end_is_an_empty_array(make_snapshot: MakeSnapshot) -> None:
     snapshot, _ = make_snapshot()
-    assert ResultPages(FileStore()).page(snapshot, 30, 10) == (b"[]", 30)  # type: ignore[arg-type]
+    assert read(ResultPages(FileStore()), snapshot, 30, 10) == (b"[]", 30)  # type: ignore[arg-type]
 
 
 def test_empty_results_give_an_empty_page(make_snapshot: MakeSnapshot) -> None:
     snapshot, _ = make_snapshot(rows=0)
-    assert ResultPages(FileStore()).page(snapshot, 0, 10) == (b"[]", 0)  # type: ignore[arg-type]
+    assert read(ResultPages(FileStore()), snapshot, 0, 10) == (b"[]", 0)  # type: ignore[arg-type]
 
 
-def test_cached_page_is_none_until_its_row_groups_were_read(make_snapshot: MakeSnapshot) -> None:
-    snapshot, _ = make_snapshot()
-    pages = ResultPages(FileStore())  # type: ignore[arg-type]
-    pages.page(snapshot, 0, 7)  # the first row group only
-    assert pages.cached_page(snapshot, 5, 4) is None
-    assert pages.cached_page(snapshot, 0, 7) is not None
-
-
-def test_hit_returns_the_bytes_of_the_first_read_without_opening_the_file(
+def test_a_page_read_from_the_file_keeps_only_its_own_row_groups(
     make_snapshot: MakeSnapshot,
 ) -> None:
     snapshot, _ = make_snapshot()
+    pages = ResultPages(FileStore())  # type: ignore[arg-type]
+    read(pages, snapshot, 0, 7)  # the first row group only
+    assert pages.cached_page(snapshot, 5, 4) is None
+    assert pages.cached_page(snapshot, 0, 7) is not None
+    assert len(pages.groups) == 1
+
+
+def test_a_kept_page_is_answered_without_opening_the_file(make_snapshot: MakeSnapshot) -> None:
+    snapshot, _ = make_snapshot()
     store = FileStore()
     pages = ResultPages(store)  # type: ignore[arg-type]
-    first = pages.page(snapshot, 5, 10)
+    first = read(pages, snapshot, 5, 10)
     opened = store.opened
-    assert pages.cached_page(snapshot, 5, 10) == first
-    assert pages.page(snapshot, 5, 10) == first
+    assert read(pages, snapshot, 5, 10) == first
     assert store.opened == opened
 
 
@@ -124,28 +142,28 @@ def test_encoded_row_groups_stay_within_the_byte_budget(make_snapshot: MakeSnaps
     one_group = len(expected(table, 0, GROUP_ROWS))
     pages = ResultPages(FileStore(), budget_bytes=3 * one_group)  # type: ignore[arg-type]
     for offset in range(0, 70, 5):
-        pages.page(snapshot, offset, 5)
+        read(pages, snapshot, offset, 5)
         assert pages.groups.weight <= 3 * one_group
     assert 0 < len(pages.groups) < 10
 
 
-def test_concurrent_first_reads_of_a_row_group_encode_it_once(
-    make_snapshot: MakeSnapshot,
+def test_concurrent_misses_of_a_row_group_encode_it_once(
+    make_snapshot: MakeSnapshot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     snapshot, table = make_snapshot()
-    store = FileStore()
-    pages = ResultPages(store)  # type: ignore[arg-type]
-    start = threading.Barrier(8)
-    replies: list[bytes] = []
+    encoded: list[int] = []
 
-    def read() -> None:
-        start.wait()
-        replies.append(pages.page(snapshot, 2, 3)[0])
+    def counting(results: ResultsFile, group: int, columns: Sequence[str]) -> JsonRows:
+        encoded.append(group)
+        return encode_row_group(results, group, columns)
 
-    threads = [threading.Thread(target=read) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert replies == [expected(table, 2, 3)] * 8
-    assert store.opened == 2  # once for the footer, once for the row group
+    monkeypatch.setattr(result_pages, "encode_row_group", counting)
+    pages = ResultPages(FileStore())  # type: ignore[arg-type]
+
+    async def together() -> list[tuple[bytes, int]]:
+        pages_read = await asyncio.gather(*(pages.page(snapshot, 2, 3) for _ in range(8)))
+        await asyncio.gather(*(asyncio.all_tasks() - {asyncio.current_task()}))
+        return list(pages_read)
+
+    assert asyncio.run(together()) == [(expected(table, 2, 3), 30)] * 8
+    assert encoded == [0]
