@@ -1,7 +1,6 @@
-"""Blocking loads run on a worker thread, one per key at a time: requests that miss a cache
-together (as all of them do when a hot entry expires) wait for a single load.
+"""Blocking loads on worker threads, one per key at a time, shared by every caller asking meanwhile.
 
-Without it, fifty requests finding one expired key made fifty identical lookups at once.
+When a hot entry expires, the fifty requests missing it together wait for one lookup, not fifty.
 """
 
 import asyncio

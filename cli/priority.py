@@ -1,8 +1,6 @@
-"""Background work started below the API's CPU priority, so that materializing a run in the
-embedded mode never starves the requests served beside it.
+"""Background work started below the API's CPU priority: embedded runs never starve requests.
 
-Linux keeps a niceness per thread, and a thread or process inherits its creator's; elsewhere
-`os.nice` lowers the whole process, which leaves its parts as they were relative to each other.
+Linux keeps a niceness per thread, inherited by what it starts; elsewhere the whole process moves.
 """
 
 import os

@@ -1,8 +1,6 @@
-"""The statements every API request runs (a key, an audience, a run by id; a run's insert), built
-once with bound parameters.
+"""The statements every API request runs (key, audience, run by id; run insert), built once.
 
-A statement built per call costs SQLAlchemy its construction and cache key each time (~0.3 ms
-a statement, as much as the query); built once, both are done once.
+Built per call, each cost SQLAlchemy its construction and cache key (~0.3 ms, as much as the query).
 """
 
 from typing import Any, Final
