@@ -15,13 +15,14 @@ log = logging.getLogger(__name__)
 
 def send_runs(deps: JobDeps, run_ids: Sequence[RunId], now: datetime) -> list[RunId]:
     """The ids that reached the broker (and are marked enqueued at `now`)."""
-    sent = [run_id for run_id in run_ids if _send(deps, run_id)]
+    sent = [run_id for run_id in run_ids if send(deps, run_id)]
     if sent:
         deps.store.mark_enqueued(sent, now)
     return sent
 
 
-def _send(deps: JobDeps, run_id: RunId) -> bool:
+def send(deps: JobDeps, run_id: RunId) -> bool:
+    """Hand one run id to the broker; False (logged) when the broker refused it."""
     try:
         deps.enqueue(run_id)
     except Exception:  # any broker failure: the reconciler retries the send

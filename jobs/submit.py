@@ -19,6 +19,7 @@ from engine.config_parse import parse_config
 from engine.errors import ConfigError
 from engine.states import RunStatus, RunType
 from jobs.deps import JobDeps
+from jobs.dispatch import send
 from jobs.errors import DataNotAvailable, DuplicateRun, InvalidConfig
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def submit_run(
         raise DuplicateRun(
             f"a {run_type} run of audience {audience.id} for {run.data_date} exists already"
         )
-    if _sent(deps, run):
+    if send(deps, run.id):
         return run
     deps.store.mark_enqueued([run.id], None)
     return replace(run, last_enqueued_at=None)
@@ -92,16 +93,6 @@ def new_run(
         data_date=data_date,
         created_at=now,
     )
-
-
-def _sent(deps: JobDeps, run: Run) -> bool:
-    """Whether the broker took the run's id (`jobs.dispatch` sends, but also marks: a write)."""
-    try:
-        deps.enqueue(run.id)
-    except Exception:  # any broker failure: the reconciler retries the send
-        log.warning("could not enqueue run %s; the reconciler will send it", run.id, exc_info=True)
-        return False
-    return True
 
 
 def _topic_ids(deps: JobDeps) -> frozenset[int]:
