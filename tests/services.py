@@ -2,8 +2,12 @@
 
 import os
 import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -26,3 +30,19 @@ def require(port: int, name: str) -> None:
     if os.environ.get("INTENT_REQUIRE_SERVICES"):
         pytest.fail(message + " and INTENT_REQUIRE_SERVICES is set")
     pytest.skip(message)
+
+
+@contextmanager
+def temporary_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database (its URL), dropped on exit; skips or fails if absent."""
+    require(5432, "PostgreSQL")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,6 +1,5 @@
 """Fixtures of the jobs tests: one small dataset per session, stores on every backend, deps."""
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -41,19 +40,12 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_store() -> Iterator[SqlMetadataStore]:
     """One migrated PostgreSQL database for the whole session; `emptied` clears it per test."""
-    services.require(5432, "PostgreSQL")
-    name = f"intent_jobs_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(services.POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    store = open_store(services.POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        yield store
-    finally:
-        store.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with services.temporary_database("intent_jobs") as url:
+        store = open_store(url)
+        try:
+            yield store
+        finally:
+            store.engine.dispose()
 
 
 def emptied(store: SqlMetadataStore) -> SqlMetadataStore:

@@ -5,14 +5,12 @@ databases start migrated and empty (tests/metadata/test_migrations.py covers the
 """
 
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from data.metadata import tables
 from data.metadata.connect import create_db_engine, open_store
@@ -36,19 +34,12 @@ def shared_postgres() -> Iterator[SqlMetadataStore]:
     A fresh database per test (the `postgres_url` fixture) costs ~0.7 s to create, migrate and
     drop; the migration tests still use fresh ones.
     """
-    services.require(5432, "PostgreSQL")
-    name = f"intent_metadata_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(services.POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    shared = open_store(services.POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        yield shared
-    finally:
-        shared.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with services.temporary_database("intent_metadata") as url:
+        shared = open_store(url)
+        try:
+            yield shared
+        finally:
+            shared.engine.dispose()
 
 
 def _emptied(shared: SqlMetadataStore) -> SqlMetadataStore:
