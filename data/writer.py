@@ -1,9 +1,10 @@
-"""The one way dataset files are written: cast to the contract, sort, row groups, zstd, staged.
+"""The one way dataset files are written: cast to the contract, sort, row groups, codecs, staged.
 
 Used by the generator and ingest; a crash at any point leaves no partially visible date or version.
 """
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import json
@@ -39,6 +40,27 @@ _CAST_ERRORS: Final = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTyp
 SortKeys = Sequence[tuple[str, str]]
 
 
+@dataclasses.dataclass(frozen=True)
+class PartLayout:
+    """How part files of one kind are encoded."""
+
+    row_group: int
+    compression: str
+    plain_columns: tuple[str, ...] = ()  # written without a dictionary
+    sorting: Sequence[pq.SortingColumn] | None = None
+
+    def use_dictionary(self, schema: pa.Schema) -> bool | list[str]:
+        if not self.plain_columns:
+            return True
+        return [name for name in schema.names if name not in self.plain_columns]
+
+
+PEOPLE_LAYOUT: Final = PartLayout(
+    contract.PEOPLE_ROW_GROUP, contract.PEOPLE_COMPRESSION, contract.PEOPLE_PLAIN_COLUMNS
+)
+INTENT_LAYOUT: Final = PartLayout(contract.INTENT_ROW_GROUP, contract.INTENT_COMPRESSION)
+
+
 def write_topics(dataset: Path, topics: pa.Table) -> None:
     """Write `topics.parquet`, replacing any previous one atomically."""
     table = conform(topics, contract.TOPICS_SCHEMA).sort_by("topic_id")
@@ -66,7 +88,7 @@ def write_people(dataset: Path, version: str, people: pa.Table | Iterable[pa.Tab
     else:
         batches = _in_order(people, contract.PEOPLE_SCHEMA, PEOPLE_ORDER)
     with _staged(contract.people_dir(dataset, version)) as staging:
-        _write_parts(batches, contract.PEOPLE_SCHEMA, staging, contract.PEOPLE_ROW_GROUP)
+        _write_parts(batches, contract.PEOPLE_SCHEMA, staging, PEOPLE_LAYOUT)
 
 
 def write_intent_date(
@@ -82,9 +104,8 @@ def write_intent_date(
     table = sort_table(conform(intent, contract.INTENT_SCHEMA), INTENT_ORDER)
     sorting = pq.SortingColumn.from_ordering(contract.INTENT_SCHEMA, list(INTENT_ORDER))
     with _staged(target, lambda: _refuse_complete(target, data_date, replace)) as staging:
-        files = _write_parts(
-            [table], contract.INTENT_SCHEMA, staging, contract.INTENT_ROW_GROUP, sorting
-        )
+        layout = dataclasses.replace(INTENT_LAYOUT, sorting=sorting)
+        files = _write_parts([table], contract.INTENT_SCHEMA, staging, layout)
         manifest = _manifest(data_date, people_version, files, len(table))
         _write_json(staging / contract.MANIFEST_NAME, manifest)
     return manifest
@@ -193,11 +214,10 @@ def _write_parts(
     batches: Iterable[pa.Table],
     schema: pa.Schema,
     directory: Path,
-    row_group: int,
-    sorting: Sequence[pq.SortingColumn] | None = None,
+    layout: PartLayout,
 ) -> list[dict[str, object]]:
     """Write the batches in order as part files of at most PART_ROWS rows; at least one file."""
-    parts = _PartFiles(directory, schema, row_group, sorting)
+    parts = _PartFiles(directory, schema, layout)
     for batch in batches:
         parts.write(batch)
     return parts.finish()
@@ -206,15 +226,8 @@ def _write_parts(
 class _PartFiles:
     """Numbered part files filled one batch at a time, each closed (and fsynced) when full."""
 
-    def __init__(
-        self,
-        directory: Path,
-        schema: pa.Schema,
-        row_group: int,
-        sorting: Sequence[pq.SortingColumn] | None,
-    ) -> None:
-        self._directory, self._schema = directory, schema
-        self._row_group, self._sorting = row_group, sorting
+    def __init__(self, directory: Path, schema: pa.Schema, layout: PartLayout) -> None:
+        self._directory, self._schema, self._layout = directory, schema, layout
         self._files: list[dict[str, object]] = []
         self._writer: pq.ParquetWriter | None = None
         self._rows = 0
@@ -226,7 +239,7 @@ class _PartFiles:
                 table.slice(0, PART_ROWS - self._rows),
                 table.slice(PART_ROWS - self._rows),
             )
-            writer.write_table(piece, row_group_size=self._row_group)
+            writer.write_table(piece, row_group_size=self._layout.row_group)
             self._rows += len(piece)
             if self._rows == PART_ROWS:
                 self._close()
@@ -242,8 +255,13 @@ class _PartFiles:
         return self._directory / f"part-{len(self._files):05d}.parquet"
 
     def _open(self) -> pq.ParquetWriter:
+        layout = self._layout
         self._writer = pq.ParquetWriter(
-            self._path(), self._schema, compression="zstd", sorting_columns=self._sorting
+            self._path(),
+            self._schema,
+            compression=layout.compression,
+            use_dictionary=layout.use_dictionary(self._schema),
+            sorting_columns=layout.sorting,
         )
         return self._writer
 
