@@ -40,7 +40,11 @@ class PolarsBackend:
             return empty_result(self.name, candidates.height)
         flat = _results(inputs, config, candidates)
         watch.lap("people")
-        table = assemble(_arrow(flat), _matched_topics(inputs, config, matched, flat))
+        topics = _matched_topics(inputs, config, matched, flat["person_id"])
+        del matched
+        rows = _arrow(flat)
+        del flat  # the frame's columns go before the result's are built
+        table = assemble(rows, topics)
         watch.lap("topics")
         return MaterializeResult(table, candidates.height, self.name, watch.laps)
 
@@ -78,19 +82,25 @@ def _people(inputs: MaterializeInput, candidates: pl.DataFrame, predicate: pl.Ex
 def _results(
     inputs: MaterializeInput, config: AudienceConfig, candidates: pl.DataFrame
 ) -> pl.DataFrame:
-    people = _people(inputs, candidates, exprs.all_filters(config))
-    joined = people.join(candidates.lazy(), on="person_id")
-    # One chunk per column before sorting: the scan yields many, and gathering across them is
-    # slow; rechunking in the same expression lets the chunked frame go before the sort.
-    flat = joined.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS).collect().rechunk()
+    """Passing people with their aggregates and computed columns, in rank order.
+
+    The aggregates are aligned to the people rows by a join of the id column alone, so the wide
+    people columns are gathered once, by the sort: every gather allocates the whole frame again.
+    """
+    people = _people(inputs, candidates, exprs.all_filters(config)).collect()
+    ids = people.select("person_id")
+    aggregates = ids.join(candidates, on="person_id", how="left", maintain_order="left")
+    flat = people.hstack([aggregates["overlap"], aggregates["best"]])
+    del people, aggregates
+    flat = flat.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS)
     return flat.sort(RESULT_ORDER, descending=RESULT_DESCENDING, nulls_last=True)
 
 
 def _matched_topics(
-    inputs: MaterializeInput, config: AudienceConfig, matched: pl.DataFrame, flat: pl.DataFrame
+    inputs: MaterializeInput, config: AudienceConfig, matched: pl.DataFrame, ranked: pl.Series
 ) -> pa.Table:
     """Matched-topic rows (output.TOPIC_COLUMNS) of every result, by rank, score, topic id."""
-    ranks = flat.select("person_id").with_row_index("rank")
+    ranks = ranked.to_frame().with_row_index("rank")
     wanted = pl.col("topic_id").is_in(list(config.topic_ids))
     topics = pl.scan_parquet(inputs.topics_file).filter(wanted).select(TOPIC_FIELDS).collect()
     rows = matched.join(ranks, on="person_id").join(topics, on="topic_id", how="left")
