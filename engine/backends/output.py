@@ -82,7 +82,11 @@ def assemble(flat: pa.Table, matched: pa.Table) -> pa.Table:
 
 
 def _column(table: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
-    return table.column(name).combine_chunks().cast(kind)
+    """One array of type `kind`, copied only when it must be: fresh memory is costly to fault in
+    (combining even a single chunk copies it)."""
+    column = table.column(name)
+    array = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return array if array.type == kind else array.cast(kind)
 
 
 def _struct(flat: pa.Table, name: str, columns: dict[str, str]) -> pa.StructArray:

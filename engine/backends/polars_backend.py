@@ -22,6 +22,7 @@ from engine.schema import MaterializeInput, MaterializeResult
 RESULT_ORDER = ["overlap", "best", "hashed_email", "person_id"]
 RESULT_DESCENDING = [True, True, False, False]
 TOPIC_FIELDS = ["topic_id", "name", "type", "industry", "category"]
+OLDEST = pl.CompatLevel.oldest()
 
 
 class PolarsBackend:
@@ -42,9 +43,7 @@ class PolarsBackend:
         watch.lap("people")
         topics = _matched_topics(inputs, config, matched, flat["person_id"])
         del matched
-        rows = _arrow(flat)
-        del flat  # the frame's columns go before the result's are built
-        table = assemble(rows, topics)
+        table = assemble(_arrow_consuming(flat), topics)
         watch.lap("topics")
         return MaterializeResult(table, candidates.height, self.name, watch.laps)
 
@@ -103,14 +102,24 @@ def _matched_topics(
     ranks = ranked.to_frame().with_row_index("rank")
     wanted = pl.col("topic_id").is_in(list(config.topic_ids))
     topics = pl.scan_parquet(inputs.topics_file).filter(wanted).select(TOPIC_FIELDS).collect()
-    rows = matched.join(ranks, on="person_id").join(topics, on="topic_id", how="left")
+    rows = matched.join(ranks, on="person_id")
     ordered = rows.sort(["rank", "score", "topic_id"], descending=[False, True, False])
-    return _arrow(ordered.select(TOPIC_COLUMNS.values()))
+    # Names joined after sorting: the sort then moves integers only.
+    named = ordered.join(topics, on="topic_id", how="left", maintain_order="left")
+    return _arrow(named.select(TOPIC_COLUMNS.values()))
+
+
+def _arrow_consuming(frame: pl.DataFrame) -> pa.Table:
+    """`_arrow` of a frame that is emptied on the way: each column's Polars memory goes as soon
+    as its Arrow copy exists, so the two copies of the rows never coexist whole."""
+    names = frame.columns
+    arrays = [frame.drop_in_place(name).to_arrow(compat_level=OLDEST) for name in names]
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 def _arrow(frame: pl.DataFrame) -> pa.Table:
     """Plain (not view) Arrow strings: the result schema's type, reached with one cheap cast."""
-    return frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+    return frame.to_arrow(compat_level=OLDEST)
 
 
 def _filter_counts(
