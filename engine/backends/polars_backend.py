@@ -15,12 +15,11 @@ from engine.backends.output import (
     assemble,
     empty_result,
 )
+from engine.backends.polars_order import rank_order
 from engine.backends.protocol import Funnel
 from engine.config import AudienceConfig
 from engine.schema import MaterializeInput, MaterializeResult
 
-RESULT_ORDER = ["overlap", "best", "hashed_email", "person_id"]
-RESULT_DESCENDING = [True, True, False, False]
 TOPIC_FIELDS = ["topic_id", "name", "type", "industry", "category"]
 OLDEST = pl.CompatLevel.oldest()
 
@@ -84,7 +83,7 @@ def _results(
     """Passing people with their aggregates and computed columns, in rank order.
 
     The aggregates are aligned to the people rows by a join of the id column alone, so the wide
-    people columns are gathered once, by the sort: every gather allocates the whole frame again.
+    people columns are gathered once, into rank order: every gather allocates the whole frame.
     """
     people = _people(inputs, candidates, exprs.all_filters(config)).collect()
     ids = people.select("person_id")
@@ -92,7 +91,7 @@ def _results(
     flat = people.hstack([aggregates["overlap"], aggregates["best"]])
     del people, aggregates
     flat = flat.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS)
-    return flat.sort(RESULT_ORDER, descending=RESULT_DESCENDING, nulls_last=True)
+    return flat[rank_order(flat)]
 
 
 def _matched_topics(
