@@ -45,5 +45,6 @@ def email_prefix() -> pl.Expr:
     Shorter emails are padded with zero bytes; a tie this creates is resolved by `rank_order`.
     """
     chars = pl.col("hashed_email").str.head(8).str.pad_end(8, "\x00")  # >= 8 bytes
-    first: pl.Expr = chars.cast(pl.Binary).bin.head(8).bin.reinterpret(dtype=_U64, endianness="big")
-    return first // 2 ** (8 * (8 - EMAIL_PREFIX_BYTES))
+    first = chars.cast(pl.Binary).bin.head(8).bin.reinterpret(dtype=_U64, endianness="big")
+    prefix: pl.Expr = first // 2 ** (8 * (8 - EMAIL_PREFIX_BYTES))
+    return prefix
