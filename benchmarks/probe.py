@@ -11,6 +11,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from benchmarks import naive_pandas
 from data.catalog import DatasetCatalog
@@ -19,16 +22,22 @@ from engine.config_parse import parse_config
 from engine.materialize import materialize
 from engine.schema import MaterializeInput
 
+Ids = list[int] | np.ndarray[Any, Any]
 
-def _runner(backend: str) -> Callable[[MaterializeInput, AudienceConfig], tuple[list[int], int]]:
+
+def _runner(backend: str) -> Callable[[MaterializeInput, AudienceConfig], tuple[Ids, int]]:
     if backend == "pandas":
         return naive_pandas.run
 
-    def run(inputs: MaterializeInput, config: AudienceConfig) -> tuple[list[int], int]:
+    def run(inputs: MaterializeInput, config: AudienceConfig) -> tuple[Ids, int]:
         result = materialize(inputs, config, backend)
-        return result.table.column("personId").to_pylist(), result.candidate_count
+        return result.table.column("personId").to_numpy(), result.candidate_count
 
     return run
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(
@@ -38,12 +47,13 @@ def measure(
     inputs = catalog.resolve(date)
     config = parse_config(raw, known_topic_ids=catalog.topic_ids())
     run = _runner(backend)
-    times = []
+    times, one_run_rss = [], 0.0
     for _ in range(repeat):
         start = time.perf_counter()
         ids, candidates = run(inputs, config)
         times.append(time.perf_counter() - start)
-    digest = hashlib.sha256(json.dumps(ids).encode()).hexdigest()
+        one_run_rss = one_run_rss or _peak_rss_mib()
+    digest = hashlib.sha256(np.asarray(ids, dtype=np.int64).tobytes()).hexdigest()
     return {
         "backend": backend,
         "cold_ms": times[0] * 1000,
@@ -51,7 +61,9 @@ def measure(
         "results": len(ids),
         "candidates": candidates,
         "digest": digest,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # A worker runs each attempt in a fresh process: the peak of the first run is its figure.
+        "one_run_rss_mib": one_run_rss,
+        "peak_rss_mib": _peak_rss_mib(),
     }
 
 
