@@ -132,13 +132,29 @@ def candidates_query(config: AudienceConfig) -> str:
     """
 
 
-def results_query(config: AudienceConfig) -> str:
-    """Flat result rows (output.FLAT_COLUMNS) in rank order, from the `candidates` relation."""
+def ranks_query(config: AudienceConfig) -> str:
+    """Passing candidates with their rank (1-based), read from the id, email and filter columns.
+
+    Ranking first and hydrating after keeps the wide columns out of the filter-and-join pass and
+    the string sort: DuckDB decodes only the columns a query names.
+    """
     return f"""
-        SELECT {FLAT_RESULT}
+        SELECT p.person_id, row_number() OVER (
+            ORDER BY c.overlap DESC, c.best DESC, p.hashed_email ASC NULLS LAST, p.person_id ASC
+        ) AS rank
         FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
         WHERE {all_filters(config)}
-        ORDER BY c.overlap DESC, c.best DESC, p.hashed_email ASC NULLS LAST, p.person_id ASC
+    """
+
+
+def results_query() -> str:
+    """Flat result rows (output.FLAT_COLUMNS) of the `ranks` relation, in rank order."""
+    return f"""
+        SELECT {FLAT_RESULT}
+        FROM ranks AS r
+        JOIN candidates AS c ON c.person_id = r.person_id
+        JOIN read_parquet($people) AS p ON p.person_id = r.person_id
+        ORDER BY r.rank
     """
 
 
