@@ -1,8 +1,8 @@
 """The DuckDB backend: candidates from one pruned intent scan, then the people join, then topics.
 
 The intent scans push the topic and score predicate into the parquet reader (row-group pruning);
-the people are read twice: the filter, id and email columns to rank the passing candidates, then
-every column of the ranked ones (DuckDB's join filter on candidate ids prunes both scans).
+with ICP filters the people are read twice: the id and filter columns to find the passing
+candidates, then every column of those (DuckDB's join filter on candidate ids prunes both scans).
 """
 
 from collections.abc import Iterator
@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from engine.backends import duckdb_sql as sql
@@ -39,10 +40,13 @@ class DuckDBBackend:
         if candidates.num_rows == 0 or not inputs.people_files:
             return empty_result(self.name, candidates.num_rows)
         with _registered(con, "candidates", candidates):
-            ranks = _query(con, sql.ranks_query(config), people=inputs.people_files)
-            with _registered(con, "ranks", ranks):
+            passing = candidates.select(["person_id"])
+            if config.filters:
+                passing = _query(con, sql.passing_query(config), people=inputs.people_files)
+            with _registered(con, "passing", passing):
                 flat = _query(con, sql.results_query(), people=inputs.people_files)
         watch.lap("people")
+        ranks = pa.table({"person_id": flat["person_id"], "rank": np.arange(flat.num_rows)})
         with _registered(con, "ranks", ranks):
             matched = _query(
                 con,

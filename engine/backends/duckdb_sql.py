@@ -132,29 +132,27 @@ def candidates_query(config: AudienceConfig) -> str:
     """
 
 
-def ranks_query(config: AudienceConfig) -> str:
-    """Passing candidates with their rank (1-based), read from the id, email and filter columns.
+def passing_query(config: AudienceConfig) -> str:
+    """Ids of the `candidates` that pass every ICP filter, read from the id and filter columns.
 
-    Ranking first and hydrating after keeps the wide columns out of the filter-and-join pass and
-    the string sort: DuckDB decodes only the columns a query names.
+    Filtering first keeps the wide columns out of that pass: the results query then decodes them
+    only for the pages that hold passing people.
     """
     return f"""
-        SELECT p.person_id, row_number() OVER (
-            ORDER BY c.overlap DESC, c.best DESC, p.hashed_email ASC NULLS LAST, p.person_id ASC
-        ) AS rank
+        SELECT p.person_id
         FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
         WHERE {all_filters(config)}
     """
 
 
 def results_query() -> str:
-    """Flat result rows (output.FLAT_COLUMNS) of the `ranks` relation, in rank order."""
+    """Flat result rows (output.FLAT_COLUMNS) of the `passing` ids, in rank order."""
     return f"""
         SELECT {FLAT_RESULT}
-        FROM ranks AS r
+        FROM passing AS r
         JOIN candidates AS c ON c.person_id = r.person_id
         JOIN read_parquet($people) AS p ON p.person_id = r.person_id
-        ORDER BY r.rank
+        ORDER BY c.overlap DESC, c.best DESC, p.hashed_email ASC NULLS LAST, p.person_id ASC
     """
 
 
