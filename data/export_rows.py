@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from data.parallel import DEFAULT_WORKERS, ordered_map
+from data.snapshots.results_file import ResultsFile
 from engine.csvsafe import csv_safe_table
 from engine.leaf_fields import LEAF_FIELDS, MATCHED_TOPICS, flatten_rows
 
@@ -70,15 +71,30 @@ def _flat_chunks(source: pq.ParquetFile, encode: Encoder) -> Iterator[Chunk]:
 
 
 class _SharedReader:
-    """One file's reader shared by worker threads: it decodes one run of row groups at a time."""
+    """One file read by many worker threads, each decoding its runs of row groups on its own.
+
+    A ResultsFile is reopened once per thread (sharing the parsed footer), so decoding runs on
+    every core; any other ParquetFile is read by one thread at a time.
+    """
 
     def __init__(self, source: pq.ParquetFile) -> None:
         self._source = source
         self._lock = threading.Lock()
+        self._local = threading.local()
 
     def read(self, row_groups: list[int]) -> pa.Table:
-        with self._lock:
-            return self._source.read_row_groups(row_groups, FLAT_COLUMNS, use_threads=False)
+        if not isinstance(self._source, ResultsFile):
+            with self._lock:
+                return self._read(self._source, row_groups)
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = ResultsFile(self._source.source, metadata=self._source.metadata)
+            self._local.reader = reader
+        return self._read(reader, row_groups)
+
+    @staticmethod
+    def _read(source: pq.ParquetFile, row_groups: list[int]) -> pa.Table:
+        return source.read_row_groups(row_groups, FLAT_COLUMNS, use_threads=False)
 
 
 def _csv(rows: pa.Table, first: bool) -> memoryview:

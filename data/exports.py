@@ -19,6 +19,7 @@ from data.errors import ExportError
 from data.export_parquet import PARQUET_COLUMNS, parquet_chunks
 from data.export_rows import Chunk, csv_chunks, jsonl_chunks
 from data.snapshots.results_file import ResultsFile
+from data.writeback import WritebackFile
 
 __all__ = [
     "CONTENT_TYPES",
@@ -112,7 +113,7 @@ def _target(out: Path | IO[bytes]) -> Iterator[IO[bytes]]:
     partial = out.with_name(f".{out.name}.partial")
     try:
         with partial.open("wb") as f:
-            yield f
+            yield WritebackFile(f)  # type: ignore[misc]  # a write-only file is all callers use
             f.flush()
             os.fsync(f.fileno())
         os.replace(partial, out)

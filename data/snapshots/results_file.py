@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from data.errors import SnapshotError
 from data.parallel import DEFAULT_WORKERS, ordered_map
 from data.parquet_splice import Splicer
+from data.writeback import WritebackFile
 from engine.schema import RESULT_SCHEMA
 
 ROW_GROUP_ROWS: Final = 10_000
@@ -85,7 +86,7 @@ def encode_results(
 def write_results(table: pa.Table, path: Path) -> dict[str, Any]:
     """Write and fsync the file; returns its manifest entry (path, bytes, rows, sha256)."""
     with path.open("wb") as raw:
-        encoded = encode_results(table, raw)
+        encoded = encode_results(table, WritebackFile(raw))  # type: ignore[arg-type]
         raw.flush()
         os.fsync(raw.fileno())
     return {"path": path.name, **encoded}
