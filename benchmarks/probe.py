@@ -37,6 +37,11 @@ def _runner(backend: str) -> Callable[[MaterializeInput, AudienceConfig], tuple[
 
 
 def _peak_rss_mib() -> float:
+    """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that across exec from the
+    forking parent, so every probe would report at least the benchmark driver's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
