@@ -25,9 +25,16 @@ def matched_rows(config: AudienceConfig) -> pl.Expr:
     return wanted & pl.col("score").is_between(config.min_score, config.max_score)
 
 
-def folded(column: str) -> pl.Expr:
-    """`folding.fold`: Polars already lower-cases "İ" to "i" + combining dot, as Python does."""
+def folded(column: str, against: tuple[str, ...] | None = None) -> pl.Expr:
+    """`folding.fold`: Polars already lower-cases "İ" to "i" + combining dot, as Python does.
+
+    Compared only `against` ASCII values, lower-casing is enough: the final-sigma step swaps one
+    non-ASCII character for another, which no ASCII value can equal, contain or start with. It
+    saves a pass over every row (100-300 ms over 10M people).
+    """
     lower = pl.col(column).str.to_lowercase()
+    if against is not None and all(value.isascii() for value in against):
+        return lower
     return lower.str.replace_all(FINAL_SIGMA, SIGMA, literal=True)
 
 
@@ -54,10 +61,10 @@ def filter_expr(f: Filter) -> pl.Expr:
 
 def _values(f: ValuesFilter, kind: FilterKind, column: str) -> pl.Expr:
     if kind is FilterKind.DOMAINS:
-        bare = folded(column).str.strip_prefix(WWW)
-        return bare.is_in(list(folded_values(f.values, domain=True)))
+        domains = folded_values(f.values, domain=True)
+        return folded(column, domains).str.strip_prefix(WWW).is_in(list(domains))
     values = folded_values(f.values)
-    exact = folded(column).is_in(list(values))
+    exact = folded(column, values).is_in(list(values))
     ranges = pruning_ranges(column, values)
     if not ranges:
         return exact
@@ -68,7 +75,8 @@ def _values(f: ValuesFilter, kind: FilterKind, column: str) -> pl.Expr:
 def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> pl.Expr:
     value = pl.col(column)
     if kind is FilterKind.DECISION_MAKER:
-        makers = folded(column).is_in(list(folded_values(tuple(DECISION_MAKERS))))
+        values = folded_values(tuple(DECISION_MAKERS))
+        makers = folded(column, values).is_in(list(values))
         return makers if f.value else value.is_null() | ~makers.fill_null(False)
     if f.value:
         return value.is_not_null() & (value != "")
@@ -77,8 +85,9 @@ def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> pl.Expr:
 
 def _text_match(f: TextFilter, column: str) -> pl.Expr:
     """Never null: a null title matches no term."""
-    subject = folded(column)
-    terms = [_term(subject, f.operator, value) for value in folded_values(f.values)]
+    values = folded_values(f.values)
+    subject = folded(column, values)
+    terms = [_term(subject, f.operator, value) for value in values]
     if f.mode is TextMode.ALL:
         matched = pl.all_horizontal([pl.lit(True), *terms])
     else:
