@@ -36,9 +36,15 @@ def matched_rows(config: AudienceConfig, alias: str = "") -> str:
     return f"{wanted_topics(config, alias)} AND {score} BETWEEN {low} AND {high}"
 
 
-def folded(expr: str) -> str:
-    """`folding.fold` in SQL."""
+def folded(expr: str, against: tuple[str, ...] | None = None) -> str:
+    """`folding.fold` in SQL.
+
+    Compared only `against` ASCII values, the final-sigma step is left out: it swaps one
+    non-ASCII character for another, which no ASCII value can equal, contain or start with.
+    """
     expanded = f"replace({expr}, {literal(DOTTED_CAPITAL_I)}, {literal(DOTTED_SMALL_I)})"
+    if against is not None and all(value.isascii() for value in against):
+        return f"lower({expanded})"
     return f"replace(lower({expanded}), {literal(FINAL_SIGMA)}, {literal(SIGMA)})"
 
 
@@ -73,10 +79,11 @@ def _any_of(expr: str, values: tuple[str, ...]) -> str:
 def _values(f: ValuesFilter, spec: FilterSpec) -> str:
     column = f'p."{spec.column}"'
     if spec.kind is FilterKind.DOMAINS:
-        bare = f"regexp_replace({folded(column)}, '^www\\.', '')"
-        return _any_of(bare, folded_values(f.values, domain=True))
+        domains = folded_values(f.values, domain=True)
+        bare = f"regexp_replace({folded(column, domains)}, '^www\\.', '')"
+        return _any_of(bare, domains)
     values = folded_values(f.values)
-    exact = _any_of(folded(column), values)
+    exact = _any_of(folded(column, values), values)
     ranges = pruning_ranges(spec.column, values)
     if not ranges:
         return exact
@@ -86,7 +93,8 @@ def _values(f: ValuesFilter, spec: FilterSpec) -> str:
 
 def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> str:
     if kind is FilterKind.DECISION_MAKER:
-        makers = _any_of(folded(column), folded_values(tuple(DECISION_MAKERS)))
+        values = folded_values(tuple(DECISION_MAKERS))
+        makers = _any_of(folded(column, values), values)
         return makers if f.value else f"{column} IS NULL OR NOT ({makers})"
     if f.value:
         return f"{column} IS NOT NULL AND {column} <> ''"
@@ -94,8 +102,9 @@ def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> str:
 
 
 def _text_match(f: TextFilter, column: str) -> str:
-    subject = folded(column)
-    terms = [_term(subject, f.operator, literal(value)) for value in folded_values(f.values)]
+    values = folded_values(f.values)
+    subject = folded(column, values)
+    terms = [_term(subject, f.operator, literal(value)) for value in values]
     joiner = " AND " if f.mode is TextMode.ALL else " OR "
     empty = "true" if f.mode is TextMode.ALL else "false"
     return f"{column} IS NOT NULL AND ({joiner.join(terms) or empty})"
