@@ -43,7 +43,12 @@ def build_system(settings: Settings) -> System:
     """Connecting applies pending migrations; nothing runs until `start()`."""
     services = connect(settings)
     broker_check = None if settings.embedded else broker_reachable(settings.broker_url)
-    app = create_app(settings, services.deps, broker_check=broker_check)
+    app = create_app(
+        settings,
+        services.deps,
+        broker_check=broker_check,
+        page_cache_bytes=settings.page_cache_bytes,
+    )
     runtime = EmbeddedRuntime(services.deps, settings) if settings.embedded else None
     return System(app, services, runtime)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Final
 
 BACKENDS: Final = ("auto", "duckdb", "polars", "verify")
+MIB: Final = 1 << 20
+DEFAULT_PAGE_CACHE_MB: Final = 1024  # the API's default result-page budget (1 GiB)
 
 
 class SettingsError(ValueError):
@@ -58,6 +60,11 @@ class Settings:
     duckdb_threads: int | None = None  # per run; None: the cores shared by worker threads
     allow_private_urls: bool = False
     queue_name: str = "intent-runs"  # the broker queue of run messages; one per deployment
+    page_cache_mb: int = DEFAULT_PAGE_CACHE_MB  # encoded result rows the API keeps in memory
+
+    @property
+    def page_cache_bytes(self) -> int:
+        return self.page_cache_mb * MIB
 
     @property
     def embedded(self) -> bool:
@@ -100,6 +107,7 @@ class Settings:
             duckdb_threads=_optional_int(env, "INTENT_DUCKDB_THREADS"),
             allow_private_urls=(env.get("INTENT_ALLOW_PRIVATE_URLS") or "") in ("1", "true"),
             queue_name=env.get("INTENT_QUEUE_NAME") or "intent-runs",
+            page_cache_mb=_int(env, "INTENT_PAGE_CACHE_MB", DEFAULT_PAGE_CACHE_MB),
         )
 
 

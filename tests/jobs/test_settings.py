@@ -1,8 +1,12 @@
-"""Settings from the environment: engine threads per run and the signing secret."""
+"""Settings from the environment: engine threads per run, the signing secret and the API's
+result-page cache."""
 
 import pytest
 
-from jobs.settings import Settings, SettingsError
+from api.envelope import CONTEXT_KEY
+from api.result_pages import DEFAULT_BUDGET_BYTES
+from cli.system import build_system
+from jobs.settings import MIB, Settings, SettingsError
 from jobs.work import child_env, threads_per_run
 from tests.jobs.factories import make_settings
 
@@ -54,3 +58,30 @@ def test_signing_secret_from_the_environment_is_used_and_nothing_is_kept(tmp_pat
     settings = Settings.from_env({"INTENT_HOME": str(tmp_path), "INTENT_SIGNING_SECRET": "s3"})
     assert settings.signing_key() == "s3"
     assert not (tmp_path / "signing.secret").exists()
+
+
+def test_page_cache_defaults_to_the_api_default_budget(tmp_path) -> None:
+    settings = Settings.from_env({"INTENT_HOME": str(tmp_path)})
+    assert settings.page_cache_mb == 1024
+    assert settings.page_cache_bytes == DEFAULT_BUDGET_BYTES
+
+
+def test_page_cache_megabytes_are_read_from_the_environment(tmp_path) -> None:
+    settings = Settings.from_env({"INTENT_HOME": str(tmp_path), "INTENT_PAGE_CACHE_MB": "64"})
+    assert settings.page_cache_bytes == 64 * MIB
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "1.5", "lots"])
+def test_unusable_page_cache_sizes_are_refused_naming_the_variable(tmp_path, raw) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_PAGE_CACHE_MB": raw}
+    with pytest.raises(SettingsError, match=f"INTENT_PAGE_CACHE_MB .*{raw}"):
+        Settings.from_env(env)
+
+
+def test_served_app_keeps_result_pages_within_the_configured_budget(tmp_path, dataset) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_DATASET": str(dataset)}
+    system = build_system(Settings.from_env(env | {"INTENT_PAGE_CACHE_MB": "3"}))
+    try:
+        assert system.app.state[CONTEXT_KEY].pages.groups.budget == 3 * MIB
+    finally:
+        system.services.broker.close()  # never started: nothing else to stop
