@@ -1,18 +1,20 @@
 """The metadata store in memory: dictionaries behind one lock, with the SQL store's semantics.
 
 Used by tests and the in-process demo; it passes the same contract suite as `SqlMetadataStore`,
-including its foreign keys and unique keys.
+including its foreign keys and unique keys. Its runs part lives in `memory_runs`.
 """
 
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from data.errors import MetadataError
-from data.metadata import rules, steps
+from data.metadata import rules
+from data.metadata.memory_rows import newest_first, oldest_first, require
+from data.metadata.memory_runs import MemoryRuns
 from data.metadata.models import (
     ApiKey,
     Audience,
@@ -25,35 +27,10 @@ from data.metadata.models import (
     Run,
     RunId,
 )
-from data.metadata.steps import Step
 from data.metadata.store import IdempotencyOutcome
-from engine.states import RunStatus, RunType
 
 
-class _Row(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-
-
-Row = TypeVar("Row", bound=_Row)
-
-
-def _newest_first(rows: Iterable[Row]) -> list[Row]:
-    return sorted(rows, key=lambda row: (row.created_at, row.id), reverse=True)
-
-
-def _oldest_first(rows: Iterable[Row]) -> list[Row]:
-    return sorted(rows, key=lambda row: (row.created_at, row.id))
-
-
-def _require(table: str, column: str, value: str, present: Callable[[str], bool]) -> None:
-    if not present(value):
-        raise MetadataError(f"{table}: {column} {value!r} refers to no existing row")
-
-
-class MemoryMetadataStore:
+class MemoryMetadataStore(MemoryRuns):
     """`MetadataStore` in process memory; every method holds the one lock while it runs."""
 
     def __init__(self) -> None:
@@ -95,7 +72,7 @@ class MemoryMetadataStore:
     def list_api_keys(self, org_id: OrgId | None = None) -> list[ApiKey]:
         with self._lock:
             keys = [k for k in self._keys.values() if org_id in (None, k.organization_id)]
-        return _oldest_first(keys)
+        return oldest_first(keys)
 
     def revoke_api_key(self, key_id: str, now: datetime) -> bool:
         with self._lock:
@@ -106,7 +83,7 @@ class MemoryMetadataStore:
             return True
 
     def _require_org(self, table: str, org_id: OrgId) -> None:
-        _require(table, "organization_id", org_id, lambda value: value in self._orgs)
+        require(table, "organization_id", org_id, lambda value: value in self._orgs)
 
     @staticmethod
     def _insert_unique(table: str, rows: dict[Any, Any], key: Any, row: Any) -> None:
@@ -140,7 +117,7 @@ class MemoryMetadataStore:
     ) -> tuple[list[Audience], int]:
         with self._lock:
             found = [a for a in self._visible(org_id) if status in (None, a.status)]
-        return _newest_first(found)[offset : offset + limit], len(found)
+        return newest_first(found)[offset : offset + limit], len(found)
 
     def update_audience(self, audience: Audience, *, max_active: int | None = None) -> bool:
         with self._lock:
@@ -175,144 +152,15 @@ class MemoryMetadataStore:
                 for audience in self._audiences.values()
                 if audience.status == rules.ACTIVE and audience.deleted_at is None
             ]
-        return _oldest_first(active)
-
-    # runs
-
-    def insert_run(self, run: Run) -> bool:
-        with self._lock:
-            self._require_org("runs", run.organization_id)
-            _require("runs", "audience_id", run.audience_id, lambda v: v in self._audiences)
-            daily = run.run_type == RunType.DAILY
-            if run.id in self._runs or (daily and self._daily_exists(run)):
-                return False
-            self._runs[run.id] = rules.in_utc(run)
-            return True
-
-    def _daily_exists(self, run: Run) -> bool:
-        return self.run_exists(run.audience_id, run.data_date, RunType.DAILY)
-
-    def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None:
-        with self._lock:
-            run = self._runs.get(run_id)
-        if run is None or org_id not in (None, run.organization_id):
-            return None
-        return run
-
-    def list_runs(
-        self, audience_id: AudienceId, status: RunStatus | None, limit: int, offset: int = 0
-    ) -> list[Run]:
-        found = self._select(lambda r: r.audience_id == audience_id and status in (None, r.status))
-        return _newest_first(found)[offset : offset + limit]
-
-    def _select(self, keep: Callable[[Run], bool]) -> list[Run]:
-        with self._lock:
-            return [run for run in self._runs.values() if keep(run)]
-
-    def latest_completed_run(self, audience_id: AudienceId) -> Run | None:
-        done = self._select(
-            lambda r: r.audience_id == audience_id and r.status == RunStatus.COMPLETED
-        )
-        return max(done, key=lambda r: (r.completed_at, r.created_at, r.id), default=None)
-
-    def _step(self, run_id: RunId, step: Step) -> Run | None:
-        """The guarded write: apply `step` only if the run is in its status (and attempt)."""
-        with self._lock:
-            run = self._runs.get(run_id)
-            if (
-                run is None
-                or run.status != step.current
-                or step.attempt not in (None, run.attempts)
-            ):
-                return None
-            attempts = run.attempts + 1 if step.next_attempt else run.attempts
-            changed = rules.in_utc(
-                replace(run, status=step.target, attempts=attempts, **step.changes)
-            )
-            self._runs[run_id] = changed
-            return changed
-
-    def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
-        return self._step(run_id, steps.claim(now, lease_until))
-
-    def heartbeat(self, run_id: RunId, attempt: int, lease_until: datetime) -> bool:
-        with self._lock:
-            run = self._runs.get(run_id)
-            if run is None or run.status != RunStatus.RUNNING or run.attempts != attempt:
-                return False
-            self._runs[run_id] = rules.in_utc(replace(run, lease_expires_at=lease_until))
-            return True
-
-    def complete_run(
-        self,
-        run_id: RunId,
-        attempt: int,
-        *,
-        candidate_count: int,
-        result_count: int,
-        snapshot_path: str,
-        now: datetime,
-    ) -> bool:
-        step = steps.complete(attempt, candidate_count, result_count, snapshot_path, now)
-        return self._step(run_id, step) is not None
-
-    def fail_run(
-        self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
-    ) -> bool:
-        """running -> failed, fenced by `attempt` (None: whichever attempt is running)."""
-        return self._step(run_id, steps.fail(attempt, code, message, now)) is not None
-
-    def requeue_run(
-        self,
-        run_id: RunId,
-        attempt: int,
-        now: datetime,
-        code: str | None = None,
-        message: str | None = None,
-    ) -> bool:
-        """running -> queued, fenced by `attempt`; see `steps.requeue`."""
-        return self._step(run_id, steps.requeue(attempt, code, message)) is not None
-
-    def cancel_run(self, run_id: RunId, now: datetime) -> bool:
-        return self._step(run_id, steps.cancel(now)) is not None
-
-    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime | None) -> None:
-        with self._lock:
-            for run in self._select(lambda r: r.id in run_ids and r.status == RunStatus.QUEUED):
-                self._runs[run.id] = rules.in_utc(replace(run, last_enqueued_at=now))
-
-    def queued_runs_not_enqueued_since(self, before: datetime, limit: int = 500) -> list[Run]:
-        def stale(run: Run) -> bool:
-            sent = run.last_enqueued_at
-            return run.status == RunStatus.QUEUED and (sent is None or sent < before)
-
-        return _oldest_first(self._select(stale))[:limit]
-
-    def expired_leases(self, now: datetime, limit: int = 500) -> list[Run]:
-        def expired(run: Run) -> bool:
-            lease = run.lease_expires_at
-            return run.status == RunStatus.RUNNING and lease is not None and lease < now
-
-        return sorted(self._select(expired), key=lambda r: (r.lease_expires_at, r.id))[:limit]
-
-    def snapshot_paths(self) -> set[str]:
-        done = self._select(lambda r: r.status == RunStatus.COMPLETED)
-        return {run.snapshot_path for run in done if run.snapshot_path is not None}
-
-    def run_exists(self, audience_id: AudienceId, data_date: str, run_type: RunType) -> bool:
-        def same(run: Run) -> bool:
-            key = (run.audience_id, run.data_date, run.run_type)
-            return key == (audience_id, data_date, run_type)
-
-        return bool(self._select(same))
+        return oldest_first(active)
 
     # exports
 
     def create_export(self, export: Export) -> bool:
         with self._lock:
             self._require_org("exports", export.organization_id)
-            _require("exports", "audience_id", export.audience_id, lambda v: v in self._audiences)
-            _require("exports", "run_id", export.run_id, lambda value: value in self._runs)
+            require("exports", "audience_id", export.audience_id, lambda v: v in self._audiences)
+            require("exports", "run_id", export.run_id, lambda value: value in self._runs)
             exists = self.find_export(export.run_id, export.export_type) is not None
             if exists or export.id in self._exports:
                 return False
@@ -346,7 +194,7 @@ class MemoryMetadataStore:
 
     def _exports_where(self, keep: Callable[[Export], bool]) -> list[Export]:
         with self._lock:
-            return _oldest_first(export for export in self._exports.values() if keep(export))
+            return oldest_first(export for export in self._exports.values() if keep(export))
 
     def restart_export(self, export: Export) -> bool:
         rules.check_restarted(export)

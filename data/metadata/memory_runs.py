@@ -1,0 +1,151 @@
+"""The runs of the in-memory metadata store: inserts, reads and the guarded status changes.
+
+`memory.MemoryMetadataStore` owns the lock and the tables; each change applies a `steps.Step`.
+"""
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from data.metadata import rules, steps
+from data.metadata.memory_rows import newest_first, oldest_first, require
+from data.metadata.models import Audience, AudienceId, Organization, OrgId, Run, RunId
+from data.metadata.steps import Step
+from engine.states import RunStatus, RunType
+
+
+class MemoryRuns:
+    """The runs part of `MemoryMetadataStore`; every method holds the store's lock."""
+
+    _lock: threading.RLock
+    _orgs: dict[OrgId, Organization]
+    _audiences: dict[AudienceId, Audience]
+    _runs: dict[RunId, Run]
+
+    def insert_run(self, run: Run) -> bool:
+        with self._lock:
+            require("runs", "organization_id", run.organization_id, lambda v: v in self._orgs)
+            require("runs", "audience_id", run.audience_id, lambda v: v in self._audiences)
+            daily = run.run_type == RunType.DAILY
+            if run.id in self._runs or (daily and self._daily_exists(run)):
+                return False
+            self._runs[run.id] = rules.in_utc(run)
+            return True
+
+    def _daily_exists(self, run: Run) -> bool:
+        return self.run_exists(run.audience_id, run.data_date, RunType.DAILY)
+
+    def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None:
+        with self._lock:
+            run = self._runs.get(run_id)
+        if run is None or org_id not in (None, run.organization_id):
+            return None
+        return run
+
+    def list_runs(
+        self, audience_id: AudienceId, status: RunStatus | None, limit: int, offset: int = 0
+    ) -> list[Run]:
+        found = self._select(lambda r: r.audience_id == audience_id and status in (None, r.status))
+        return newest_first(found)[offset : offset + limit]
+
+    def _select(self, keep: Callable[[Run], bool]) -> list[Run]:
+        with self._lock:
+            return [run for run in self._runs.values() if keep(run)]
+
+    def latest_completed_run(self, audience_id: AudienceId) -> Run | None:
+        done = self._select(
+            lambda r: r.audience_id == audience_id and r.status == RunStatus.COMPLETED
+        )
+        return max(done, key=lambda r: (r.completed_at, r.created_at, r.id), default=None)
+
+    def _step(self, run_id: RunId, step: Step) -> Run | None:
+        """The guarded write: apply `step` only if the run is in its status (and attempt)."""
+        with self._lock:
+            run = self._runs.get(run_id)
+            if (
+                run is None
+                or run.status != step.current
+                or step.attempt not in (None, run.attempts)
+            ):
+                return None
+            attempts = run.attempts + 1 if step.next_attempt else run.attempts
+            changed = rules.in_utc(
+                replace(run, status=step.target, attempts=attempts, **step.changes)
+            )
+            self._runs[run_id] = changed
+            return changed
+
+    def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
+        return self._step(run_id, steps.claim(now, lease_until))
+
+    def heartbeat(self, run_id: RunId, attempt: int, lease_until: datetime) -> bool:
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None or run.status != RunStatus.RUNNING or run.attempts != attempt:
+                return False
+            self._runs[run_id] = rules.in_utc(replace(run, lease_expires_at=lease_until))
+            return True
+
+    def complete_run(
+        self,
+        run_id: RunId,
+        attempt: int,
+        *,
+        candidate_count: int,
+        result_count: int,
+        snapshot_path: str,
+        now: datetime,
+    ) -> bool:
+        step = steps.complete(attempt, candidate_count, result_count, snapshot_path, now)
+        return self._step(run_id, step) is not None
+
+    def fail_run(
+        self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
+    ) -> bool:
+        """running -> failed, fenced by `attempt` (None: whichever attempt is running)."""
+        return self._step(run_id, steps.fail(attempt, code, message, now)) is not None
+
+    def requeue_run(
+        self,
+        run_id: RunId,
+        attempt: int,
+        now: datetime,
+        code: str | None = None,
+        message: str | None = None,
+    ) -> bool:
+        """running -> queued, fenced by `attempt`; see `steps.requeue`."""
+        return self._step(run_id, steps.requeue(attempt, code, message)) is not None
+
+    def cancel_run(self, run_id: RunId, now: datetime) -> bool:
+        return self._step(run_id, steps.cancel(now)) is not None
+
+    def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime | None) -> None:
+        with self._lock:
+            for run in self._select(lambda r: r.id in run_ids and r.status == RunStatus.QUEUED):
+                self._runs[run.id] = rules.in_utc(replace(run, last_enqueued_at=now))
+
+    def queued_runs_not_enqueued_since(self, before: datetime, limit: int = 500) -> list[Run]:
+        def stale(run: Run) -> bool:
+            sent = run.last_enqueued_at
+            return run.status == RunStatus.QUEUED and (sent is None or sent < before)
+
+        return oldest_first(self._select(stale))[:limit]
+
+    def expired_leases(self, now: datetime, limit: int = 500) -> list[Run]:
+        def expired(run: Run) -> bool:
+            lease = run.lease_expires_at
+            return run.status == RunStatus.RUNNING and lease is not None and lease < now
+
+        return sorted(self._select(expired), key=lambda r: (r.lease_expires_at, r.id))[:limit]
+
+    def snapshot_paths(self) -> set[str]:
+        done = self._select(lambda r: r.status == RunStatus.COMPLETED)
+        return {run.snapshot_path for run in done if run.snapshot_path is not None}
+
+    def run_exists(self, audience_id: AudienceId, data_date: str, run_type: RunType) -> bool:
+        def same(run: Run) -> bool:
+            key = (run.audience_id, run.data_date, run.run_type)
+            return key == (audience_id, data_date, run_type)
+
+        return bool(self._select(same))
