@@ -116,7 +116,7 @@ def patch_audience(
     sync_to_thread=True,
     status_code=HTTP_200_OK,
     responses=keyed(404),
-    summary="Delete an audience; its runs and snapshots stop being served",
+    summary="Delete an audience; queued runs are cancelled, runs and snapshots stop being served",
 )
 def delete_audience(
     request: AnyRequest, ctx: Ctx, caller: Who, audience_id: PathId

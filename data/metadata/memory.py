@@ -143,6 +143,7 @@ class MemoryMetadataStore(MemoryRuns):
             self._audiences[audience_id] = rules.in_utc(
                 replace(audience, deleted_at=now, updated_at=now)
             )
+            self._cancel_queued(audience_id, now)  # they would only be executed for nothing
             return True
 
     def active_audiences(self) -> list[Audience]:

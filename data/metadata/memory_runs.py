@@ -120,6 +120,11 @@ class MemoryRuns:
     def cancel_run(self, run_id: RunId, now: datetime) -> bool:
         return self._step(run_id, steps.cancel(now)) is not None
 
+    def _cancel_queued(self, audience_id: AudienceId, now: datetime) -> None:
+        """Cancel every queued run of the audience (the caller holds the lock)."""
+        for run in self._select(lambda r: r.audience_id == audience_id):
+            self._step(run.id, steps.cancel(now))
+
     def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime | None) -> None:
         with self._lock:
             for run in self._select(lambda r: r.id in run_ids and r.status == RunStatus.QUEUED):

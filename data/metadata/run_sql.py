@@ -22,7 +22,16 @@ def newest_first(table: sa.Table) -> tuple[sa.UnaryExpression[Any], ...]:
 
 def transition(run_id: RunId, step: Step) -> sa.Update:
     """`UPDATE runs SET status = target, ... WHERE id AND status = current [AND attempts]`."""
-    guard = [runs.c.id == run_id, runs.c.status == step.current]
+    return _guarded(step, runs.c.id == run_id)
+
+
+def transition_of_audience(audience_id: AudienceId, step: Step) -> sa.Update:
+    """`step` applied to every run of the audience that is in its status (and attempt)."""
+    return _guarded(step, runs.c.audience_id == audience_id)
+
+
+def _guarded(step: Step, rows: sa.ColumnElement[bool]) -> sa.Update:
+    guard = [rows, runs.c.status == step.current]
     if step.attempt is not None:
         guard.append(runs.c.attempts == step.attempt)
     changes = dict(step.changes, status=step.target)

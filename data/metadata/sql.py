@@ -214,7 +214,12 @@ class SqlMetadataStore:
             .where(audiences.c.id == audience_id, *self._visible(org_id))
             .values(deleted_at=now, updated_at=now)
         )
-        return self._count(audiences, statement) == 1
+        cancel = run_sql.transition_of_audience(audience_id, steps.cancel(now))
+        with self._writing(audiences) as connection:
+            if connection.execute(statement).rowcount != 1:
+                return False
+            connection.execute(cancel)  # its queued runs would only be executed for nothing
+            return True
 
     def active_audiences(self) -> list[Audience]:
         statement = (

@@ -49,7 +49,12 @@ class MetadataStore(Protocol):
         audience active when the organization already has that many active ones (atomically)."""
         ...
 
-    def delete_audience(self, org_id: OrgId, audience_id: AudienceId, now: datetime) -> bool: ...
+    def delete_audience(self, org_id: OrgId, audience_id: AudienceId, now: datetime) -> bool:
+        """Soft-delete (`deleted_at`) and, in the same write, cancel the audience's queued runs
+        as `cancel_run` does; running ones finish or fail on their own. False when the
+        organization has no such live audience (then no run changes)."""
+        ...
+
     def active_audiences(self) -> list[Audience]: ...
 
     # runs
