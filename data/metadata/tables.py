@@ -139,6 +139,8 @@ exports = sa.Table(
     sa.CheckConstraint(_in("status", EXPORT_STATUSES), name="status"),
     # one stored export per run and format (create-or-reuse)
     sa.UniqueConstraint("run_id", "export_type"),
+    # the reconciler's scan for exports still processing since before a time
+    sa.Index(None, "status", "created_at"),
 )
 
 idempotency_keys = sa.Table(

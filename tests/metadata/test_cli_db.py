@@ -18,7 +18,7 @@ def test_db_upgrade_migrates_the_url_given(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert _exit_code(["db", "upgrade", "--database-url", url]) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert "revision 0002" in capsys.readouterr().out
 
 
 def test_db_upgrade_defaults_to_the_database_of_the_settings(

@@ -1,21 +1,25 @@
 """Migrations: an empty database reaches the head revision once, in parallel too, and matches
-the table definitions exactly."""
+the table definitions exactly; a database at 0001 gains the stale-export index and loses it again
+on downgrade."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from data.metadata import tables
-from data.metadata.engines import create_db_engine
-from data.metadata.migrate import current_revision, upgrade, upgrade_engine
+from data.metadata.engines import create_db_engine, writer
+from data.metadata.migrate import alembic_config, current_revision, upgrade, upgrade_engine
 
-HEAD = "0001"
+HEAD = "0002"
+STALE_EXPORTS_INDEX = "ix_exports_status_created_at"
 CHANGES = ("CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE")
 
 
@@ -71,3 +75,37 @@ def test_processes_upgrading_an_empty_database_together_all_succeed(empty_url: s
 def test_an_empty_database_has_no_revision(engine: sa.Engine) -> None:
     with engine.connect() as connection:
         assert current_revision(connection) is None
+
+
+def _migrate(engine: sa.Engine, step: Callable[[Config, str], None], revision: str) -> str | None:
+    """Run `command.upgrade` or `command.downgrade` to `revision`; returns the revision now."""
+    with writer(engine).begin() as connection:
+        step(alembic_config(connection), revision)
+        return current_revision(connection)
+
+
+def _export_indexes(engine: sa.Engine) -> dict[str, list[str | None]]:
+    found = sa.inspect(engine).get_indexes("exports")
+    return {str(index["name"]): index["column_names"] for index in found}
+
+
+def test_upgrade_to_head_indexes_exports_by_status_and_creation_time(engine: sa.Engine) -> None:
+    upgrade_engine(engine)
+    assert _export_indexes(engine)[STALE_EXPORTS_INDEX] == ["status", "created_at"]
+
+
+def test_a_database_at_0001_upgrades_to_head_with_the_stale_export_index(
+    engine: sa.Engine,
+) -> None:
+    assert _migrate(engine, command.upgrade, "0001") == "0001"
+    assert STALE_EXPORTS_INDEX not in _export_indexes(engine)
+    assert upgrade_engine(engine) == HEAD
+    assert STALE_EXPORTS_INDEX in _export_indexes(engine)
+
+
+def test_downgrade_to_0001_removes_the_stale_export_index(engine: sa.Engine) -> None:
+    upgrade_engine(engine)
+    assert STALE_EXPORTS_INDEX in _export_indexes(engine)
+    assert _migrate(engine, command.downgrade, "0001") == "0001"
+    assert STALE_EXPORTS_INDEX not in _export_indexes(engine)
+    assert set(tables.metadata.tables) <= set(sa.inspect(engine).get_table_names())
