@@ -1,6 +1,7 @@
 """The dataset catalog: which data dates are complete and what files one date resolves to.
 
-Cheap to build and to call per request: every file it reads is cached by its stat signature.
+Cheap to build and to call per request: every file it reads is cached by its stat signature,
+and the list of complete dates by the signatures of the directories a completion changes.
 """
 
 import copy
@@ -9,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +26,13 @@ from engine.schema import MaterializeInput
 DATE_DIR: Final = re.compile(r"data_date=(\d{4}-\d{2}-\d{2})")
 VERSION_DIR: Final = re.compile(r"version=(.+)")
 PART_GLOB: Final = "part-*.parquet"
+# A directory changed this recently may change again within the same mtime tick (coarse clocks,
+# 2 s on FAT), unseen by its signature: a listing is trusted only once what it watches is older.
+RACY_NS: Final = 2_000_000_000
 
 T = TypeVar("T")
 Signature = tuple[int, int, int]
+Watched = tuple[Path, Signature | None]  # a path and its signature when listed; None: absent
 _Counter = Callable[[Sequence[Path], Sequence[str]], dict[str, dict[str, int]]]
 
 
@@ -76,6 +82,36 @@ def _signature(path: Path) -> Signature:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
+def _watch(path: Path) -> Watched:
+    return path, _signature_if_present(path)
+
+
+def _signature_if_present(path: Path) -> Signature | None:
+    try:
+        return _signature(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """The complete dates of one scan, and the signatures taken before it of every path whose
+    change could complete, replace or remove a date."""
+
+    dates: tuple[str, ...]
+    watched: tuple[Watched, ...]
+    trusted: bool  # False: something watched changed too close to the scan to rely on it
+
+    def current(self) -> bool:
+        watched = self.watched
+        return self.trusted and all(_signature_if_present(path) == seen for path, seen in watched)
+
+
+def _settled(watched: Sequence[Watched], started_ns: int) -> bool:
+    """Whether every watched path last changed well before the scan began."""
+    return all(seen is None or seen[0] < started_ns - RACY_NS for _, seen in watched)
+
+
 class _StatCache(Generic[T]):
     """Values loaded from files, reloaded when a file's mtime, size or inode changes."""
 
@@ -119,10 +155,34 @@ class DatasetCatalog:
         self._topic_ids: _StatCache[frozenset[int]] = _StatCache()
         self._parts: _StatCache[tuple[Path, ...]] = _StatCache()
         self._counts: _StatCache[dict[str, dict[str, int]]] = _StatCache()
+        self._listing: _Listing | None = None
 
     def complete_dates(self) -> list[str]:
-        """Sorted dates whose `_manifest.json` exists and parses."""
-        return [day for day in date_directories(self.root) if self._load(day) is not None]
+        """Sorted dates whose `_manifest.json` exists and parses.
+
+        Listed again only when `intent/` changed (the writer renames a date's directory into or
+        out of it), or the directory or manifest of a date found incomplete did (a manifest
+        written in place). A complete date's manifest is never edited in place by the writer;
+        one edited so is re-read by `manifest()` and `resolve()`, not re-judged here.
+        """
+        listing = self._listing
+        if listing is None or not listing.current():
+            listing = self._listing = self._list_complete_dates()
+        return list(listing.dates)
+
+    def _list_complete_dates(self) -> _Listing:
+        """Each signature is taken before what it guards is read, so a change made during the
+        scan leaves the listing out of date rather than missed."""
+        started_ns = time.time_ns()
+        watched = [_watch(self.root / "intent")]
+        dates = []
+        for day, directory in date_directories(self.root).items():
+            before = (_watch(directory), _watch(directory / contract.MANIFEST_NAME))
+            if self._load(day) is None:
+                watched.extend(before)
+            else:
+                dates.append(day)
+        return _Listing(tuple(dates), tuple(watched), _settled(watched, started_ns))
 
     def latest_complete_date(self) -> str | None:
         dates = self.complete_dates()
