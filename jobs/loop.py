@@ -57,8 +57,10 @@ class LoopThread:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop the loop and wait for it; a loop never started has nothing to wait for."""
         self._stop.set()
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._thread.join()
 
 
 def _log(report: TickReport) -> None:

@@ -52,6 +52,12 @@ def test_loop_thread_stops_without_waiting_for_the_next_tick(make_deps, memory_s
     assert not stopper.is_alive()
 
 
+def test_a_loop_thread_never_started_stops_at_once(make_deps, memory_store) -> None:
+    loop = LoopThread(make_deps(memory_store))
+    loop.stop()
+    loop.stop()
+
+
 def test_tick_purges_idempotency_keys_past_their_retention(
     make_deps, memory_store, make_audience_on, clock
 ) -> None:
