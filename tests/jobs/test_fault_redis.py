@@ -1,6 +1,8 @@
 """Fault injection with Redis: a worker SIGKILLed while it materializes runs, and the broker's
 queues deleted. The scheduler process reconciles; a new worker finishes every run exactly once."""
 
+import signal
+import subprocess
 import time
 from dataclasses import dataclass
 
@@ -11,7 +13,7 @@ from jobs.deps import JobDeps
 from jobs.services import connect
 from jobs.settings import Settings
 from tests.jobs.factories import all_completed, running_runs, submit_many
-from tests.jobs.polling import first_times, wait_for
+from tests.jobs.polling import first_times
 from tests.jobs.processes import running
 
 LEASE, TICK = 3, 1
@@ -49,9 +51,7 @@ def kill_mid_run_then_recover(env, tmp_path, after_kill=lambda: None) -> Outcome
     with running(["scheduler"], env, tmp_path / "scheduler.log"):
         with running(["worker"], env, tmp_path / "first-worker.log") as first:
             runs = submit_many(deps, RUNS)
-            wait_for(lambda: running_runs(deps, runs), seconds=60, message="a run running")
-            first.kill()
-            first.wait()
+            kill_while_running(first, deps, runs)
         killed_at = time.monotonic()
         killed = running_runs(deps, runs)
         after_kill()
@@ -67,6 +67,25 @@ def kill_mid_run_then_recover(env, tmp_path, after_kill=lambda: None) -> Outcome
                 seconds=60,
             )
     return Outcome(deps, runs, killed, **times)
+
+
+def kill_while_running(worker: subprocess.Popen, deps: JobDeps, runs: list) -> None:
+    """SIGKILL the worker at a moment it holds a running run.
+
+    The worker writes every state change itself, so while it is stopped (SIGSTOP) the runs the
+    store shows as running stay running: looking and killing then cannot straddle a completion.
+    """
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if running_runs(deps, runs):
+            worker.send_signal(signal.SIGSTOP)
+            if running_runs(deps, runs):
+                worker.kill()
+                worker.wait()
+                return
+            worker.send_signal(signal.SIGCONT)
+        time.sleep(0.01)
+    raise AssertionError("no run was running within 60 s")
 
 
 def _snapshots(deps, run_id) -> int:
