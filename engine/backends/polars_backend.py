@@ -4,6 +4,8 @@ people scan filtered by ICP predicates and `is_in` on candidate ids, then matche
 Polars sizes its thread pool once per process (POLARS_MAX_THREADS), so it takes no thread count.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 import pyarrow as pa
 
@@ -38,11 +40,11 @@ class PolarsBackend:
         watch.lap("candidates")
         if candidates.height == 0 or not inputs.people_files:
             return empty_result(self.name, candidates.height)
-        flat = _results(inputs, config, candidates)
+        flat, order = _results(inputs, config, candidates)
         watch.lap("people")
-        topics = _matched_topics(inputs, config, matched, flat["person_id"])
+        topics = _matched_topics(inputs, config, matched, flat["person_id"].gather(order))
         del matched
-        table = assemble(_arrow_consuming(flat), topics)
+        table = assemble(_arrow_in_order(flat, order), topics)
         watch.lap("topics")
         return MaterializeResult(table, candidates.height, self.name, watch.laps)
 
@@ -79,11 +81,11 @@ def _people(inputs: MaterializeInput, candidates: pl.DataFrame, predicate: pl.Ex
 
 def _results(
     inputs: MaterializeInput, config: AudienceConfig, candidates: pl.DataFrame
-) -> pl.DataFrame:
-    """Passing people with their aggregates and computed columns, in rank order.
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Passing people with their aggregates and computed columns, and their rank order.
 
-    The aggregates are aligned to the people rows by a join of the id column alone, so the wide
-    people columns are gathered once, into rank order: every gather allocates the whole frame.
+    The aggregates are aligned to the people rows by a join of the id column alone: the wide
+    people columns are never gathered whole (every gather of the frame allocates all of it).
     """
     people = _people(inputs, candidates, exprs.all_filters(config)).collect()
     ids = people.select("person_id")
@@ -91,7 +93,7 @@ def _results(
     flat = people.hstack([aggregates["overlap"], aggregates["best"]])
     del people, aggregates
     flat = flat.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS)
-    return flat[rank_order(flat)]
+    return flat, rank_order(flat)
 
 
 def _matched_topics(
@@ -108,11 +110,23 @@ def _matched_topics(
     return _arrow(named.select(TOPIC_COLUMNS.values()))
 
 
-def _arrow_consuming(frame: pl.DataFrame) -> pa.Table:
-    """`_arrow` of a frame that is emptied on the way: each column's Polars memory goes as soon
-    as its Arrow copy exists, so the two copies of the rows never coexist whole."""
+def _arrow_in_order(frame: pl.DataFrame, order: pl.Series) -> pa.Table:
+    """The frame's rows at `order`, as Arrow, emptying the frame on the way.
+
+    Columns are gathered, converted and dropped one by one (on the Polars pool's number of
+    threads), so the memory of each step is reused by the next instead of faulting in whole
+    copies of the rows.
+    """
     names = frame.columns
-    arrays = [frame.drop_in_place(name).to_arrow(compat_level=OLDEST) for name in names]
+    columns: list[pl.Series | None] = [frame.drop_in_place(name) for name in names]
+
+    def convert(index: int) -> pa.Array:
+        column, columns[index] = columns[index], None  # its Polars memory goes once converted
+        assert column is not None
+        return column.gather(order).to_arrow(compat_level=OLDEST)
+
+    with ThreadPoolExecutor(pl.thread_pool_size()) as pool:
+        arrays = list(pool.map(convert, range(len(names))))
     return pa.Table.from_arrays(arrays, names=names)
 
 
