@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+import pytest
+
+from data import writeback
 from data.writeback import WritebackFile
 
 
@@ -22,3 +25,27 @@ def test_writing_after_existing_bytes_appends(tmp_path: Path) -> None:
         sink = WritebackFile(raw)
         sink.write(b"body")
     assert path.read_bytes() == b"PAR1body"
+
+
+def test_writeback_started_along_the_way_leaves_the_bytes_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writeback, "WRITEBACK_STEP", 3 * writeback.PAGE_BYTES)
+    calls: list[tuple[int, int]] = []
+    start = writeback._START
+
+    def recording(fd: int, offset: int, length: int, flags: int) -> int:
+        calls.append((offset, length))
+        return start(fd, offset, length, flags) if start is not None else 0
+
+    monkeypatch.setattr(writeback, "_START", recording)
+    chunks = [bytes([i % 251]) * (1000 + 777 * i) for i in range(40)]
+    path = tmp_path / "out.bin"
+    with path.open("wb") as raw:
+        sink = WritebackFile(raw)
+        for chunk in chunks:
+            sink.write(chunk)
+    assert path.read_bytes() == b"".join(chunks)
+    assert len(calls) > 3
+    assert all(offset % writeback.PAGE_BYTES == 0 and length > 0 for offset, length in calls)
+    assert [offset for offset, _ in calls[1:]] == [o + n for o, n in calls[:-1]]
