@@ -12,6 +12,7 @@ from engine.backends.folding import (
     SIGMA,
     folded_values,
     pruning_ranges,
+    sigma_step_needed,
 )
 from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import BY_KEY, FilterKind, FilterSpec, TextMode, TextOperator
@@ -36,14 +37,10 @@ def matched_rows(config: AudienceConfig, alias: str = "") -> str:
     return f"{wanted_topics(config, alias)} AND {score} BETWEEN {low} AND {high}"
 
 
-def folded(expr: str, against: tuple[str, ...] | None = None) -> str:
-    """`folding.fold` in SQL.
-
-    Compared only `against` ASCII values, the final-sigma step is left out: it swaps one
-    non-ASCII character for another, which no ASCII value can equal, contain or start with.
-    """
+def folded(expr: str, against: tuple[str, ...]) -> str:
+    """`folding.fold` in SQL of an expression compared with `against` (see `sigma_step_needed`)."""
     expanded = f"replace({expr}, {literal(DOTTED_CAPITAL_I)}, {literal(DOTTED_SMALL_I)})"
-    if against is not None and all(value.isascii() for value in against):
+    if not sigma_step_needed(against):
         return f"lower({expanded})"
     return f"replace(lower({expanded}), {literal(FINAL_SIGMA)}, {literal(SIGMA)})"
 

@@ -42,6 +42,16 @@ def folded_values(values: tuple[str, ...], *, domain: bool = False) -> tuple[str
     return tuple(sorted({prepare(value) for value in values}))
 
 
+def sigma_step_needed(values: tuple[str, ...]) -> bool:
+    """Whether a column compared with `values` needs the final-sigma step of its fold.
+
+    Not when every value is ASCII: the step swaps one non-ASCII character for another, which no
+    ASCII value can equal, contain or start with, so lower-casing alone decides the comparison
+    (and the backends save a pass over every row: 100-300 ms over 10M people).
+    """
+    return not all(value.isascii() for value in values)
+
+
 def present(value: str | None) -> bool:
     """PRESENCE and the email choice: a value counts when it is a non-empty string."""
     return value is not None and value != ""
