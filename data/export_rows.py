@@ -32,12 +32,12 @@ Chunk: TypeAlias = bytes | memoryview
 Encoder: TypeAlias = Callable[[pa.Table, bool], Chunk]
 
 
-def csv_chunks(source: pq.ParquetFile) -> Iterator[Chunk]:
+def csv_chunks(source: ResultsFile) -> Iterator[Chunk]:
     """CSV: dotted-name header, topic ids `;`-joined, formula-like cells prefixed with `'`."""
     return _flat_chunks(source, _csv)
 
 
-def jsonl_chunks(source: pq.ParquetFile) -> Iterator[Chunk]:
+def jsonl_chunks(source: ResultsFile) -> Iterator[Chunk]:
     """JSON Lines: one flat object per row, dotted leaf names as keys in leaf order."""
     return _flat_chunks(source, _jsonl)
 
@@ -56,7 +56,7 @@ def row_group_runs(metadata: pq.FileMetaData, rows: int) -> list[list[int]]:
     return [*runs, run] if run else runs
 
 
-def _flat_chunks(source: pq.ParquetFile, encode: Encoder) -> Iterator[Chunk]:
+def _flat_chunks(source: ResultsFile, encode: Encoder) -> Iterator[Chunk]:
     runs = row_group_runs(source.metadata, CHUNK_ROWS)
     if not runs:  # no rows: what the encoder makes of none (the CSV header)
         yield encode(flatten_rows(source.schema_arrow.empty_table()), True)
@@ -71,30 +71,20 @@ def _flat_chunks(source: pq.ParquetFile, encode: Encoder) -> Iterator[Chunk]:
 
 
 class _SharedReader:
-    """One file read by many worker threads, each decoding its runs of row groups on its own.
+    """One results file read by many worker threads, each decoding its runs of row groups with
+    its own reader (opened once per thread, sharing the parsed footer), so decoding runs on
+    every core."""
 
-    A ResultsFile is reopened once per thread (sharing the parsed footer), so decoding runs on
-    every core; any other ParquetFile is read by one thread at a time.
-    """
-
-    def __init__(self, source: pq.ParquetFile) -> None:
+    def __init__(self, source: ResultsFile) -> None:
         self._source = source
-        self._lock = threading.Lock()
         self._local = threading.local()
 
     def read(self, row_groups: list[int]) -> pa.Table:
-        if not isinstance(self._source, ResultsFile):
-            with self._lock:
-                return self._read(self._source, row_groups)
-        reader = getattr(self._local, "reader", None)
+        reader: ResultsFile | None = getattr(self._local, "reader", None)
         if reader is None:
             reader = ResultsFile(self._source.source, metadata=self._source.metadata)
             self._local.reader = reader
-        return self._read(reader, row_groups)
-
-    @staticmethod
-    def _read(source: pq.ParquetFile, row_groups: list[int]) -> pa.Table:
-        return source.read_row_groups(row_groups, FLAT_COLUMNS, use_threads=False)
+        return reader.read_row_groups(row_groups, FLAT_COLUMNS, use_threads=False)
 
 
 def _csv(rows: pa.Table, first: bool) -> memoryview:

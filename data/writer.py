@@ -58,7 +58,11 @@ class PartLayout:
 PEOPLE_LAYOUT: Final = PartLayout(
     contract.PEOPLE_ROW_GROUP, contract.PEOPLE_COMPRESSION, contract.PEOPLE_PLAIN_COLUMNS
 )
-INTENT_LAYOUT: Final = PartLayout(contract.INTENT_ROW_GROUP, contract.INTENT_COMPRESSION)
+INTENT_LAYOUT: Final = PartLayout(
+    contract.INTENT_ROW_GROUP,
+    contract.INTENT_COMPRESSION,
+    sorting=pq.SortingColumn.from_ordering(contract.INTENT_SCHEMA, list(INTENT_ORDER)),
+)
 
 
 def write_topics(dataset: Path, topics: pa.Table) -> None:
@@ -102,10 +106,8 @@ def write_intent_date(
     target = contract.intent_dir(dataset, data_date)
     _refuse_complete(target, data_date, replace)
     table = sort_table(conform(intent, contract.INTENT_SCHEMA), INTENT_ORDER)
-    sorting = pq.SortingColumn.from_ordering(contract.INTENT_SCHEMA, list(INTENT_ORDER))
     with _staged(target, lambda: _refuse_complete(target, data_date, replace)) as staging:
-        layout = dataclasses.replace(INTENT_LAYOUT, sorting=sorting)
-        files = _write_parts([table], contract.INTENT_SCHEMA, staging, layout)
+        files = _write_parts([table], contract.INTENT_SCHEMA, staging, INTENT_LAYOUT)
         manifest = _manifest(data_date, people_version, files, len(table))
         _write_json(staging / contract.MANIFEST_NAME, manifest)
     return manifest
