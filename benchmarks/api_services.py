@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 
 @contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
+def postgres_database(admin_url: str, prefix: str = "intent_bench") -> Iterator[str]:
     """The URL of a new, empty database on the server of `admin_url`; dropped on exit."""
-    name = f"intent_bench_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))

@@ -2,12 +2,12 @@
 
 import os
 import socket
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-import sqlalchemy as sa
+
+from benchmarks.api_services import postgres_database
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -36,13 +36,5 @@ def require(port: int, name: str) -> None:
 def temporary_database(prefix: str) -> Iterator[str]:
     """A new, empty PostgreSQL database (its URL), dropped on exit; skips or fails if absent."""
     require(5432, "PostgreSQL")
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(POSTGRES_URL, prefix) as url:
+        yield url
