@@ -31,7 +31,7 @@ def _audience_rows(name: str, rows: list[dict[str, object]]) -> list[str]:
         ratios = ["", ""]
         if pandas is not None and r is not pandas:
             ratios = [f"{float(pandas['cold_ms']) / warm:.0f}x", f"{_warm(pandas) / warm:.0f}x"]  # type: ignore[arg-type]
-        one_run = r.get("one_run_rss_mib", r["peak_rss_mib"])
+        one_run = r["one_run_rss_mib"]
         out.append(
             f"| {name} | {r['backend']} | {r['results']} | {r['cold_ms']:.0f} | "
             f"{warm:.0f} | {one_run:.0f} | {r['peak_rss_mib']:.0f} | {' | '.join(ratios)} |"
