@@ -25,6 +25,13 @@ class ThriftList:
     items: list["Value"]
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A value already in compact-protocol bytes (a struct, say), written out as it is."""
+
+    data: bytes
+
+
 @dataclass
 class Field:
     id: int
@@ -33,7 +40,7 @@ class Field:
 
 
 Struct: TypeAlias = list[Field]
-Value: TypeAlias = bool | int | bytes | ThriftList | Struct
+Value: TypeAlias = bool | int | bytes | ThriftList | Struct | Encoded
 ReadAt: TypeAlias = Callable[[int, int], bytes | memoryview]  # (offset, size) -> those bytes
 
 
@@ -45,16 +52,22 @@ def read_footer(data: bytes | memoryview) -> tuple[Struct, int]:
 
 def read_footer_at(read_at: ReadAt, file_size: int) -> tuple[Struct, int]:
     """The FileMetaData of a Parquet file of `file_size` bytes read through `read_at`."""
+    start, length = footer_span(read_at, file_size)
+    footer, end = decode_struct(memoryview(read_at(start, length)).cast("B"), 0)
+    if end != length:
+        raise ParquetFooterError("the Parquet footer does not end where its length says")
+    return footer, start
+
+
+def footer_span(read_at: ReadAt, file_size: int) -> tuple[int, int]:
+    """Where the serialized FileMetaData of a Parquet file starts, and its length."""
     if file_size < 12 or bytes(read_at(0, 4)) != MAGIC:
         raise ParquetFooterError("not a Parquet file: the leading magic is missing")
     length, magic = _TAIL.unpack(read_at(file_size - _TAIL.size, _TAIL.size))
     start = file_size - _TAIL.size - length
     if magic != MAGIC or start < 4:
         raise ParquetFooterError("not a Parquet file: the footer length or magic is wrong")
-    footer, end = decode_struct(memoryview(read_at(start, length)).cast("B"), 0)
-    if end != length:
-        raise ParquetFooterError("the Parquet footer does not end where its length says")
-    return footer, start
+    return start, length
 
 
 def footer_bytes(footer: Struct) -> bytes:
@@ -78,8 +91,8 @@ def decode_struct(data: bytes | memoryview, pos: int) -> tuple[Struct, int]:
             if delta:
                 field_id += delta
             else:
-                raw, pos = _read_varint(data, pos)
-                field_id = _unzigzag(raw)
+                raw, pos = read_varint(data, pos)
+                field_id = unzigzag(raw)
             value, pos = _read_value(data, pos, kind)
             fields.append(Field(field_id, kind, value))
     except IndexError:
@@ -93,12 +106,12 @@ def _read_value(data: bytes | memoryview, pos: int, kind: int) -> tuple[Value, i
     if kind == BYTE:
         return data[pos], pos + 1
     if kind in _INTEGERS:
-        raw, pos = _read_varint(data, pos)
-        return _unzigzag(raw), pos
+        raw, pos = read_varint(data, pos)
+        return unzigzag(raw), pos
     if kind == DOUBLE:
         return bytes(data[pos : pos + 8]), pos + 8
     if kind == BINARY:
-        size, pos = _read_varint(data, pos)
+        size, pos = read_varint(data, pos)
         return bytes(data[pos : pos + size]), pos + size
     if kind in (LIST, SET):
         return _read_list(data, pos)
@@ -108,10 +121,7 @@ def _read_value(data: bytes | memoryview, pos: int, kind: int) -> tuple[Value, i
 
 
 def _read_list(data: bytes | memoryview, pos: int) -> tuple[ThriftList, int]:
-    header = data[pos]
-    size, element_type, pos = header >> 4, header & 0x0F, pos + 1
-    if size == 15:
-        size, pos = _read_varint(data, pos)
+    size, element_type, pos = list_header(data, pos)
     # Booleans in a list are one byte each; they are kept as that byte so it is written back as is.
     kind = BYTE if element_type in (TRUE, FALSE) else element_type
     items: list[Value] = []
@@ -121,7 +131,16 @@ def _read_list(data: bytes | memoryview, pos: int) -> tuple[ThriftList, int]:
     return ThriftList(element_type, items), pos
 
 
-def _read_varint(data: bytes | memoryview, pos: int) -> tuple[int, int]:
+def list_header(data: bytes | memoryview, pos: int) -> tuple[int, int, int]:
+    """A list's size and element type, and where its first element starts."""
+    header = data[pos]
+    size, element_type, pos = header >> 4, header & 0x0F, pos + 1
+    if size == 15:
+        size, pos = read_varint(data, pos)
+    return size, element_type, pos
+
+
+def read_varint(data: bytes | memoryview, pos: int) -> tuple[int, int]:
     result = shift = 0
     while True:
         byte = data[pos]
@@ -132,7 +151,7 @@ def _read_varint(data: bytes | memoryview, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def _unzigzag(raw: int) -> int:
+def unzigzag(raw: int) -> int:
     return (raw >> 1) ^ -(raw & 1)
 
 
@@ -145,7 +164,7 @@ def _write_struct(out: bytearray, fields: Struct) -> None:
             out.append(delta << 4 | kind)
         else:
             out.append(kind)
-            _write_varint(out, _zigzag(f.id))
+            write_varint(out, zigzag(f.id))
         if kind not in (TRUE, FALSE):
             _write_value(out, kind, f.value)
         last = f.id
@@ -153,18 +172,20 @@ def _write_struct(out: bytearray, fields: Struct) -> None:
 
 
 def _write_value(out: bytearray, kind: int, value: Value) -> None:
-    if isinstance(value, ThriftList):
+    if isinstance(value, Encoded):
+        out += value.data
+    elif isinstance(value, ThriftList):
         _write_list(out, value)
     elif isinstance(value, list):
         _write_struct(out, value)
     elif isinstance(value, bytes):
         if kind == BINARY:
-            _write_varint(out, len(value))
+            write_varint(out, len(value))
         out += value  # a DOUBLE is kept as its 8 raw bytes
     elif kind == BYTE:
         out.append(value)
     else:
-        _write_varint(out, _zigzag(value))
+        write_varint(out, zigzag(value))
 
 
 def _write_list(out: bytearray, value: ThriftList) -> None:
@@ -173,18 +194,18 @@ def _write_list(out: bytearray, value: ThriftList) -> None:
         out.append(size << 4 | element_type)
     else:
         out.append(0xF0 | element_type)
-        _write_varint(out, size)
+        write_varint(out, size)
     kind = BYTE if element_type in (TRUE, FALSE) else element_type
     for item in value.items:
         _write_value(out, kind, item)
 
 
-def _write_varint(out: bytearray, value: int) -> None:
+def write_varint(out: bytearray, value: int) -> None:
     while value >= 0x80:
         out.append((value & 0x7F) | 0x80)
         value >>= 7
     out.append(value)
 
 
-def _zigzag(value: int) -> int:
+def zigzag(value: int) -> int:
     return (value << 1) ^ (value >> 63)

@@ -5,21 +5,28 @@ it keeps from results.parquet. The footer comes from a template: the footer pyar
 an empty file of the output schema, with the moved row groups listed in it.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final, Protocol
 
 from data.errors import ParquetFooterError
 from data.parquet_footer import (
+    LIST,
     MAGIC,
     STRUCT,
+    Encoded,
     Field,
     ReadAt,
     Struct,
     ThriftList,
     field,
     footer_bytes,
+    footer_span,
+    list_header,
     read_footer,
+    read_varint,
+    unzigzag,
 )
+from data.parquet_rewrite import Rewriter, Rules, skip
 
 # Field ids of parquet.thrift.
 FILE_NUM_ROWS, FILE_ROW_GROUPS = 3, 4
@@ -30,9 +37,11 @@ CHUNK_FILE_OFFSET, CHUNK_META = 2, 3
 META_UNCOMPRESSED, META_COMPRESSED, META_DATA_PAGE, META_INDEX_PAGE, META_DICTIONARY_PAGE = (
     6, 7, 9, 10, 11
 )  # fmt: skip
+_META_OFFSETS: Final = (META_DATA_PAGE, META_INDEX_PAGE, META_DICTIONARY_PAGE)
 # Byte ranges stored outside the column chunk itself (page indexes, bloom filters): not movable.
 _CHUNK_ELSEWHERE: Final = (4, 6)
 _META_ELSEWHERE: Final = (14,)
+_CANNOT_MOVE: Final = "column chunks with page indexes or bloom filters cannot move"
 
 
 class Sink(Protocol):
@@ -45,17 +54,24 @@ class Splicer:
     def __init__(self, sink: Sink, template: bytes) -> None:
         self._sink = sink
         self._footer, _ = read_footer(template)
-        self._groups: list[Struct] = []
+        self._groups: list[Struct | Encoded] = []
         self._rows = 0
         self._position = len(MAGIC)
         sink.write(MAGIC)
 
     def add_file(self, data: bytes | memoryview) -> None:
-        """Append every row group of a complete Parquet file (given as its bytes)."""
-        footer, _ = read_footer(data)
-        view = memoryview(data)
-        for group in row_groups(footer):
-            self.add_row_group(group, lambda at, size: view[at : at + size])
+        """Append every row group of a complete Parquet file (given as its bytes).
+
+        Its pages are copied in one piece and its footer entries rewritten as bytes: only the
+        offsets move, so nothing else of the footer is decoded.
+        """
+        view = memoryview(data).cast("B")
+        start, _ = footer_span(lambda at, size: view[at : at + size], len(view))
+        rows, groups = _moved_groups(view, start, self._position - len(MAGIC), len(self._groups))
+        self._sink.write(view[len(MAGIC) : start])
+        self._position += start - len(MAGIC)
+        self._groups += groups
+        self._rows += rows
 
     def add_row_group(
         self, group: Struct, read_at: ReadAt, columns: Sequence[int] | None = None
@@ -87,6 +103,59 @@ class Splicer:
         self._position += size
 
 
+def _moved_groups(
+    footer: memoryview, start: int, by: int, ordinal: int
+) -> tuple[int, list[Encoded]]:
+    """The row count and row group entries of the footer at `start`, moved `by` bytes later."""
+    rewriter, chunk = Rewriter(footer), _moved_chunk_rules(by)
+    rows, groups, field_id, pos = 0, [], 0, start
+    try:
+        while (header := footer[pos]) != 0:
+            pos += 1
+            kind, field_id = header & 0x0F, field_id + (header >> 4)
+            if not header >> 4:
+                raw, pos = read_varint(footer, pos)
+                field_id = unzigzag(raw)
+            if field_id == FILE_NUM_ROWS:
+                raw, pos = read_varint(footer, pos)
+                rows = unzigzag(raw)
+            elif field_id == FILE_ROW_GROUPS and kind == LIST:
+                size, _, pos = list_header(footer, pos)
+                for number in range(ordinal, ordinal + size):
+                    group = Rules(
+                        integers={GROUP_OFFSET: _mover(by), GROUP_ORDINAL: _constant(number)},
+                        structs={GROUP_COLUMNS: chunk},
+                    )
+                    encoded, pos = rewriter.struct(pos, group)
+                    groups.append(Encoded(encoded))
+            else:
+                pos = skip(footer, pos, kind)
+    except IndexError:
+        raise ParquetFooterError("the Parquet footer is cut short") from None
+    return rows, groups
+
+
+def _moved_chunk_rules(by: int) -> Rules:
+    """A column chunk's entry, its pages moved `by` bytes; ranges kept elsewhere are refused."""
+    meta = Rules(
+        integers=dict.fromkeys(_META_OFFSETS, _mover(by)),
+        refused=dict.fromkeys(_META_ELSEWHERE, _CANNOT_MOVE),
+    )
+    return Rules(
+        integers={CHUNK_FILE_OFFSET: _mover(by)},
+        structs={CHUNK_META: meta},
+        refused=dict.fromkeys(_CHUNK_ELSEWHERE, _CANNOT_MOVE),
+    )
+
+
+def _mover(by: int) -> Callable[[int], int]:
+    return lambda offset: _moved(offset, by)
+
+
+def _constant(value: int) -> Callable[[int], int]:
+    return lambda _: value
+
+
 def row_groups(footer: Struct) -> list[Struct]:
     return [_struct(g) for g in _items(footer, FILE_ROW_GROUPS)]
 
@@ -101,7 +170,7 @@ def chunk_range(chunk: Struct) -> tuple[int, int]:
     if any(field(chunk, i) for i in _CHUNK_ELSEWHERE) or any(
         field(meta, i) for i in _META_ELSEWHERE
     ):
-        raise ParquetFooterError("column chunks with page indexes or bloom filters cannot move")
+        raise ParquetFooterError(_CANNOT_MOVE)
     dictionary = field(meta, META_DICTIONARY_PAGE)
     start = _int(meta, META_DATA_PAGE)
     if dictionary is not None and isinstance(dictionary.value, int) and dictionary.value > 0:
@@ -112,7 +181,7 @@ def chunk_range(chunk: Struct) -> tuple[int, int]:
 def _shift_chunk(chunk: Struct, by: int) -> None:
     """Move a chunk's page offsets by `by` bytes; 0 means "not set" and stays 0."""
     for f in _struct(_value(chunk, CHUNK_META)):
-        if f.id in (META_DATA_PAGE, META_INDEX_PAGE, META_DICTIONARY_PAGE):
+        if f.id in _META_OFFSETS:
             f.value = _moved(f.value, by)
     for f in chunk:
         if f.id == CHUNK_FILE_OFFSET:  # deprecated; pyarrow writes 0
@@ -139,7 +208,7 @@ def _moved_group(group: Struct, kept: list[Struct], start: int, ordinal: int) ->
     return [Field(f.id, f.type, values.get(f.id, f.value)) for f in group]
 
 
-def _replaced(f: Field, rows: int, groups: list[Struct]) -> Field:
+def _replaced(f: Field, rows: int, groups: list[Struct | Encoded]) -> Field:
     if f.id == FILE_NUM_ROWS:
         return Field(f.id, f.type, rows)
     if f.id == FILE_ROW_GROUPS:

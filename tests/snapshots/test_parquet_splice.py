@@ -60,3 +60,26 @@ def test_column_chunks_with_a_page_index_cannot_move(parts):
     splicer = Splicer(io.BytesIO(), empty_file(RESULT_SCHEMA))
     with pytest.raises(ParquetFooterError, match="page indexes"):
         splicer.add_row_group(group, lambda at, size: encoded.getvalue()[at : at + size])
+
+
+def test_a_file_of_several_row_groups_splices_as_its_row_groups(parts):
+    several = io.BytesIO()
+    with pq.ParquetWriter(several, RESULT_SCHEMA, **WRITER_OPTIONS) as writer:
+        for part in parts[1:]:
+            writer.write_table(part, row_group_size=part.num_rows)
+    out = io.BytesIO()
+    splicer = Splicer(out, empty_file(RESULT_SCHEMA))
+    splicer.add_file(memoryview(encode_row_group(parts[0])))
+    splicer.add_file(several.getvalue())
+    splicer.close()
+    assert out.getvalue() == _one_writer(parts)
+
+
+def test_a_whole_file_with_a_page_index_cannot_move(parts):
+    encoded = io.BytesIO()
+    options = {**WRITER_OPTIONS, "write_page_index": True}
+    with pq.ParquetWriter(encoded, RESULT_SCHEMA, **options) as writer:
+        writer.write_table(parts[0])
+    splicer = Splicer(io.BytesIO(), empty_file(RESULT_SCHEMA))
+    with pytest.raises(ParquetFooterError, match="page indexes"):
+        splicer.add_file(encoded.getvalue())
