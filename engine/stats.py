@@ -79,8 +79,10 @@ def breakdowns(table: pa.Table, limit: int = 10) -> dict[str, list[dict[str, obj
 
 def top_values(column: pa.ChunkedArray, limit: int) -> list[dict[str, object]]:
     """`[{value, label, count}]` of the non-empty values of `column`, most frequent first."""
-    present = pc.filter(column, pc.greater(pc.binary_length(column), 0))
-    counts = pc.value_counts(present)
+    counts = pc.value_counts(column)  # then the few distinct values are filtered, not the rows
+    counts = counts.filter(
+        pc.fill_null(pc.greater(pc.binary_length(counts.field("values")), 0), False)
+    )
     if len(counts) == 0:
         return []
     order = pc.sort_indices(

@@ -3,6 +3,8 @@
 Imported by the child process server ahead of time, so the engine libraries load only once.
 """
 
+from functools import partial
+
 from data.snapshots import SnapshotRef
 from engine.materialize import materialize
 from engine.stats import compute_stats
@@ -22,6 +24,6 @@ def produce_snapshot(order: WorkOrder) -> SnapshotRef:
         order.key,
         result,
         attempt=order.attempt,
-        stats=compute_stats(result.table),
+        stats=partial(compute_stats, result.table),  # computed while results.parquet is written
         manifest_extra=order.manifest_extra,
     )

@@ -9,6 +9,7 @@ import os
 import platform
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -18,6 +19,7 @@ import pyarrow as pa
 
 from data.errors import SnapshotError
 from data.snapshots.results_file import write_results
+from data.snapshots.store import StatsSource
 from engine.schema import MaterializeResult
 
 RESULTS: Final = "results.parquet"
@@ -38,13 +40,19 @@ class SnapshotTarget(Protocol):
 def write_snapshot(
     target: SnapshotTarget,
     result: MaterializeResult,
-    stats: Mapping[str, Any],
+    stats: StatsSource,
     manifest: Mapping[str, Any],
 ) -> dict[str, Any]:
     """results.parquet, stats.json, then manifest.json listing both; returns that manifest."""
     started = time.perf_counter()
-    results = target.write_results(result.table)
-    stats_bytes = json_bytes(stats)
+    if callable(stats):
+        with ThreadPoolExecutor(1, thread_name_prefix="stats") as pool:
+            computing = pool.submit(stats)
+            results = target.write_results(result.table)
+            stats_bytes = json_bytes(computing.result())
+    else:
+        results = target.write_results(result.table)
+        stats_bytes = json_bytes(stats)
     target.put(STATS, stats_bytes)
     timings = {**manifest.get("timings", {}), "write": round(time.perf_counter() - started, 4)}
     files = [{"path": RESULTS, **results}, file_entry(STATS, stats_bytes)]
@@ -71,7 +79,7 @@ class DirectoryTarget:
 
 
 def write_snapshot_dir(
-    out: Path, result: MaterializeResult, stats: Mapping[str, Any], manifest: Mapping[str, Any]
+    out: Path, result: MaterializeResult, stats: StatsSource, manifest: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The three files written directly into `out`, then `out` itself fsynced."""
     final = write_snapshot(DirectoryTarget(out), result, stats, manifest)

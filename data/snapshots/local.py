@@ -18,7 +18,7 @@ from data.errors import SnapshotError
 from data.snapshots import reader
 from data.snapshots.files import base_manifest, fsync_path, write_snapshot_dir
 from data.snapshots.results_file import ResultsFile
-from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, exports_dir
+from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, StatsSource, exports_dir
 from engine.schema import MaterializeResult
 
 STAGING: Final = ".staging"
@@ -38,7 +38,7 @@ class LocalSnapshotStore:
         result: MaterializeResult,
         *,
         attempt: int,
-        stats: dict[str, Any],
+        stats: StatsSource,
         manifest_extra: dict[str, Any],
     ) -> SnapshotRef:
         final = self.path_of(key)

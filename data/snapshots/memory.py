@@ -16,7 +16,7 @@ from data.errors import SnapshotError
 from data.snapshots import reader
 from data.snapshots.files import MANIFEST, RESULTS, STATS, base_manifest, write_snapshot
 from data.snapshots.results_file import ResultsFile, encode_results
-from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef
+from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, StatsSource
 from engine.schema import MaterializeResult
 
 
@@ -50,7 +50,7 @@ class MemorySnapshotStore:
         result: MaterializeResult,
         *,
         attempt: int,
-        stats: dict[str, Any],
+        stats: StatsSource,
         manifest_extra: dict[str, Any],
     ) -> SnapshotRef:
         path = self.path_of(key)

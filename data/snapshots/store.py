@@ -4,10 +4,11 @@ One directory per run (`<org>/<audience>/<run>/`), published once, atomically, n
 """
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeAlias
 
 import pyarrow as pa
 
@@ -52,6 +53,9 @@ class SnapshotRef:
 
 
 Snapshot = SnapshotRef | Path
+# A snapshot's stats, or the function that computes them: it then runs while results.parquet is
+# being written, so the two overlap instead of following each other.
+StatsSource: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 
 class SnapshotStore(Protocol):
@@ -61,7 +65,7 @@ class SnapshotStore(Protocol):
         result: MaterializeResult,
         *,
         attempt: int,
-        stats: dict[str, Any],
+        stats: StatsSource,
         manifest_extra: dict[str, Any],
     ) -> SnapshotRef:
         """Write and publish atomically; if the run is already published, return that one."""

@@ -9,6 +9,7 @@ import pytest
 
 from data.snapshots import LocalSnapshotStore, SnapshotKey, SnapshotRef, SnapshotStore
 from data.snapshots.memory import MemorySnapshotStore
+from data.snapshots.store import StatsSource
 from tests.snapshots.factories import make_result, result_table
 
 Publish = Callable[..., SnapshotRef]
@@ -43,7 +44,7 @@ def _publisher(store: SnapshotStore, make_key: MakeKey) -> Publish:
         table: pa.Table | None = None,
         run_id: str = "run-1",
         attempt: int = 1,
-        stats: dict[str, Any] | None = None,
+        stats: StatsSource | None = None,
         **extra: Any,
     ) -> SnapshotRef:
         table = result_table(30) if table is None else table

@@ -35,6 +35,21 @@ def test_manifest_lists_results_then_stats(publish):
     ]
 
 
+def test_stats_given_as_a_function_are_computed_and_stored(store, publish):
+    ref = publish(stats=lambda: {"total": 30, "computed": True})
+    assert store.read_stats(ref) == {"total": 30, "computed": True}
+
+
+def test_stats_that_fail_leave_no_snapshot(store, publish, make_key):
+    def failing() -> dict[str, object]:
+        raise ValueError("stats went wrong")
+
+    with pytest.raises(ValueError, match="stats went wrong"):
+        publish(stats=failing)
+    with pytest.raises(SnapshotError):
+        store.read_manifest(store.path_of(make_key()))
+
+
 def test_manifest_counts_the_rows_of_results_parquet(store, publish):
     ref = publish()
     assert _results_entry(ref)["rows"] == store.open_results(ref).metadata.num_rows == 30
