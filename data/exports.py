@@ -15,11 +15,12 @@ from typing import IO, Final, TypeAlias
 
 import pyarrow as pa
 
+from data.directfile import direct_file
 from data.errors import ExportError
 from data.export_parquet import PARQUET_COLUMNS, parquet_chunks
 from data.export_rows import Chunk, csv_chunks, jsonl_chunks
+from data.parquet_splice import Sink
 from data.snapshots.results_file import ResultsFile
-from data.writeback import WritebackFile
 
 __all__ = [
     "CONTENT_TYPES",
@@ -106,16 +107,14 @@ def _open(results: Results) -> ResultsFile:
 
 
 @contextlib.contextmanager
-def _target(out: Path | IO[bytes]) -> Iterator[IO[bytes]]:
+def _target(out: Path | IO[bytes]) -> Iterator[Sink]:
     if not isinstance(out, Path):
         yield out
         return
     partial = out.with_name(f".{out.name}.partial")
     try:
-        with partial.open("wb") as f:
-            yield WritebackFile(f)  # type: ignore[misc]  # a write-only file is all callers use
-            f.flush()
-            os.fsync(f.fileno())
+        with direct_file(partial) as f:
+            yield f
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)

@@ -7,19 +7,18 @@ groups are encoded on several threads and spliced in order: the bytes are those 
 
 import hashlib
 import io
-import os
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data.directfile import direct_file
 from data.errors import SnapshotError
 from data.parallel import DEFAULT_WORKERS, ordered_map
-from data.parquet_splice import Splicer
-from data.writeback import WritebackFile
+from data.parquet_splice import Sink, Splicer
 from engine.schema import RESULT_SCHEMA
 
 ROW_GROUP_ROWS: Final = 10_000
@@ -72,9 +71,7 @@ class ResultsFile(pq.ParquetFile):  # type: ignore[misc]  # pyarrow ships no typ
         return pa.BufferReader(self.source)
 
 
-def encode_results(
-    table: pa.Table, raw: IO[bytes], workers: int = DEFAULT_WORKERS
-) -> dict[str, Any]:
+def encode_results(table: pa.Table, raw: Sink, workers: int = DEFAULT_WORKERS) -> dict[str, Any]:
     """Write the parquet bytes to `raw`; returns their size, row count and SHA-256."""
     table = conform(table)
     sink = _HashingSink(raw)
@@ -87,10 +84,8 @@ def encode_results(
 
 def write_results(table: pa.Table, path: Path) -> dict[str, Any]:
     """Write and fsync the file; returns its manifest entry (path, bytes, rows, sha256)."""
-    with path.open("wb") as raw:
-        encoded = encode_results(table, WritebackFile(raw))  # type: ignore[arg-type]
-        raw.flush()
-        os.fsync(raw.fileno())
+    with direct_file(path) as raw:
+        encoded = encode_results(table, raw)
     return {"path": path.name, **encoded}
 
 
@@ -128,7 +123,7 @@ def _row_groups(table: pa.Table) -> Iterator[pa.Table]:
 class _HashingSink(io.RawIOBase):
     """Passes writes to a file and hashes them on the way, so the file is never read back."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: Sink) -> None:
         self._raw = raw
         self.digest = hashlib.sha256()
         self.size = 0
