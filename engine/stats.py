@@ -5,6 +5,7 @@ Vectorized with pyarrow.compute; the output is the `stats` object of API.md (plu
 
 from typing import Any, Final
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -48,12 +49,19 @@ def compute_stats(table: pa.Table) -> dict[str, Any]:
 def filled_count(column: pa.ChunkedArray) -> int:
     """Rows with a value: non-null, and for text and lists also non-empty."""
     if pa.types.is_string(column.type):
-        lengths = pc.binary_length(column)
-    elif pa.types.is_list(column.type):
-        lengths = pc.list_value_length(column)
-    else:
-        return int(len(column) - column.null_count)
-    return int(pc.sum(pc.greater(lengths, 0)).as_py() or 0)
+        return sum(_nonempty_strings(chunk) for chunk in column.chunks)
+    if pa.types.is_list(column.type):
+        return int(pc.sum(pc.greater(pc.list_value_length(column), 0)).as_py() or 0)
+    return int(len(column) - column.null_count)
+
+
+def _nonempty_strings(values: pa.Array) -> int:
+    """Valid, non-empty strings, read off the offsets (no array of lengths is built)."""
+    offsets = np.frombuffer(values.buffers()[1], np.int32)[values.offset :][: len(values) + 1]
+    nonempty = offsets[1:] != offsets[:-1]
+    if values.null_count:  # a null's offsets may differ too: Arrow leaves its bytes undefined
+        nonempty &= values.is_valid().to_numpy(zero_copy_only=False)
+    return int(np.count_nonzero(nonempty))
 
 
 def score_histogram(scores: pa.ChunkedArray, total: int) -> list[dict[str, Any]]:

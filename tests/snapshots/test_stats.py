@@ -1,9 +1,10 @@
 """Run statistics on hand-made result tables."""
 
+import pyarrow as pa
 import pytest
 
 from engine.leaf_fields import LEAF_FIELDS
-from engine.stats import breakdowns, compute_stats
+from engine.stats import breakdowns, compute_stats, filled_count
 from tests.snapshots.factories import make_row, make_topic, table_of
 
 
@@ -93,3 +94,16 @@ def test_breakdowns_read_industry_department_and_country(key, row):
 def test_stats_include_the_breakdowns():
     stats = compute_stats(table_of([make_row()]))
     assert set(stats["breakdowns"]) == {"industries", "seniorities", "departments", "countries"}
+
+
+def test_text_fill_counts_hold_for_sliced_chunks_and_nulls_that_keep_bytes():
+    values = pa.array(["x", "", "yy", "zzz", "", "w"])
+    # A null over bytes: the offsets of row 2 ("yy") stay, only the validity bit says null.
+    buffers = values.buffers()
+    validity = pa.array([True, True, False, True, True, True]).buffers()[1]
+    with_null = pa.Array.from_buffers(pa.string(), 6, [validity, *buffers[1:]], null_count=1)
+    column = pa.chunked_array(
+        [with_null.slice(1, 4), values.slice(4, 2)]
+    )  # "", null, zzz, "" | "", w
+    assert filled_count(column) == 2
+    assert filled_count(pa.chunked_array([], pa.string())) == 0
