@@ -14,7 +14,8 @@ from data.errors import ParquetFooterError
 MAGIC: Final = b"PAR1"
 _TAIL: Final = struct.Struct("<I4s")  # footer length, then the magic
 
-# Compact-protocol type codes (the Thrift spec numbers them this way).
+# Compact-protocol type codes (the Thrift spec numbers them this way); STOP ends a struct.
+STOP = 0
 TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, SET, MAP, STRUCT = range(1, 13)
 _INTEGERS: Final = (I16, I32, I64)
 
@@ -85,19 +86,26 @@ def decode_struct(data: bytes | memoryview, pos: int) -> tuple[Struct, int]:
     fields: Struct = []
     field_id = 0
     try:
-        while (header := data[pos]) != 0:
-            pos += 1
-            kind, delta = header & 0x0F, header >> 4
-            if delta:
-                field_id += delta
-            else:
-                raw, pos = read_varint(data, pos)
-                field_id = unzigzag(raw)
+        while True:
+            field_id, kind, pos = field_header(data, pos, field_id)
+            if kind == STOP:
+                return fields, pos
             value, pos = _read_value(data, pos, kind)
             fields.append(Field(field_id, kind, value))
     except IndexError:
         raise ParquetFooterError("the Parquet footer is cut short") from None
-    return fields, pos + 1
+
+
+def field_header(data: bytes | memoryview, pos: int, last_id: int) -> tuple[int, int, int]:
+    """The id and type of the field whose header is at `pos` (after field `last_id`), and
+    where its value starts; type STOP (and the position after it) at the end of a struct."""
+    header = data[pos]
+    if header == STOP:
+        return last_id, STOP, pos + 1
+    if header >> 4:  # a small step from the last id, kept in the header
+        return last_id + (header >> 4), header & 0x0F, pos + 1
+    raw, end = read_varint(data, pos + 1)
+    return unzigzag(raw), header & 0x0F, end
 
 
 def _read_value(data: bytes | memoryview, pos: int, kind: int) -> tuple[Value, int]:

@@ -21,8 +21,10 @@ from data.parquet_footer import (
     I64,
     LIST,
     SET,
+    STOP,
     STRUCT,
     TRUE,
+    field_header,
     list_header,
     read_varint,
     unzigzag,
@@ -62,14 +64,10 @@ class Rewriter:
 
     def _struct(self, pos: int, rules: Rules) -> int:
         data, field_id = self.data, 0
-        while (header := data[pos]) != 0:
-            pos += 1
-            kind, delta = header & 0x0F, header >> 4
-            if delta:
-                field_id += delta
-            else:
-                raw, pos = read_varint(data, pos)
-                field_id = unzigzag(raw)
+        while True:
+            field_id, kind, pos = field_header(data, pos, field_id)
+            if kind == STOP:
+                return pos
             if field_id in rules.refused:
                 raise ParquetFooterError(rules.refused[field_id])
             change = rules.integers.get(field_id)
@@ -90,7 +88,6 @@ class Rewriter:
                     )
             else:
                 pos = skip(data, pos, kind)
-        return pos + 1
 
 
 def skip(data: memoryview, pos: int, kind: int) -> int:
@@ -103,12 +100,12 @@ def skip(data: memoryview, pos: int, kind: int) -> int:
         size, pos = read_varint(data, pos)
         return pos + size
     if kind == STRUCT:
-        while (header := data[pos]) != 0:
-            pos += 1
-            if not header >> 4:
-                pos = skip(data, pos, I16)
-            pos = skip(data, pos, header & 0x0F)
-        return pos + 1
+        field_id = 0
+        while True:
+            field_id, kind, pos = field_header(data, pos, field_id)
+            if kind == STOP:
+                return pos
+            pos = skip(data, pos, kind)
     if kind in (LIST, SET):
         size, element, pos = list_header(data, pos)
         if element in (TRUE, FALSE, BYTE):

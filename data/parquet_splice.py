@@ -12,6 +12,7 @@ from data.errors import ParquetFooterError
 from data.parquet_footer import (
     LIST,
     MAGIC,
+    STOP,
     STRUCT,
     Encoded,
     Field,
@@ -19,6 +20,7 @@ from data.parquet_footer import (
     Struct,
     ThriftList,
     field,
+    field_header,
     footer_bytes,
     footer_span,
     list_header,
@@ -108,14 +110,13 @@ def _moved_groups(
 ) -> tuple[int, list[Encoded]]:
     """The row count and row group entries of the footer at `start`, moved `by` bytes later."""
     rewriter, chunk = Rewriter(footer), _moved_chunk_rules(by)
-    rows, groups, field_id, pos = 0, [], 0, start
+    groups: list[Encoded] = []
+    rows, field_id, pos = 0, 0, start
     try:
-        while (header := footer[pos]) != 0:
-            pos += 1
-            kind, field_id = header & 0x0F, field_id + (header >> 4)
-            if not header >> 4:
-                raw, pos = read_varint(footer, pos)
-                field_id = unzigzag(raw)
+        while True:
+            field_id, kind, pos = field_header(footer, pos, field_id)
+            if kind == STOP:
+                return rows, groups
             if field_id == FILE_NUM_ROWS:
                 raw, pos = read_varint(footer, pos)
                 rows = unzigzag(raw)
@@ -132,7 +133,6 @@ def _moved_groups(
                 pos = skip(footer, pos, kind)
     except IndexError:
         raise ParquetFooterError("the Parquet footer is cut short") from None
-    return rows, groups
 
 
 def _moved_chunk_rules(by: int) -> Rules:
