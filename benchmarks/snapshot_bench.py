@@ -1,6 +1,11 @@
-"""Snapshot figures on a large run: publish, page reads at offset 0 and deep, stats, CSV export."""
+"""Snapshot figures on a large run: publish, page reads at offset 0 and deep, stats, CSV export.
 
+`python -m benchmarks.snapshot_bench DATASET DATE CONFIG_JSON` prints them as one JSON object.
+"""
+
+import json
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -88,3 +93,8 @@ def measure_snapshot(
             [csv_bytes / s / 1e6 for s in csv_s], ".0f"
         ),
     }
+
+
+if __name__ == "__main__":
+    dataset, date, config_json = sys.argv[1:4]
+    print(json.dumps(measure_snapshot(Path(dataset), date, json.loads(config_json))))

@@ -15,7 +15,6 @@ import duckdb
 
 from benchmarks.audiences import audience_mix
 from benchmarks.report import render
-from benchmarks.snapshot_bench import measure_snapshot
 from data.catalog import DatasetCatalog
 from data.generator import generate
 
@@ -62,8 +61,16 @@ def probe(dataset: Path, day: str, backend: str, config: dict[str, object], repe
     if drop:
         subprocess.run(["sync"], check=True)
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
-    cmd = [sys.executable, "-m", "benchmarks.probe", str(dataset), day, backend,
-           json.dumps(config), str(repeat)]  # fmt: skip
+    return in_fresh_process("benchmarks.probe", dataset, day, backend, json.dumps(config), repeat)
+
+
+def in_fresh_process(module: str, *args: object) -> dict[str, object]:
+    """Run `python -m module args...` and return the JSON object its last line prints.
+
+    Each measurement gets a process of its own, as a worker's attempt does: nothing an earlier
+    measurement left behind (heaps, thread pools, a pandas run's freed gigabytes) weighs on it.
+    """
+    cmd = [sys.executable, "-m", module, *map(str, args)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ.copy())
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -84,7 +91,9 @@ def bench_scale(args: argparse.Namespace, scale: float) -> dict[str, object]:
             m = probe(dataset, day, backend, mix[name], repeat, args.drop_caches)
             print(f"  scale {scale:g} {name:14} {backend:7} {_brief(m)}", file=sys.stderr)
             rows[name].append(m)
-    snapshot = measure_snapshot(dataset, day, mix["no_filters"])
+    snapshot = in_fresh_process(
+        "benchmarks.snapshot_bench", dataset, day, json.dumps(mix["no_filters"])
+    )
     return {"scale": scale, "date": day, "audiences": rows, "configs": mix, "snapshot": snapshot}
 
 
