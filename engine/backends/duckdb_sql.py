@@ -12,6 +12,7 @@ from engine.backends.folding import (
     SIGMA,
     folded_values,
     pruning_ranges,
+    raw_variants,
     sigma_step_needed,
 )
 from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
@@ -43,6 +44,14 @@ def folded(expr: str, against: tuple[str, ...]) -> str:
     if not sigma_step_needed(against):
         return f"lower({expanded})"
     return f"replace(lower({expanded}), {literal(FINAL_SIGMA)}, {literal(SIGMA)})"
+
+
+def fold_in(column: str, values: tuple[str, ...]) -> str:
+    """Whether the column's fold is one of `values`: its raw forms when they are few."""
+    raw = raw_variants(values)
+    if raw is not None:
+        return _any_of(column, raw)
+    return _any_of(folded(column, values), values)
 
 
 def icp_filters(config: AudienceConfig) -> list[str]:
@@ -80,7 +89,7 @@ def _values(f: ValuesFilter, spec: FilterSpec) -> str:
         bare = f"regexp_replace({folded(column, domains)}, '^www\\.', '')"
         return _any_of(bare, domains)
     values = folded_values(f.values)
-    exact = _any_of(folded(column, values), values)
+    exact = fold_in(column, values)
     ranges = pruning_ranges(spec.column, values)
     if not ranges:
         return exact
@@ -90,8 +99,7 @@ def _values(f: ValuesFilter, spec: FilterSpec) -> str:
 
 def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> str:
     if kind is FilterKind.DECISION_MAKER:
-        values = folded_values(tuple(DECISION_MAKERS))
-        makers = _any_of(folded(column, values), values)
+        makers = fold_in(column, folded_values(tuple(DECISION_MAKERS)))
         return makers if f.value else f"{column} IS NULL OR NOT ({makers})"
     if f.value:
         return f"{column} IS NOT NULL AND {column} <> ''"

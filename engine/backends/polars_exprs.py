@@ -14,6 +14,7 @@ from engine.backends.folding import (
     WWW,
     folded_values,
     pruning_ranges,
+    raw_variants,
     sigma_step_needed,
 )
 from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
@@ -33,6 +34,14 @@ def folded(column: str, against: tuple[str, ...]) -> pl.Expr:
     if not sigma_step_needed(against):
         return lower
     return lower.str.replace_all(FINAL_SIGMA, SIGMA, literal=True)
+
+
+def fold_in(column: str, values: tuple[str, ...]) -> pl.Expr:
+    """Whether the column's fold is one of `values`: its raw forms when they are few."""
+    raw = raw_variants(values)
+    if raw is not None:
+        return pl.col(column).is_in(list(raw))
+    return folded(column, values).is_in(list(values))
 
 
 def icp_filters(config: AudienceConfig) -> list[tuple[str, pl.Expr]]:
@@ -61,7 +70,7 @@ def _values(f: ValuesFilter, kind: FilterKind, column: str) -> pl.Expr:
         domains = folded_values(f.values, domain=True)
         return folded(column, domains).str.strip_prefix(WWW).is_in(list(domains))
     values = folded_values(f.values)
-    exact = folded(column, values).is_in(list(values))
+    exact = fold_in(column, values)
     ranges = pruning_ranges(column, values)
     if not ranges:
         return exact
@@ -72,8 +81,7 @@ def _values(f: ValuesFilter, kind: FilterKind, column: str) -> pl.Expr:
 def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> pl.Expr:
     value = pl.col(column)
     if kind is FilterKind.DECISION_MAKER:
-        values = folded_values(tuple(DECISION_MAKERS))
-        makers = folded(column, values).is_in(list(values))
+        makers = fold_in(column, folded_values(tuple(DECISION_MAKERS)))
         return makers if f.value else value.is_null() | ~makers.fill_null(False)
     if f.value:
         return value.is_not_null() & (value != "")
