@@ -15,6 +15,7 @@ import duckdb
 
 from benchmarks.audiences import audience_mix
 from benchmarks.report import render
+from benchmarks.settle import settle
 from data.catalog import DatasetCatalog
 from data.generator import generate
 
@@ -61,6 +62,7 @@ def probe(dataset: Path, day: str, backend: str, config: dict[str, object], repe
     if drop:
         subprocess.run(["sync"], check=True)
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    settle()
     return in_fresh_process("benchmarks.probe", dataset, day, backend, json.dumps(config), repeat)
 
 
@@ -91,6 +93,7 @@ def bench_scale(args: argparse.Namespace, scale: float) -> dict[str, object]:
             m = probe(dataset, day, backend, mix[name], repeat, args.drop_caches)
             print(f"  scale {scale:g} {name:14} {backend:7} {_brief(m)}", file=sys.stderr)
             rows[name].append(m)
+    settle()
     snapshot = in_fresh_process(
         "benchmarks.snapshot_bench", dataset, day, json.dumps(mix["no_filters"])
     )
