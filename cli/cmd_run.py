@@ -9,9 +9,9 @@ import json
 import os
 import secrets
 import shutil
-import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,6 +24,7 @@ from cli.errors import CliError
 from data.catalog import DatasetCatalog
 from data.errors import DatasetError
 from data.snapshots.files import base_manifest, write_snapshot_dir
+from data.snapshots.store import StatsSource
 from engine.config import AudienceConfig
 from engine.config_json import applied_filters, config_hash
 from engine.config_parse import parse_config
@@ -88,14 +89,14 @@ def run_snapshot(args: argparse.Namespace) -> int:
     out: Path = args.out
     _check_out(out)
     job = _resolve(args)
-    result, stats = _with_stats(_materialize(job, args.backend))
+    result = _materialize(job, args.backend)
     extra = {
         "configHash": config_hash(job.config),
         "dataDate": job.inputs.data_date,
         "inputManifestDigest": job.catalog.manifest_digest(job.inputs.data_date),
     }
     manifest = base_manifest(result, run_id=str(uuid.uuid4()), attempt=1, extra=extra)
-    written = _write_then_move(out, result, stats, manifest)
+    written = _write_then_move(out, result, partial(compute_stats, result.table), manifest)
     _print_summary(written, out, as_json=args.json)
     return 0
 
@@ -154,21 +155,13 @@ def _materialize(job: Job, backend: str) -> MaterializeResult:
         raise CliError(f"run on {job.inputs.data_date} failed: {exc}", exit_code=1) from None
 
 
-def _with_stats(result: MaterializeResult) -> tuple[MaterializeResult, dict[str, Any]]:
-    """The stats, and the result with their time recorded beside the engine's stage timings."""
-    started = time.perf_counter()
-    stats = compute_stats(result.table)
-    timings = {**result.timings, "stats": time.perf_counter() - started}
-    return replace(result, timings=timings), stats
-
-
 def _check_out(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise CliError(f"--out {out}: exists and is not an empty directory")
 
 
 def _write_then_move(
-    out: Path, result: MaterializeResult, stats: dict[str, Any], manifest: dict[str, Any]
+    out: Path, result: MaterializeResult, stats: StatsSource, manifest: dict[str, Any]
 ) -> dict[str, Any]:
     """Write beside `out`, then rename into place: a failure leaves `out` as it was."""
     out.parent.mkdir(parents=True, exist_ok=True)

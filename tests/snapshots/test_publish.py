@@ -38,6 +38,7 @@ def test_manifest_lists_results_then_stats(publish):
 def test_stats_given_as_a_function_are_computed_and_stored(store, publish):
     ref = publish(stats=lambda: {"total": 30, "computed": True})
     assert store.read_stats(ref) == {"total": 30, "computed": True}
+    assert {"stats", "write"} <= set(ref.manifest["timings"])
 
 
 def test_stats_that_fail_leave_no_snapshot(store, publish, make_key):
