@@ -48,6 +48,14 @@ class PartLayout:
     compression: str
     plain_columns: tuple[str, ...] = ()  # written without a dictionary
     sorting: Sequence[pq.SortingColumn] | None = None
+    uncompressed: tuple[str, ...] = ()  # columns the codec cannot shrink
+
+    def codecs(self, schema: pa.Schema) -> str | dict[str, str]:
+        if not self.uncompressed:
+            return self.compression
+        return {
+            name: "none" if name in self.uncompressed else self.compression for name in schema.names
+        }
 
     def use_dictionary(self, schema: pa.Schema) -> bool | list[str]:
         if not self.plain_columns:
@@ -56,7 +64,10 @@ class PartLayout:
 
 
 PEOPLE_LAYOUT: Final = PartLayout(
-    contract.PEOPLE_ROW_GROUP, contract.PEOPLE_COMPRESSION, contract.PEOPLE_PLAIN_COLUMNS
+    contract.PEOPLE_ROW_GROUP,
+    contract.PEOPLE_COMPRESSION,
+    contract.PEOPLE_PLAIN_COLUMNS,
+    uncompressed=contract.PEOPLE_UNCOMPRESSED_COLUMNS,
 )
 INTENT_LAYOUT: Final = PartLayout(
     contract.INTENT_ROW_GROUP,
@@ -261,7 +272,7 @@ class _PartFiles:
         self._writer = pq.ParquetWriter(
             self._path(),
             self._schema,
-            compression=layout.compression,
+            compression=layout.codecs(self._schema),
             use_dictionary=layout.use_dictionary(self._schema),
             sorting_columns=layout.sorting,
         )
