@@ -2,12 +2,11 @@
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pika
 import pytest
 import redis
-import sqlalchemy as sa
 
 from data.catalog import DatasetCatalog
 from data.metadata.connect import open_store
@@ -29,8 +28,6 @@ from tests.jobs.factories import (
 )
 from tests.jobs.processes import intent_env
 
-TABLES: Final = "organizations, api_keys, audiences, runs, exports, idempotency_keys"
-
 
 @pytest.fixture(scope="session")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -40,18 +37,8 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_store() -> Iterator[SqlMetadataStore]:
     """One migrated PostgreSQL database for the whole session; `emptied` clears it per test."""
-    with services.temporary_database("intent_jobs") as url:
-        store = open_store(url)
-        try:
-            yield store
-        finally:
-            store.engine.dispose()
-
-
-def emptied(store: SqlMetadataStore) -> SqlMetadataStore:
-    with store.engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE {TABLES} CASCADE"))
-    return store
+    with services.migrated_postgres("intent_jobs") as store:
+        yield store
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -60,7 +47,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> MetadataStore:
         return MemoryMetadataStore()
     if request.param == "sqlite":
         return open_store(f"sqlite:///{tmp_path / 'intent.db'}")
-    return emptied(request.getfixturevalue("postgres_store"))
+    return services.emptied(request.getfixturevalue("postgres_store"))
 
 
 @pytest.fixture

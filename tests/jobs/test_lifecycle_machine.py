@@ -9,7 +9,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from data.metadata.connect import open_store
 from data.metadata.memory import MemoryMetadataStore
-from tests.jobs.conftest import emptied
+from tests import services
 from tests.jobs.lifecycle_machine import RunLifecycle
 
 MACHINE_SETTINGS = settings(
@@ -28,7 +28,7 @@ def _sqlite_stores(root: Path):
 
 
 def _postgres_stores(store):
-    return lambda: emptied(store)
+    return lambda: services.emptied(store)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

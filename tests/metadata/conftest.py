@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from data.metadata import tables
-from data.metadata.connect import create_db_engine, open_store
+from data.metadata.connect import create_db_engine
 from data.metadata.memory import MemoryMetadataStore
 from data.metadata.migrate import upgrade
 from data.metadata.models import Audience, Export, Organization, Run
@@ -34,20 +33,8 @@ def shared_postgres() -> Iterator[SqlMetadataStore]:
     A fresh database per test (the `postgres_url` fixture) costs ~0.7 s to create, migrate and
     drop; the migration tests still use fresh ones.
     """
-    with services.temporary_database("intent_metadata") as url:
-        shared = open_store(url)
-        try:
-            yield shared
-        finally:
-            shared.engine.dispose()
-
-
-def _emptied(shared: SqlMetadataStore) -> SqlMetadataStore:
-    # DELETE, not TRUNCATE: on a few rows it is many times faster.
-    with shared.engine.begin() as connection:
-        for table in reversed(tables.metadata.sorted_tables):
-            connection.execute(table.delete())
-    return shared
+    with services.migrated_postgres("intent_metadata") as shared:
+        yield shared
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +50,7 @@ def _sql_store(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[SqlMetadataStore]:
     if backend == "postgresql":
-        yield _emptied(request.getfixturevalue("shared_postgres"))
+        yield services.emptied(request.getfixturevalue("shared_postgres"))
         return
     path = tmp_path / "metadata.db"
     shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
