@@ -24,19 +24,19 @@ from engine.stats import compute_stats
 SNAPSHOT_REPEAT: Final = 3
 
 
+def _seconds(fn: Callable[[int], object], repeat: int) -> list[float]:
+    """How long each of `repeat` calls `fn(0)`, `fn(1)`, ... took."""
+    times = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        fn(i)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def _median_ms(fn: Callable[[], object], repeat: int = 20) -> float:
     fn()  # warm the OS cache and any lazy imports
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
-def _timed(fn: Callable[[int], float], repeat: int) -> list[float]:
-    """Seconds of `repeat` calls of `fn(i)`, which returns its own measured duration."""
-    return sorted(fn(i) for i in range(repeat))
+    return statistics.median(_seconds(lambda _: fn(), repeat)) * 1000
 
 
 def _spread(values: list[float], fmt: str) -> str:
@@ -53,36 +53,22 @@ def measure_snapshot(
     rows = result.result_count
     with tempfile.TemporaryDirectory(dir=dataset.parent) as tmp:
         store = LocalSnapshotStore(Path(tmp))
+        refs = []
 
-        def publish(i: int) -> float:
-            start = time.perf_counter()
-            store.publish(
-                SnapshotKey("bench", "bench", f"run-{i}"),
-                result,
-                attempt=1,
-                stats=partial(compute_stats, result.table),
-                manifest_extra={},
-            )
-            return time.perf_counter() - start
+        def publish(i: int) -> None:
+            stats = partial(compute_stats, result.table)
+            key = SnapshotKey("bench", "bench", f"run-{i}")
+            refs.append(store.publish(key, result, attempt=1, stats=stats, manifest_extra={}))
 
-        publish_s = _timed(publish, repeat)
-        ref = store.publish(
-            SnapshotKey("bench", "bench", "run-0"), result, attempt=1, stats={}, manifest_extra={}
-        )  # the first run's snapshot, already there
+        publish_s = _seconds(publish, repeat)
+        ref = refs[0]
         deep = max(0, min(1_000_000, rows - 100))
         page0 = _median_ms(lambda: store.read_page(ref, 0, 100))
         page_deep = _median_ms(lambda: store.read_page(ref, deep, 100))
         stats_ms = _median_ms(lambda: store.read_stats(ref))
         csv = Path(tmp) / "export.csv"
-        csv_bytes = 0
-
-        def export(_: int) -> float:
-            nonlocal csv_bytes
-            start = time.perf_counter()
-            csv_bytes = write_export(ref.path / "results.parquet", "csv", csv).byte_size
-            return time.perf_counter() - start
-
-        csv_s = _timed(export, repeat)
+        csv_s = _seconds(lambda _: write_export(ref.path / "results.parquet", "csv", csv), repeat)
+        csv_bytes = csv.stat().st_size
     return {
         "result rows": f"{rows:,}",
         f"stats + publish (s, {repeat} runs)": _spread(publish_s, ".2f"),
