@@ -1,12 +1,14 @@
-"""The daily scheduler tick: one `daily` run per active audience and complete data date.
+"""The daily scheduler tick: every active audience follows the newest complete data date.
 
-Dates within the catch-up window are all considered, so missed days are made up; the store's
-unique (audience, data date, run type) guard makes two schedulers ticking together safe.
+Dates come from the data, not the wall clock, so a late feed or an old dataset still gets its
+daily runs. An audience gets a run for each complete date after its last daily run, at most the
+catch-up number of them (the newest); one that never had a daily run gets the newest date only.
+The store's unique (audience, data date, run type) guard makes two schedulers ticking together safe.
 """
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from data.metadata.models import Audience, Run
 from engine.states import RunType
@@ -19,31 +21,29 @@ log = logging.getLogger(__name__)
 
 def schedule_once(deps: JobDeps, now: dt.datetime) -> list[Run]:
     """The daily runs this tick created (none when every one exists already)."""
-    dates = dates_in_window(deps.catalog.complete_dates(), now, deps.settings.daily_catchup_days)
+    dates = sorted(deps.catalog.complete_dates())
+    if not dates:
+        return []
     created: list[Run] = []
     for audience in deps.store.active_audiences():
-        created.extend(_schedule_audience(deps, audience, dates, now))
+        last = deps.store.latest_run_date(audience.id, RunType.DAILY)
+        for day in dates_to_run(dates, last, deps.settings.daily_catchup_days):
+            run = _submit_daily(deps, audience, day, now)
+            if run is not None:
+                created.append(run)
     return created
 
 
-def dates_in_window(dates: Iterable[str], now: dt.datetime, catchup_days: int) -> list[str]:
-    """Complete dates from `catchup_days` days before today (UTC) up to today, oldest first."""
-    first = (now.astimezone(dt.UTC).date() - dt.timedelta(days=catchup_days)).isoformat()
-    today = now.astimezone(dt.UTC).date().isoformat()
-    return sorted(day for day in dates if first <= day <= today)
+def dates_to_run(dates: Sequence[str], last: str | None, catchup_days: int) -> list[str]:
+    """The dates an audience whose last daily run was for `last` needs now, oldest first.
 
-
-def _schedule_audience(
-    deps: JobDeps, audience: Audience, dates: list[str], now: dt.datetime
-) -> list[Run]:
-    created = []
-    for day in dates:
-        if deps.store.run_exists(audience.id, day, RunType.DAILY):
-            continue
-        run = _submit_daily(deps, audience, day, now)
-        if run is not None:
-            created.append(run)
-    return created
+    `dates` are the complete dates, sorted. With no daily run yet only the newest date is due;
+    otherwise every date after `last`, the newest `catchup_days` (at least one) of them.
+    """
+    if last is None:
+        return list(dates[-1:])
+    missed = [day for day in dates if day > last]
+    return missed[-max(1, catchup_days) :] if missed else []
 
 
 def _submit_daily(deps: JobDeps, audience: Audience, day: str, now: dt.datetime) -> Run | None:

@@ -154,3 +154,9 @@ class MemoryRuns:
             return key == (audience_id, data_date, run_type)
 
         return bool(self._select(same))
+
+    def latest_run_date(self, audience_id: AudienceId, run_type: RunType) -> str | None:
+        def same(run: Run) -> bool:
+            return (run.audience_id, run.run_type) == (audience_id, run_type)
+
+        return max((run.data_date for run in self._select(same)), default=None)

@@ -91,6 +91,11 @@ def snapshot_paths() -> sa.Select[Any]:
     return sa.select(runs.c.snapshot_path).where(*published).distinct()
 
 
+def latest_date(audience_id: AudienceId, run_type: RunType) -> sa.Select[Any]:
+    kind = (runs.c.audience_id == audience_id, runs.c.run_type == run_type)
+    return sa.select(sa.func.max(runs.c.data_date).label("data_date")).where(*kind)
+
+
 def exists(audience_id: AudienceId, data_date: str, run_type: RunType) -> sa.Select[Any]:
     same = (runs.c.data_date == data_date, runs.c.run_type == run_type)
     return sa.select(runs.c.id).where(runs.c.audience_id == audience_id, *same).limit(1)

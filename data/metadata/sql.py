@@ -313,6 +313,10 @@ class SqlMetadataStore:
     def run_exists(self, audience_id: AudienceId, data_date: str, run_type: RunType) -> bool:
         return self._row(run_sql.exists(audience_id, data_date, run_type)) is not None
 
+    def latest_run_date(self, audience_id: AudienceId, run_type: RunType) -> str | None:
+        row = self._row(run_sql.latest_date(audience_id, run_type))
+        return None if row is None else row.data_date
+
     # exports
 
     def create_export(self, export: Export) -> bool:

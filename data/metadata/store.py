@@ -115,6 +115,9 @@ class MetadataStore(Protocol):
         ...
 
     def run_exists(self, audience_id: AudienceId, data_date: str, run_type: RunType) -> bool: ...
+    def latest_run_date(self, audience_id: AudienceId, run_type: RunType) -> str | None:
+        """The newest data date of the audience's runs of that type, whatever their status."""
+        ...
 
     # exports
     def create_export(self, export: Export) -> bool:

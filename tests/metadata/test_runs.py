@@ -112,3 +112,14 @@ def test_run_exists_matches_audience_date_and_type(
     assert store.run_exists(audience.id, "2026-03-01", RunType.DAILY)
     assert not store.run_exists(audience.id, "2026-03-01", RunType.MANUAL)
     assert not store.run_exists(audience.id, "2026-03-02", RunType.DAILY)
+
+
+def test_latest_run_date_is_the_newest_date_of_that_type_whatever_its_status(
+    store: MetadataStore, audience: Audience, make_run: Callable[..., Run]
+) -> None:
+    assert store.latest_run_date(audience.id, RunType.DAILY) is None
+    make_run(run_type=RunType.DAILY, data_date="2026-03-01")
+    cancelled = make_run(run_type=RunType.DAILY, data_date="2026-03-04")
+    store.cancel_run(cancelled.id, cancelled.created_at)
+    make_run(run_type=RunType.MANUAL, data_date="2026-03-09")
+    assert store.latest_run_date(audience.id, RunType.DAILY) == "2026-03-04"
