@@ -20,7 +20,7 @@ from api.key_cache import KeyCache
 from api.openapi import API_KEY, openapi_config
 from api.ratelimit import RateLimiter
 from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
-from api.routes import audiences, builder, downloads, exports, ops, results, runs
+from api.routes import audiences, backfills, builder, downloads, exports, ops, results, runs
 from api.routes.ops import ReadyCheck, default_checks
 from jobs.deps import Clock, JobDeps
 from jobs.settings import Settings
@@ -71,6 +71,7 @@ def _keyed_routes() -> Router:
         *builder.HANDLERS,
         *audiences.HANDLERS,
         *runs.HANDLERS,
+        *backfills.HANDLERS,
         *results.HANDLERS,
         *exports.HANDLERS,
     ]

@@ -33,7 +33,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from api.ratelimit import RateDecision
 from data.errors import DataNotAvailable as DatasetDateMissing
 from engine.errors import ConfigError, Problem
-from jobs.errors import DataNotAvailable, InvalidConfig, RunNotCompleted
+from jobs.errors import DataNotAvailable, InvalidConfig, InvalidRequest, RunNotCompleted
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,7 @@ class RateLimited(ApiError):
 # Errors of other layers and of the framework: (type, status, code), first match wins.
 ERROR_TABLE: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (ConfigError, 400, "VALIDATION_ERROR"),
+    (InvalidRequest, 400, "VALIDATION_ERROR"),
     (ValidationException, 400, "VALIDATION_ERROR"),
     (DataNotAvailable, 422, "DATA_NOT_AVAILABLE"),
     (DatasetDateMissing, 422, "DATA_NOT_AVAILABLE"),
@@ -163,7 +164,7 @@ def _message(exc: Exception) -> str:
 
 
 def _details(exc: Exception) -> Sequence[Problem]:
-    if isinstance(exc, ConfigError | InvalidConfig):
+    if isinstance(exc, ConfigError | InvalidConfig | InvalidRequest):
         return exc.problems
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
         return [_framework_problem(item) for item in exc.extra if isinstance(item, dict)]

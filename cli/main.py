@@ -30,6 +30,7 @@ TOP_LEVEL: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "db": ("manage the metadata database", ("cli.cmd_db",)),
     "orgs": ("manage organizations", ("cli.cmd_admin",)),
     "keys": ("manage API keys", ("cli.cmd_admin",)),
+    "backfill": ("queue one backfill run per complete date of a range", ("cli.cmd_backfill",)),
     "demo": ("run the end-to-end demo on a small generated dataset", ("cli.cmd_demo",)),
     "bench": ("benchmark the backends (see `intent bench --help`)", ("cli.cmd_bench",)),
 }

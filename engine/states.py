@@ -19,6 +19,7 @@ class RunType(StrEnum):
     MANUAL = "manual"
     DAILY = "daily"
     PREVIEW = "preview"
+    BACKFILL = "backfill"
 
 
 class InvalidTransition(ValueError):

@@ -8,6 +8,7 @@ JobError                  base: `code` (upper snake case) and `retryable` belong
  ├── InternalError        INTERNAL              anything unexpected                 retryable
  ├── EngineFailed         INTERNAL              the engine refused the input        permanent
  ├── DuplicateRun         DUPLICATE_RUN         that daily run exists already
+ ├── InvalidRequest       VALIDATION_ERROR      a request's fields do not fit (names each)
  ├── RunNotCompleted      RUN_NOT_SERVABLE      an export of a run without snapshot
  ├── WorkCancelled        CANCELLED             work stopped from outside (not stored)
  ├── BrokerUrlError       BROKER_URL            INTENT_BROKER_URL names no broker
@@ -74,6 +75,16 @@ class DuplicateRun(JobError):
     """A daily run for that audience, data date and run type exists already."""
 
     code = "DUPLICATE_RUN"
+
+
+class InvalidRequest(JobError):
+    """A request to the jobs layer whose fields do not fit; `problems` names each field."""
+
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
 
 
 class RunNotCompleted(JobError):

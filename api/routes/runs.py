@@ -19,7 +19,7 @@ from api.idempotency import Reply
 from api.lookup import audience_of, run_of
 from api.openapi import keyed
 from api.params import MAX_OFFSET, Ctx, PathId, Who
-from api.wire.runs import RunCreate, RunEnvelope, RunListEnvelope, run_out
+from api.wire.runs import DATE_PATTERN, RunCreate, RunEnvelope, RunListEnvelope, run_out
 from engine.states import RunStatus, RunType
 from jobs.idempotency import RETENTION
 from jobs.submit import submit_run
@@ -79,9 +79,11 @@ def create_run(
         )
 
     if key is None:
-        return _send(produce())
+        return send_reply(produce())
     fingerprint = idempotency.fingerprint_of(audience_id.lower(), json_bytes(body))
-    return _send(idempotency.once(ctx.store, caller.org_id, key, fingerprint, ctx.now(), produce))
+    return send_reply(
+        idempotency.once(ctx.store, caller.org_id, key, fingerprint, ctx.now(), produce)
+    )
 
 
 @get(
@@ -96,11 +98,15 @@ def list_runs(
     caller: Who,
     audience_id: PathId,
     status: FromQuery[RunStatus | None] = None,
+    run_type: Annotated[RunType | None, QueryParameter(name="runType")] = None,
+    data_date: Annotated[str | None, QueryParameter(name="dataDate", pattern=DATE_PATTERN)] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
     offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> RunListEnvelope:
     audience = audience_of(ctx, caller, audience_id)
-    runs = ctx.store.list_runs(audience.id, status, limit, offset)
+    runs = ctx.store.list_runs(
+        audience.id, status, limit, offset, run_type=run_type, data_date=data_date
+    )
     page = meta(ctx, request.scope, limit=limit, offset=offset)
     return RunListEnvelope([run_out(run) for run in runs], page)
 
@@ -139,7 +145,7 @@ def cancel_run(
 HANDLERS = [create_run, list_runs, get_run, cancel_run]
 
 
-def _send(reply: Reply) -> Response[bytes]:
+def send_reply(reply: Reply) -> Response[bytes]:
     headers = {"Idempotent-Replayed": "true"} if reply.replayed else {}
     return Response(
         reply.body, status_code=reply.status, media_type=MediaType.JSON, headers=headers

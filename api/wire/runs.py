@@ -8,7 +8,8 @@ from api.wire.common import Meta, iso, iso_or_none
 from data.metadata.models import Run
 from engine.states import RunStatus, RunType
 
-DataDate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-27"])]
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DataDate = Annotated[str, msgspec.Meta(pattern=DATE_PATTERN, examples=["2026-11-27"])]
 
 
 class RunCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -75,4 +76,23 @@ class PendingRun(msgspec.Struct):
 
 class PendingRunEnvelope(msgspec.Struct):
     data: PendingRun
+    meta: Meta
+
+
+class BackfillCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """`from` and `to` are required; they are checked after the audience is found, so that
+    another organization's audience reads as missing whatever the body."""
+
+    from_: DataDate | None = msgspec.field(default=None, name="from")
+    to: DataDate | None = None
+    force: bool = False
+
+
+class BackfillOut(msgspec.Struct, rename="camel"):
+    runs: list[RunOut]  # one queued `backfill` run per complete date of the range, oldest first
+    skipped_dates: list[str]  # dates with a completed run of the same configHash (without force)
+
+
+class BackfillEnvelope(msgspec.Struct):
+    data: BackfillOut
     meta: Meta

@@ -11,10 +11,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from data.metadata.tables import api_keys, audiences, runs
 
 API_KEY: Final = sa.select(api_keys).where(api_keys.c.id == sa.bindparam("key_id"))
-LIVE_AUDIENCE: Final = sa.select(audiences).where(
-    audiences.c.id == sa.bindparam("audience_id"),
-    audiences.c.organization_id == sa.bindparam("org_id"),
-    audiences.c.deleted_at.is_(None),
+ANY_LIVE_AUDIENCE: Final = sa.select(audiences).where(
+    audiences.c.id == sa.bindparam("audience_id"), audiences.c.deleted_at.is_(None)
+)
+LIVE_AUDIENCE: Final = ANY_LIVE_AUDIENCE.where(
+    audiences.c.organization_id == sa.bindparam("org_id")
 )
 RUN: Final = sa.select(runs).where(runs.c.id == sa.bindparam("run_id"))
 RUN_OF_ORG: Final = RUN.where(runs.c.organization_id == sa.bindparam("org_id"))

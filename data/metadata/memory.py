@@ -98,12 +98,12 @@ class MemoryMetadataStore(MemoryRuns):
             self._require_org("audiences", audience.organization_id)
             self._insert_unique("audiences", self._audiences, audience.id, audience)
 
-    def get_audience(self, org_id: OrgId, audience_id: AudienceId) -> Audience | None:
+    def get_audience(self, org_id: OrgId | None, audience_id: AudienceId) -> Audience | None:
         with self._lock:
             audience = self._audiences.get(audience_id)
         if audience is None or audience.deleted_at is not None:
             return None
-        return audience if audience.organization_id == org_id else None
+        return audience if org_id in (None, audience.organization_id) else None
 
     def _visible(self, org_id: OrgId) -> list[Audience]:
         return [

@@ -44,10 +44,27 @@ class MemoryRuns:
         return run
 
     def list_runs(
-        self, audience_id: AudienceId, status: RunStatus | None, limit: int, offset: int = 0
+        self,
+        audience_id: AudienceId,
+        status: RunStatus | None,
+        limit: int,
+        offset: int = 0,
+        *,
+        run_type: RunType | None = None,
+        data_date: str | None = None,
     ) -> list[Run]:
-        found = self._select(lambda r: r.audience_id == audience_id and status in (None, r.status))
-        return newest_first(found)[offset : offset + limit]
+        def keep(run: Run) -> bool:
+            wanted = ((status, run.status), (run_type, run.run_type), (data_date, run.data_date))
+            return run.audience_id == audience_id and all(f in (None, v) for f, v in wanted)
+
+        return newest_first(self._select(keep))[offset : offset + limit]
+
+    def completed_run_dates(self, audience_id: AudienceId, config_hash: str) -> set[str]:
+        def keep(run: Run) -> bool:
+            done = run.status == RunStatus.COMPLETED and run.config_hash == config_hash
+            return done and run.audience_id == audience_id
+
+        return {run.data_date for run in self._select(keep)}
 
     def _select(self, keep: Callable[[Run], bool]) -> list[Run]:
         with self._lock:

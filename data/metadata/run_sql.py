@@ -50,11 +50,22 @@ def mark_enqueued(run_ids: Sequence[RunId], now: datetime | None) -> sa.Update:
     return sa.update(runs).where(runs.c.id.in_(run_ids), queued).values(last_enqueued_at=now)
 
 
-def of_audience(audience_id: AudienceId, status: RunStatus | None) -> sa.Select[Any]:
-    statement = sa.select(runs).where(runs.c.audience_id == audience_id)
-    if status is not None:
-        statement = statement.where(runs.c.status == status)
+def of_audience(
+    audience_id: AudienceId,
+    status: RunStatus | None,
+    run_type: RunType | None = None,
+    data_date: str | None = None,
+) -> sa.Select[Any]:
+    """The audience's runs newest first, narrowed by each filter that is not None."""
+    wanted = ((runs.c.status, status), (runs.c.run_type, run_type), (runs.c.data_date, data_date))
+    matches = [column == value for column, value in wanted if value is not None]
+    statement = sa.select(runs).where(runs.c.audience_id == audience_id, *matches)
     return statement.order_by(*newest_first(runs))
+
+
+def completed_dates(audience_id: AudienceId, config_hash: str) -> sa.Select[Any]:
+    done = (runs.c.status == RunStatus.COMPLETED, runs.c.config_hash == config_hash)
+    return sa.select(runs.c.data_date).where(runs.c.audience_id == audience_id, *done).distinct()
 
 
 def latest_completed(audience_id: AudienceId) -> sa.Select[Any]:

@@ -168,8 +168,11 @@ class SqlMetadataStore:
     def _visible(self, org_id: OrgId) -> list[sa.ColumnElement[bool]]:
         return [audiences.c.organization_id == org_id, audiences.c.deleted_at.is_(None)]
 
-    def get_audience(self, org_id: OrgId, audience_id: AudienceId) -> Audience | None:
-        row = self._row(lookups.LIVE_AUDIENCE, {"audience_id": audience_id, "org_id": org_id})
+    def get_audience(self, org_id: OrgId | None, audience_id: AudienceId) -> Audience | None:
+        if org_id is None:
+            row = self._row(lookups.ANY_LIVE_AUDIENCE, {"audience_id": audience_id})
+        else:
+            row = self._row(lookups.LIVE_AUDIENCE, {"audience_id": audience_id, "org_id": org_id})
         return None if row is None else Audience(**_values(row))
 
     def list_audiences(
@@ -243,10 +246,21 @@ class SqlMetadataStore:
         return None if row is None else _run(row)
 
     def list_runs(
-        self, audience_id: AudienceId, status: RunStatus | None, limit: int, offset: int = 0
+        self,
+        audience_id: AudienceId,
+        status: RunStatus | None,
+        limit: int,
+        offset: int = 0,
+        *,
+        run_type: RunType | None = None,
+        data_date: str | None = None,
     ) -> list[Run]:
-        statement = run_sql.of_audience(audience_id, status).limit(limit).offset(offset)
-        return [_run(row) for row in self._rows(statement)]
+        statement = run_sql.of_audience(audience_id, status, run_type, data_date)
+        return [_run(row) for row in self._rows(statement.limit(limit).offset(offset))]
+
+    def completed_run_dates(self, audience_id: AudienceId, config_hash: str) -> set[str]:
+        statement = run_sql.completed_dates(audience_id, config_hash)
+        return {row.data_date for row in self._rows(statement)}
 
     def latest_completed_run(self, audience_id: AudienceId) -> Run | None:
         row = self._row(run_sql.latest_completed(audience_id))

@@ -40,7 +40,10 @@ class MetadataStore(Protocol):
 
     # audiences (deleted ones are invisible to every read)
     def create_audience(self, audience: Audience) -> None: ...
-    def get_audience(self, org_id: OrgId, audience_id: AudienceId) -> Audience | None: ...
+    def get_audience(self, org_id: OrgId | None, audience_id: AudienceId) -> Audience | None:
+        """A live audience; of any organization when `org_id` is None (the command line)."""
+        ...
+
     def list_audiences(
         self, org_id: OrgId, status: str | None, limit: int, offset: int
     ) -> tuple[list[Audience], int]: ...
@@ -65,8 +68,22 @@ class MetadataStore(Protocol):
 
     def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None: ...
     def list_runs(
-        self, audience_id: AudienceId, status: RunStatus | None, limit: int, offset: int = 0
-    ) -> list[Run]: ...
+        self,
+        audience_id: AudienceId,
+        status: RunStatus | None,
+        limit: int,
+        offset: int = 0,
+        *,
+        run_type: RunType | None = None,
+        data_date: str | None = None,
+    ) -> list[Run]:
+        """Newest first; each filter that is not None must match."""
+        ...
+
+    def completed_run_dates(self, audience_id: AudienceId, config_hash: str) -> set[str]:
+        """The data dates of the audience's completed runs of that config hash."""
+        ...
+
     def latest_completed_run(self, audience_id: AudienceId) -> Run | None: ...
     def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
         """queued -> running, attempts += 1, started_at, lease; None if not queued."""

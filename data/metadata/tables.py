@@ -32,7 +32,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 RUN_STATUSES: Final = ("queued", "running", "completed", "failed", "cancelled")
-RUN_TYPES: Final = ("manual", "daily", "preview")
+RUN_TYPES: Final = ("manual", "daily", "preview", "backfill")
 AUDIENCE_STATUSES: Final = ("draft", "active", "paused")
 EXPORT_STATUSES: Final = ("processing", "completed", "failed")
 

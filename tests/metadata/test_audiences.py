@@ -18,6 +18,14 @@ def test_audience_of_another_organization_is_invisible(
     assert store.get_audience(make_org().id, audience.id) is None
 
 
+def test_audience_read_without_an_organization_is_found_while_live(
+    store: MetadataStore, audience: Audience
+) -> None:
+    assert store.get_audience(None, audience.id) == audience
+    assert store.delete_audience(audience.organization_id, audience.id, at(5))
+    assert store.get_audience(None, audience.id) is None
+
+
 def test_deleted_audience_is_invisible_to_every_read(
     store: MetadataStore, make_audience: Callable[..., Audience]
 ) -> None:

@@ -13,12 +13,19 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from data.metadata import tables
 from data.metadata.engines import create_db_engine, writer
-from data.metadata.migrate import alembic_config, current_revision, upgrade, upgrade_engine
+from data.metadata.migrate import (
+    MIGRATIONS,
+    alembic_config,
+    current_revision,
+    upgrade,
+    upgrade_engine,
+)
 
-HEAD = "0002"
+HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 STALE_EXPORTS_INDEX = "ix_exports_status_created_at"
 CHANGES = ("CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE")
 
@@ -109,3 +116,19 @@ def test_downgrade_to_0001_removes_the_stale_export_index(engine: sa.Engine) -> 
     assert _migrate(engine, command.downgrade, "0001") == "0001"
     assert STALE_EXPORTS_INDEX not in _export_indexes(engine)
     assert set(tables.metadata.tables) <= set(sa.inspect(engine).get_table_names())
+
+
+def _run_type_check(engine: sa.Engine) -> str:
+    checks = sa.inspect(engine).get_check_constraints("runs")
+    return next(str(c["sqltext"]) for c in checks if c["name"] == "ck_runs_run_type")
+
+
+def test_a_database_at_0002_upgrades_to_accept_backfill_runs_and_downgrades_back(
+    engine: sa.Engine,
+) -> None:
+    assert _migrate(engine, command.upgrade, "0002") == "0002"
+    assert "backfill" not in _run_type_check(engine)
+    upgrade_engine(engine)
+    assert "backfill" in _run_type_check(engine)
+    assert _migrate(engine, command.downgrade, "0002") == "0002"
+    assert "backfill" not in _run_type_check(engine)

@@ -123,3 +123,26 @@ def test_latest_run_date_is_the_newest_date_of_that_type_whatever_its_status(
     store.cancel_run(cancelled.id, cancelled.created_at)
     make_run(run_type=RunType.MANUAL, data_date="2026-03-09")
     assert store.latest_run_date(audience.id, RunType.DAILY) == "2026-03-04"
+
+
+def test_runs_can_be_listed_by_run_type_and_data_date(
+    store: MetadataStore, audience: Audience, make_run: Callable[..., Run]
+) -> None:
+    backfill = make_run(run_type=RunType.BACKFILL, data_date="2026-03-02")
+    make_run(run_type=RunType.BACKFILL, data_date="2026-03-03")
+    make_run(data_date="2026-03-02")
+    assert store.list_runs(
+        audience.id, None, 10, run_type=RunType.BACKFILL, data_date="2026-03-02"
+    ) == [backfill]
+    assert len(store.list_runs(audience.id, None, 10, data_date="2026-03-02")) == 2
+    assert store.list_runs(audience.id, RunStatus.COMPLETED, 10, run_type=RunType.BACKFILL) == []
+
+
+def test_completed_run_dates_are_those_of_completed_runs_with_that_config_hash(
+    store: MetadataStore, audience: Audience, make_run: Callable[..., Run]
+) -> None:
+    make_run(status=RunStatus.COMPLETED, data_date="2026-03-01")
+    make_run(status=RunStatus.COMPLETED, data_date="2026-03-02", config_hash="0" * 64)
+    make_run(status=RunStatus.FAILED, data_date="2026-03-03")
+    make_run(data_date="2026-03-04")
+    assert store.completed_run_dates(audience.id, audience.config_hash) == {"2026-03-01"}
