@@ -1,10 +1,14 @@
-"""Fixtures shared by every test area: the real local services."""
+"""Fixtures shared by every test area: the real local services, and the settings of worker
+processes on them (the area's `dataset` fixture names the dataset they read)."""
 
 from collections.abc import Iterator
 
+import pika
 import pytest
+import redis
 
 from tests import services
+from tests.jobs.processes import intent_env
 
 
 @pytest.fixture
@@ -24,3 +28,24 @@ def redis_url() -> str:
 def amqp_url() -> str:
     services.require(5672, "RabbitMQ")
     return services.AMQP_URL
+
+
+@pytest.fixture
+def redis_env(tmp_path, dataset, postgres_url, redis_url) -> Iterator[dict[str, str]]:
+    """Settings for worker processes on Redis and a fresh PostgreSQL database; keys go after."""
+    env = intent_env(tmp_path, dataset, postgres_url, redis_url, INTENT_WORKER_THREADS="2")
+    yield env
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"dramatiq:{env['INTENT_QUEUE_NAME']}*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def amqp_env(tmp_path, dataset, postgres_url, amqp_url) -> Iterator[dict[str, str]]:
+    """Settings for worker processes on RabbitMQ and a fresh PostgreSQL database."""
+    env = intent_env(tmp_path, dataset, postgres_url, amqp_url, INTENT_WORKER_THREADS="2")
+    yield env
+    with pika.BlockingConnection(pika.URLParameters(amqp_url)) as connection:
+        channel = connection.channel()
+        for suffix in ("", ".DQ", ".XQ"):
+            channel.queue_delete(env["INTENT_QUEUE_NAME"] + suffix)

@@ -4,6 +4,7 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import pytest
 
@@ -27,9 +28,12 @@ def reachable(port: int, host: str = "127.0.0.1") -> bool:
 
 def require(port: int, name: str) -> None:
     """Skip the test when `name` is down, or fail when the environment requires services."""
-    if reachable(port):
-        return
-    message = f"{name} is not reachable on 127.0.0.1:{port}"
+    if not reachable(port):
+        unavailable(f"{name} is not reachable on 127.0.0.1:{port}")
+
+
+def unavailable(message: str) -> NoReturn:
+    """Skip the test for want of a service or tool, or fail when the environment requires them."""
     if os.environ.get("INTENT_REQUIRE_SERVICES"):
         pytest.fail(message + " and INTENT_REQUIRE_SERVICES is set")
     pytest.skip(message)

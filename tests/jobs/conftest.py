@@ -4,9 +4,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pika
 import pytest
-import redis
 
 from data.catalog import DatasetCatalog
 from data.metadata.connect import open_store
@@ -26,7 +24,6 @@ from tests.jobs.factories import (
     publish_tiny,
     write_dataset,
 )
-from tests.jobs.processes import intent_env
 
 
 @pytest.fixture(scope="session")
@@ -97,24 +94,3 @@ def make_audience(store: MetadataStore, clock: FakeClock) -> AudienceMaker:
 def make_audience_on(clock: FakeClock) -> Callable[[MetadataStore], AudienceMaker]:
     """For tests on one particular store rather than on every store."""
     return lambda store: audience_maker(store, clock)
-
-
-@pytest.fixture
-def redis_env(tmp_path, dataset, postgres_url, redis_url) -> Iterator[dict[str, str]]:
-    """Settings for worker processes on Redis and a fresh PostgreSQL database; keys go after."""
-    env = intent_env(tmp_path, dataset, postgres_url, redis_url, INTENT_WORKER_THREADS="2")
-    yield env
-    client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter(f"dramatiq:{env['INTENT_QUEUE_NAME']}*"):
-        client.delete(key)
-
-
-@pytest.fixture
-def amqp_env(tmp_path, dataset, postgres_url, amqp_url) -> Iterator[dict[str, str]]:
-    """Settings for worker processes on RabbitMQ and a fresh PostgreSQL database."""
-    env = intent_env(tmp_path, dataset, postgres_url, amqp_url, INTENT_WORKER_THREADS="2")
-    yield env
-    with pika.BlockingConnection(pika.URLParameters(amqp_url)) as connection:
-        channel = connection.channel()
-        for suffix in ("", ".DQ", ".XQ"):
-            channel.queue_delete(env["INTENT_QUEUE_NAME"] + suffix)

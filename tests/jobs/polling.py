@@ -35,3 +35,14 @@ def first_times(
             raise AssertionError(f"{', '.join(missing)} not reached within {seconds} s")
         time.sleep(0.05)
     return found
+
+
+def seconds_until(start: float, check: Callable[[], object], *, seconds: float) -> float | None:
+    """Seconds from `start` (a time.monotonic()) until `check()` first held, or None when
+    `seconds` pass first: for tests that report what was left undone rather than stop there."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.05)
+    return time.monotonic() - start

@@ -1,5 +1,6 @@
-"""Fault injection with Redis: a worker SIGKILLed while it materializes runs, and the broker's
-queues deleted. The scheduler process reconciles; a new worker finishes every run exactly once."""
+"""Fault: a worker SIGKILLed while it executes runs, on Redis and on RabbitMQ, and (Redis) the
+broker's queues deleted as well. The scheduler process reconciles; a new worker finishes every
+run exactly once."""
 
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import redis
 from jobs.deps import JobDeps
 from jobs.services import connect
 from jobs.settings import Settings
+from tests.faults.tally import Tally, report, tally
 from tests.jobs.factories import all_completed, running_runs, submit_many
 from tests.jobs.polling import first_times
 from tests.jobs.processes import running
@@ -24,16 +26,11 @@ RUNS = 6
 RECOVERY_BOUND = LEASE + 2 * TICK
 WORK_ALLOWANCE = 4.0
 
-pytestmark = [pytest.mark.redis, pytest.mark.slow]
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 
-@pytest.fixture
-def env(redis_env):
-    return {
-        **redis_env,
-        "INTENT_LEASE_SECONDS": str(LEASE),
-        "INTENT_TICK_SECONDS": str(TICK),
-    }
+def fault_env(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "INTENT_LEASE_SECONDS": str(LEASE), "INTENT_TICK_SECONDS": str(TICK)}
 
 
 @dataclass
@@ -41,6 +38,7 @@ class Outcome:
     deps: JobDeps
     runs: list
     killed: list
+    counts: Tally
     recovered: float  # from the SIGKILL until the reconciler had requeued every killed run
     worker_ready: float  # from the SIGKILL until the new worker consumed
     seconds: float  # from the SIGKILL until every run was completed
@@ -48,25 +46,25 @@ class Outcome:
 
 def kill_mid_run_then_recover(env, tmp_path, after_kill=lambda: None) -> Outcome:
     deps = connect(Settings.from_env(env)).deps
+    logs = [tmp_path / "first-worker.log", tmp_path / "second-worker.log"]
     with running(["scheduler"], env, tmp_path / "scheduler.log"):
-        with running(["worker"], env, tmp_path / "first-worker.log") as first:
+        with running(["worker"], env, logs[0]) as first:
             runs = submit_many(deps, RUNS)
             kill_while_running(first, deps, runs)
         killed_at = time.monotonic()
         killed = running_runs(deps, runs)
         after_kill()
-        log = tmp_path / "second-worker.log"
-        with running(["worker"], env, log):
+        with running(["worker"], env, logs[1]):
             times = first_times(
                 killed_at,
                 {
                     "recovered": lambda: not set(killed) & set(running_runs(deps, runs)),
-                    "worker_ready": lambda: "consuming" in log.read_text(),
+                    "worker_ready": lambda: "consuming" in logs[1].read_text(),
                     "seconds": lambda: all_completed(deps, runs),
                 },
                 seconds=60,
             )
-    return Outcome(deps, runs, killed, **times)
+    return Outcome(deps, runs, killed, tally(deps, runs, logs), **times)
 
 
 def kill_while_running(worker: subprocess.Popen, deps: JobDeps, runs: list) -> None:
@@ -88,37 +86,37 @@ def kill_while_running(worker: subprocess.Popen, deps: JobDeps, runs: list) -> N
     raise AssertionError("no run was running within 60 s")
 
 
-def _snapshots(deps, run_id) -> int:
-    return len(list(deps.settings.snapshots.glob(f"*/*/{run_id}")))
-
-
 def _delete_queues(env) -> None:
     client = redis.Redis.from_url(env["INTENT_BROKER_URL"])
     for key in client.scan_iter(f"dramatiq:*{env['INTENT_QUEUE_NAME']}*"):
         client.delete(key)
 
 
-def _check(outcome: Outcome, record_property) -> None:
+def _check(outcome: Outcome, record_property, fault: str) -> None:
     deps, runs = outcome.deps, outcome.runs
     attempts = {run.id: deps.store.get_run(run.id).attempts for run in runs}
-    record_property("seconds_from_sigkill_to_completion", round(outcome.seconds, 2))
     record_property("seconds_from_sigkill_to_new_worker", round(outcome.worker_ready, 2))
     record_property("seconds_from_sigkill_to_requeue", round(outcome.recovered, 2))
+    report(record_property, fault, outcome.seconds, outcome.counts)
     print(
-        f"\nkilled {len(outcome.killed)} running runs; after the SIGKILL they were requeued in "
-        f"{outcome.recovered:.2f} s, the new worker consumed in {outcome.worker_ready:.2f} s, "
-        f"every run completed in {outcome.seconds:.2f} s"
+        f"killed {len(outcome.killed)} running runs; after the SIGKILL they were requeued in "
+        f"{outcome.recovered:.2f} s, the new worker consumed in {outcome.worker_ready:.2f} s"
     )
     assert outcome.killed
+    assert outcome.counts == Tally(completed=RUNS, duplicated=0, lost=0)
     assert outcome.recovered < RECOVERY_BOUND
     assert all(attempts[run_id] == 2 for run_id in outcome.killed)
-    assert [_snapshots(deps, run.id) for run in runs] == [1] * RUNS
     assert outcome.seconds < max(RECOVERY_BOUND, outcome.worker_ready) + WORK_ALLOWANCE
 
 
-def test_runs_of_a_sigkilled_worker_complete_on_a_new_one(env, tmp_path, record_property):
-    _check(kill_mid_run_then_recover(env, tmp_path), record_property)
+def test_runs_of_a_sigkilled_worker_complete_on_a_new_one(broker_env, tmp_path, record_property):
+    broker = broker_env["INTENT_BROKER_URL"].split(":", 1)[0]
+    outcome = kill_mid_run_then_recover(fault_env(broker_env), tmp_path)
+    _check(outcome, record_property, f"worker SIGKILLed mid-run ({broker})")
 
 
-def test_runs_complete_after_the_broker_queues_are_deleted(env, tmp_path, record_property):
-    _check(kill_mid_run_then_recover(env, tmp_path, lambda: _delete_queues(env)), record_property)
+@pytest.mark.redis
+def test_runs_complete_after_the_broker_queues_are_deleted(redis_env, tmp_path, record_property):
+    env = fault_env(redis_env)
+    outcome = kill_mid_run_then_recover(env, tmp_path, lambda: _delete_queues(env))
+    _check(outcome, record_property, "worker SIGKILLed and the Redis queues deleted")
