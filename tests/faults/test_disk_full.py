@@ -21,7 +21,7 @@ from tests.jobs.polling import seconds_until, wait_for
 from tests.jobs.processes import running
 
 LEASE, TICK = 3, 1
-AUDIENCES = 3
+AUDIENCES = 4  # one run published before the disk fills, served throughout; three on it
 DISK_BYTES = 4 * 1024 * 1024
 LEFT_FREE = 8192  # less than one snapshot: some of its files fit, the rest do not
 RECOVERY_BOUND = 10.0  # from freeing the space until every audience has its completed run
@@ -89,8 +89,9 @@ class Watch:
             self.errors.append(f"{path}: {status}")
 
 
-def data(reply: httpx.Response, status: int) -> Any:
-    assert reply.status_code == status, reply.text
+def data(reply: httpx.Response, status: int | None) -> Any:
+    """The envelope's data of a reply with `status` (None: any success)."""
+    assert reply.status_code == status if status else reply.is_success, reply.text
     return reply.json()["data"]
 
 
@@ -139,6 +140,12 @@ def client(env, tmp_path):
         server.stop()
 
 
+def built_export(client: httpx.Client, run_path: str) -> dict[str, Any] | None:
+    """The run's completed CSV export (asking again rebuilds a failed one), or None for now."""
+    answer = data(client.post(run_path + "/exports", json={"format": "csv"}), None)
+    return answer if answer["export"]["status"] == "completed" else None
+
+
 def ended(client: httpx.Client, paths: list[str]) -> list[dict[str, Any]] | None:
     """The runs, once every one of them is completed or failed."""
     runs = statuses(client, paths)
@@ -155,13 +162,17 @@ def test_a_full_snapshot_disk_fails_runs_retryably_and_new_runs_complete_once_fr
         data(client.post("/audiences", json={"name": f"full {n}", "config": CONFIG}), 201)["id"]
         for n in range(AUDIENCES)
     ]
-    disk.fill(leave=LEFT_FREE)
     with (
         running(["scheduler"], settings, tmp_path / "scheduler.log"),
         running(["worker"], settings, logs[0]),
     ):
+        served = queue_run(client, audiences.pop())  # published before the disk fills up
+        wait_for(lambda: ended(client, [served]), seconds=30, message="the served run ended")
+        disk.fill(leave=LEFT_FREE)
         first = [queue_run(client, audience) for audience in audiences]
-        with Watch(snapshots, client, first) as watch:
+        reads = [served + "/results", served + "/stats", served + "/export.csv"]
+        with Watch(snapshots, client, first + reads) as watch:
+            stored_export = client.post(served + "/exports", json={"format": "csv"})
             on_full_disk = wait_for(lambda: ended(client, first), seconds=30, message="runs ended")
             disk.free()
             freed = time.monotonic()
@@ -172,7 +183,8 @@ def test_a_full_snapshot_disk_fails_runs_retryably_and_new_runs_complete_once_fr
                 lambda: all(run["status"] == "completed" for run in statuses(client, again)),
                 seconds=30,
             )
-        final = statuses(client, first + again)
+            rebuilt = wait_for(lambda: built_export(client, served), seconds=30, message="export")
+        final = statuses(client, [served, *first, *again])
     done = [r for r in final if r["status"] == "completed" and published(snapshots, r["id"]) == 1]
     twice = [
         r for r in final if published(snapshots, r["id"]) > 1 or completions(logs, r["id"]) > 1
@@ -182,9 +194,10 @@ def test_a_full_snapshot_disk_fails_runs_retryably_and_new_runs_complete_once_fr
     )
     report(record_property, "snapshot disk full", recovery, counts)
     print(
-        f"{len(failed)} of {AUDIENCES} runs failed on the full disk, each after its attempts: "
+        f"{len(failed)} of {len(first)} runs failed on the full disk, each after its attempts: "
         f"{sorted({(run['errorCode'], run['attempts']) for run in failed})}; "
-        f"the API answered {watch.answers} requests meanwhile"
+        f"the API answered {watch.answers} requests meanwhile; a stored export asked for on the "
+        f"full disk got {stored_export.status_code}, then one was built once space was freed"
     )
     assert failed  # the disk was too full for at least one snapshot
     for run in failed:
@@ -195,7 +208,11 @@ def test_a_full_snapshot_disk_fails_runs_retryably_and_new_runs_complete_once_fr
     assert counts == Tally(completed=AUDIENCES, duplicated=0, lost=0)
     assert not watch.partial
     assert not watch.errors
+    assert stored_export.status_code < 500, stored_export.text
     assert watch.answers > 0
+    download = httpx.get(rebuilt["downloadUrl"], timeout=10)
+    rows = len(download.text.splitlines()) - 1
+    assert rows == rebuilt["export"]["rowCount"] == final[0]["resultCount"]
     assert not list((snapshots / ".staging").glob("*"))
     assert recovery is not None
     assert recovery < RECOVERY_BOUND
