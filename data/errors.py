@@ -37,7 +37,3 @@ class MetadataError(DatasetError):
 
 class ExportError(DatasetError):
     """An export cannot be produced: an unknown format, or a results file that cannot be read."""
-
-
-class ParquetFooterError(DatasetError):
-    """A Parquet footer cannot be read or its row groups cannot be moved into another file."""

@@ -1,7 +1,9 @@
-"""Flat exports (CSV, JSON Lines): the leaf fields of each row, encoded in parallel, in rank order.
+"""The export encoders: flat rows (CSV, JSON Lines) and Parquet, chunk by chunk in rank order.
 
-Only the leaf columns an export shows are decoded (of the matched topics, only their ids). Runs
+Flat exports decode only the leaf columns they show (of the matched topics, only their ids); runs
 of row groups are decoded one at a time from the shared reader and encoded on worker threads.
+The Parquet export is `rank` and the nested API row (no personId), rewritten by pyarrow's writer
+one row group at a time with the options of results.parquet.
 """
 
 import io
@@ -14,10 +16,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from data.errors import ExportError
 from data.parallel import DEFAULT_WORKERS, ordered_map
-from data.snapshots.results_file import ResultsFile
+from data.snapshots.results_file import ResultsFile, writer_options
 from engine.csvsafe import csv_safe_table
-from engine.leaf_fields import LEAF_FIELDS, MATCHED_TOPICS, flatten_rows
+from engine.leaf_fields import LEAF_FIELDS, MATCHED_TOPICS, ROW_FIELDS, flatten_rows
+from engine.schema import RESULT_SCHEMA
 
 CHUNK_ROWS: Final = 20_000  # rows per encoded chunk (whole row groups): ~8 MB of CSV
 WORKERS: Final = DEFAULT_WORKERS
@@ -25,6 +29,8 @@ FLAT_COLUMNS: Final = [
     *(name for name in LEAF_FIELDS if name != MATCHED_TOPICS),
     f"{MATCHED_TOPICS}.list.element.topicId",
 ]
+PARQUET_COLUMNS: Final = ("rank", *ROW_FIELDS)
+EXPORT_SCHEMA: Final = pa.schema([RESULT_SCHEMA.field(name) for name in PARQUET_COLUMNS])
 _CSV_OPTIONS: Final = {"quoting_style": "needed", "quoting_header": "none"}
 
 Chunk: TypeAlias = bytes | memoryview
@@ -40,6 +46,19 @@ def csv_chunks(source: ResultsFile) -> Iterator[Chunk]:
 def jsonl_chunks(source: ResultsFile) -> Iterator[Chunk]:
     """JSON Lines: one flat object per row, dotted leaf names as keys in leaf order."""
     return _flat_chunks(source, _jsonl)
+
+
+def parquet_chunks(source: ResultsFile) -> Iterator[Chunk]:
+    """The Parquet export in chunks of one row group each, then the footer."""
+    if not source.schema_arrow.equals(RESULT_SCHEMA):
+        raise ExportError("results file does not have RESULT_SCHEMA; cannot export it as Parquet")
+    sink = _Chunks()
+    with pq.ParquetWriter(sink, EXPORT_SCHEMA, **writer_options(EXPORT_SCHEMA)) as writer:
+        for group in range(source.metadata.num_row_groups):
+            rows = source.read_row_group(group, columns=list(PARQUET_COLUMNS), use_threads=False)
+            writer.write_table(rows, row_group_size=rows.num_rows)
+            yield sink.drain()
+    yield sink.drain()
 
 
 def row_group_runs(metadata: pq.FileMetaData, rows: int) -> list[list[int]]:
@@ -98,3 +117,30 @@ def _jsonl(rows: pa.Table, first: bool) -> bytes:
     buffer = io.BytesIO()
     pl.DataFrame(rows).write_ndjson(buffer)
     return buffer.getvalue()
+
+
+class _Chunks:
+    """A write-only stream whose bytes are taken out in chunks as the writer produces them."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._size = 0
+        self.closed = False
+
+    def write(self, data: bytes | memoryview) -> int:
+        self._parts.append(bytes(data))
+        self._size += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._size
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def drain(self) -> bytes:
+        chunk, self._parts = b"".join(self._parts), []
+        return chunk

@@ -15,11 +15,8 @@ from typing import IO, Final, TypeAlias
 
 import pyarrow as pa
 
-from data.directfile import direct_file
 from data.errors import ExportError
-from data.export_parquet import PARQUET_COLUMNS, parquet_chunks
-from data.export_rows import Chunk, csv_chunks, jsonl_chunks
-from data.parquet_splice import Sink
+from data.export_rows import PARQUET_COLUMNS, Chunk, csv_chunks, jsonl_chunks, parquet_chunks
 from data.snapshots.results_file import ResultsFile
 
 __all__ = [
@@ -107,14 +104,16 @@ def _open(results: Results) -> ResultsFile:
 
 
 @contextlib.contextmanager
-def _target(out: Path | IO[bytes]) -> Iterator[Sink]:
+def _target(out: Path | IO[bytes]) -> Iterator[IO[bytes]]:
     if not isinstance(out, Path):
         yield out
         return
     partial = out.with_name(f".{out.name}.partial")
     try:
-        with direct_file(partial) as f:
+        with partial.open("wb") as f:
             yield f
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)

@@ -1,6 +1,7 @@
 """The files of a snapshot and their order: results.parquet, stats.json, then manifest.json.
 
-The manifest is written last and lists the other files with their sizes and SHA-256.
+The manifest is written last and lists the other files with their sizes and the SHA-256 of their
+bytes.
 """
 
 import hashlib
@@ -25,6 +26,8 @@ from engine.schema import MaterializeResult
 RESULTS: Final = "results.parquet"
 STATS: Final = "stats.json"
 MANIFEST: Final = "manifest.json"
+# What each `sha256` in the manifest's `files` covers.
+CHECKSUMS: Final = "sha256: SHA-256 of the whole file's bytes as stored"
 _LIBRARIES: Final = ("intent-engine", "pyarrow", "duckdb", "polars")
 
 
@@ -62,7 +65,7 @@ def write_snapshot(
     target.put(STATS, stats_bytes)
     timings["write"] = round(time.perf_counter() - started, 4)
     files = [{"path": RESULTS, **results}, file_entry(STATS, stats_bytes)]
-    final = {**manifest, "files": files, "timings": timings}
+    final = {**manifest, "files": files, "checksums": CHECKSUMS, "timings": timings}
     target.put(MANIFEST, json_bytes(final))
     return final
 
@@ -81,7 +84,11 @@ class DirectoryTarget:
         self.out = out
 
     def write_results(self, table: pa.Table) -> dict[str, Any]:
-        return write_results(table, self.out / RESULTS)
+        with (self.out / RESULTS).open("wb") as f:
+            entry = write_results(table, f)
+            f.flush()
+            os.fsync(f.fileno())
+        return entry
 
     def put(self, name: str, data: bytes) -> None:
         with (self.out / name).open("wb") as f:

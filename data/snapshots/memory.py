@@ -15,7 +15,7 @@ import pyarrow as pa
 from data.errors import SnapshotError
 from data.snapshots import reader
 from data.snapshots.files import MANIFEST, RESULTS, STATS, base_manifest, write_snapshot
-from data.snapshots.results_file import ResultsFile, encode_results
+from data.snapshots.results_file import ResultsFile, write_results
 from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, StatsSource
 from engine.schema import MaterializeResult
 
@@ -28,7 +28,7 @@ class _Files:
 
     def write_results(self, table: pa.Table) -> dict[str, Any]:
         buffer = io.BytesIO()
-        entry = encode_results(table, buffer)
+        entry = write_results(table, buffer)
         self.files[RESULTS] = buffer.getvalue()
         return entry
 

@@ -13,12 +13,7 @@ from data import export_rows, exports
 from data.errors import ExportError
 from data.exports import PARQUET_COLUMNS, iter_export, write_export
 from data.snapshots import results_file as results_module
-from data.snapshots.results_file import (
-    ROW_GROUP_ROWS,
-    WRITER_OPTIONS,
-    ResultsFile,
-    write_results,
-)
+from data.snapshots.results_file import ResultsFile, write_results
 from engine.leaf_fields import LEAF_FIELDS, flatten_rows
 from engine.schema import RESULT_SCHEMA
 from tests.snapshots.factories import make_row, make_topic, result_table, table_of
@@ -32,7 +27,8 @@ def results_file(tmp_path):
 
     def write(table):
         path = tmp_path / "results.parquet"
-        write_results(table, path)
+        with path.open("wb") as out:
+            write_results(table, out)
         return path
 
     return write
@@ -130,15 +126,18 @@ def test_parquet_export_holds_rank_and_the_nested_api_rows(results_file, small_c
     assert exported.equals(table.select(list(PARQUET_COLUMNS)))
 
 
-def test_parquet_export_is_the_bytes_of_a_fresh_write_of_its_columns(results_file):
-    table = result_table(25_000, seed=2)
-    columns = table.select(list(PARQUET_COLUMNS))
-    fresh = io.BytesIO()
-    with pq.ParquetWriter(fresh, columns.schema, **WRITER_OPTIONS) as writer:
-        for start in range(0, table.num_rows, ROW_GROUP_ROWS):
-            rows = columns.slice(start, ROW_GROUP_ROWS).combine_chunks()
-            writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
-    assert b"".join(iter_export(results_file(table), "parquet")) == fresh.getvalue()
+def test_parquet_export_keeps_the_row_groups_and_codec_of_results_parquet(results_file):
+    path = results_file(result_table(25_000, seed=2))
+    exported = pq.ParquetFile(io.BytesIO(b"".join(iter_export(path, "parquet"))))
+    metadata = exported.metadata
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert sizes == [10_000, 10_000, 5_000]
+    assert exported.metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_parquet_export_of_the_same_results_is_byte_identical(results_file):
+    path = results_file(result_table(300, seed=5))
+    assert b"".join(iter_export(path, "parquet")) == b"".join(iter_export(path, "parquet"))
 
 
 def test_parquet_export_of_no_results_has_the_export_columns(results_file):

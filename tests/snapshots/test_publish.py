@@ -1,5 +1,6 @@
 """Publishing a snapshot, on every store: manifest, determinism, file format, once per run."""
 
+import hashlib
 import io
 
 import pyarrow as pa
@@ -7,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.errors import SnapshotError
-from data.snapshots.results_file import ROW_GROUP_ROWS, WRITER_OPTIONS, encode_results
+from data.snapshots.results_file import ROW_GROUP_ROWS, write_results
 from engine.schema import RESULT_SCHEMA
 from tests.snapshots.factories import result_table
 
@@ -125,25 +126,28 @@ def test_rank_has_statistics_for_readers_that_filter_by_rank(store, publish, tab
     assert (statistics.min, statistics.max) == (1, 10_000)
 
 
-def _encoded(table: pa.Table, workers: int) -> bytes:
+def _encoded(table: pa.Table) -> bytes:
     out = io.BytesIO()
-    encode_results(table, out, workers=workers)
+    write_results(table, out)
     return out.getvalue()
 
 
-def test_results_parquet_bytes_do_not_depend_on_the_number_of_workers(table_25k):
-    assert _encoded(table_25k, workers=4) == _encoded(table_25k, workers=1)
+def test_manifest_checksum_is_the_sha256_of_the_results_file_bytes(table_25k):
+    out = io.BytesIO()
+    entry = write_results(table_25k, out)
+    assert entry["sha256"] == hashlib.sha256(out.getvalue()).hexdigest()
+    assert entry["bytes"] == len(out.getvalue())
 
 
-def test_results_parquet_is_the_file_one_writer_gives_for_fixed_row_groups(table_25k):
-    one_writer = io.BytesIO()
-    with pq.ParquetWriter(one_writer, RESULT_SCHEMA, **WRITER_OPTIONS) as writer:
-        for start in range(0, table_25k.num_rows, ROW_GROUP_ROWS):
-            rows = table_25k.slice(start, ROW_GROUP_ROWS).combine_chunks()
-            writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
-    assert _encoded(table_25k, workers=2) == one_writer.getvalue()
+def test_manifest_says_what_its_checksums_cover(publish):
+    assert "whole file" in publish().manifest["checksums"]
+
+
+def test_results_parquet_names_the_writer_and_its_version():
+    created_by = pq.ParquetFile(io.BytesIO(_encoded(result_table(3)))).metadata.created_by
+    assert created_by.startswith(f"parquet-cpp-arrow version {pa.__version__}")
 
 
 def test_results_parquet_of_no_rows_has_the_schema_and_no_row_groups():
-    written = pq.ParquetFile(io.BytesIO(_encoded(RESULT_SCHEMA.empty_table(), workers=2)))
+    written = pq.ParquetFile(io.BytesIO(_encoded(RESULT_SCHEMA.empty_table())))
     assert (written.metadata.num_row_groups, written.schema_arrow) == (0, RESULT_SCHEMA)
