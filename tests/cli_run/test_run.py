@@ -1,11 +1,18 @@
 """`intent run`: a snapshot directory on success, a clear error and nothing written otherwise."""
 
+import hashlib
+import io
 import json
 
 import pyarrow.parquet as pq
 
 from cli import cmd_run
-from tests.cli_run.conftest import DATES
+from data.catalog import DatasetCatalog
+from data.exports import PARQUET_COLUMNS, iter_export
+from engine.backends.reference import ReferenceBackend
+from engine.config_parse import parse_config
+from engine.schema import RESULT_SCHEMA
+from tests.cli_run.conftest import BUSY_TOPICS, DATES
 
 
 def test_run_writes_results_stats_and_manifest_into_out(intent, dataset, make_config, tmp_path):
@@ -71,6 +78,45 @@ def test_reruns_give_byte_identical_results(intent, dataset, make_config, tmp_pa
         intent("run", "--config", config, "--dataset", dataset, "--out", tmp_path / name)
     first, second = (tmp_path / n / "results.parquet" for n in ("a", "b"))
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_rerun_gives_the_same_config_hash_and_results_checksum(
+    intent, dataset, make_config, tmp_path
+):
+    config = make_config(filters={"role.seniority": {"values": ["manager", "director"]}})
+    manifests = []
+    for name in ("a", "b"):
+        intent("run", "--config", config, "--dataset", dataset, "--out", tmp_path / name)
+        manifests.append(json.loads((tmp_path / name / "manifest.json").read_text()))
+    first, second = ((m["configHash"], m["files"][0]) for m in manifests)
+    assert first == second
+    data = (tmp_path / "a" / "results.parquet").read_bytes()
+    assert first[1]["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def _reference_rows(dataset):
+    inputs = DatasetCatalog(dataset).resolve(DATES[-1])
+    return ReferenceBackend().materialize(inputs, parse_config({"topicIds": BUSY_TOPICS})).table
+
+
+def test_results_read_back_as_the_reference_rows_in_order_and_schema(
+    intent, dataset, make_config, tmp_path
+):
+    intent("run", "--config", make_config(), "--dataset", dataset, "--out", tmp_path / "o")
+    stored = pq.read_table(tmp_path / "o" / "results.parquet")
+    expected = _reference_rows(dataset)
+    assert stored.num_rows > 0
+    assert stored.schema.equals(RESULT_SCHEMA)
+    assert stored.to_pylist() == expected.cast(RESULT_SCHEMA).to_pylist()
+
+
+def test_parquet_export_reads_back_as_the_reference_rows(intent, dataset, make_config, tmp_path):
+    intent("run", "--config", make_config(), "--dataset", dataset, "--out", tmp_path / "o")
+    data = b"".join(iter_export(tmp_path / "o" / "results.parquet", "parquet"))
+    exported = pq.read_table(io.BytesIO(data))
+    expected = _reference_rows(dataset).cast(RESULT_SCHEMA).select(list(PARQUET_COLUMNS))
+    assert exported.schema.equals(expected.schema)
+    assert exported.to_pylist() == expected.to_pylist()
 
 
 def test_verify_backend_runs_both_and_agrees(intent, dataset, make_config, tmp_path):
