@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from data import contract
+from data import contract, topic_stats
 from data.errors import ColumnTypeError, DatasetError, DateExistsError
 
 STAGING_PREFIX: Final = ".staging-"
@@ -109,7 +109,8 @@ def write_people(dataset: Path, version: str, people: pa.Table | Iterable[pa.Tab
 def write_intent_date(
     dataset: Path, data_date: str, intent: pa.Table, people_version: str, *, replace: bool = False
 ) -> dict[str, object]:
-    """Write one complete data date (parts, then `_manifest.json`) and return its manifest.
+    """Write one complete data date (parts, its topic table, then `_manifest.json`) and return
+    its manifest.
 
     An existing complete date raises DateExistsError unless `replace`; a leftover date directory
     without a manifest (an interrupted write) is replaced.
@@ -119,7 +120,9 @@ def write_intent_date(
     table = sort_table(conform(intent, contract.INTENT_SCHEMA), INTENT_ORDER)
     with _staged(target, lambda: _refuse_complete(target, data_date, replace)) as staging:
         files = _write_parts([table], contract.INTENT_SCHEMA, staging, INTENT_LAYOUT)
+        stats = topic_stats.write(staging, topic_stats.compute(table))
         manifest = _manifest(data_date, people_version, files, len(table))
+        manifest[topic_stats.MANIFEST_KEY] = stats
         _write_json(staging / contract.MANIFEST_NAME, manifest)
     return manifest
 

@@ -1,7 +1,8 @@
 """Daily intent rows: who researched which topic how strongly, with day-to-day churn.
 
 Each day keeps about KEEP_SHARE of yesterday's (person, topic) pairs with drifted scores and adds
-new pairs drawn by topic popularity and person activity; all of it as packed int64 keys.
+new pairs drawn by topic popularity, the topic's interest that day and person activity; all of it
+as packed int64 keys.
 """
 
 from collections.abc import Callable, Iterator
@@ -21,6 +22,10 @@ AFFINITY_SHARE: Final = 0.4  # share of a b2b topic's new researchers from its a
 ACTIVITY_SPREAD: Final = 0.8  # lognormal sigma of how much research one person does
 BLOCK_DRAWS: Final = 1 << 22  # new pairs are drawn in blocks of whole topics of about this size
 DRAW_ROUNDS: Final = 4  # rounds of redrawing pairs that collapsed into one
+# A topic's interest wanders from day to day (a mean-reverting walk of its log factor), so
+# audiences rise and fall and some topics move much more than others.
+INTEREST_STEP: Final = 0.6  # standard deviation of one day's change of the log factor
+INTEREST_PULL: Final = 0.3  # share of the way back to the usual interest walked each day
 
 # A state key packs one row, sorted by (topic, person): topic << 39 | person << 7 | score.
 # An output key sorts in contract order: topic << 39 | (99 - score) << 32 | person.
@@ -127,16 +132,26 @@ class PersonSampler:
         return person
 
 
+def next_interest(rng: np.random.Generator, previous: np.ndarray | None, count: int) -> np.ndarray:
+    """Each topic's log interest factor for the next day (all 0 on the first day)."""
+    if previous is None:
+        return np.zeros(count)
+    return previous * (1.0 - INTEREST_PULL) + rng.normal(0.0, INTEREST_STEP, count)
+
+
 def next_day(
     rng: np.random.Generator,
     sampler: PersonSampler,
     taxonomy: Taxonomy,
     previous: Day | None,
     progress: Callable[[float], None],
+    interest: np.ndarray | None = None,
 ) -> Day:
-    """The day after `previous`, or the first day when it is None."""
+    """The day after `previous`, or the first day when it is None; `interest` is each topic's
+    log interest factor that day (see `next_interest`)."""
     new_share = 1.0 if previous is None else 1.0 - KEEP_SHARE
-    counts = rng.poisson(ROWS_PER_PERSON * sampler.count * taxonomy.popularity * new_share)
+    weight = taxonomy.popularity if interest is None else taxonomy.popularity * np.exp(interest)
+    counts = rng.poisson(ROWS_PER_PERSON * sampler.count * weight * new_share)
     yesterday = np.zeros(0, dtype=np.int64) if previous is None else previous.keys
     today = np.concatenate(
         [_kept(rng, yesterday), *_new(rng, sampler, taxonomy.audience, counts, yesterday, progress)]

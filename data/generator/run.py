@@ -14,7 +14,7 @@ import numpy as np
 
 from data import contract
 from data.errors import DatasetError, DateExistsError
-from data.generator.intent import PERSON_MASK, Day, PersonSampler, next_day
+from data.generator.intent import PERSON_MASK, Day, PersonSampler, next_day, next_interest
 from data.generator.people import build_people
 from data.generator.progress import Progress, Report, scaled
 from data.generator.taxonomy import Taxonomy, build_taxonomy
@@ -68,8 +68,8 @@ def generate(
         [("topics", TOPICS_COST), ("people", PEOPLE_COST)]
         + [(f"intent {day}", DAY_COST) for day in dates],
     )
-    topic_rng, people_rng, intent_rng = (
-        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(3)
+    topic_rng, people_rng, intent_rng, interest_rng = (
+        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(4)
     )
     marks = [clock()]
     plan.stage("topics")
@@ -80,7 +80,8 @@ def generate(
     write_people(out, version, chunks)
     marks.append(clock())
     sampler = PersonSampler(intent_rng, population)
-    rows = _write_days(out, dates, version, intent_rng, sampler, taxonomy, plan, replace)
+    rngs = (intent_rng, interest_rng)
+    rows = _write_days(out, dates, version, rngs, sampler, taxonomy, plan, replace)
     plan.finish()
     marks.append(clock())
     return GenerateSummary(out, people, topics, version, tuple(dates), rows, _seconds(marks))
@@ -90,18 +91,24 @@ def _write_days(
     out: Path,
     dates: list[str],
     version: str,
-    rng: np.random.Generator,
+    rngs: tuple[np.random.Generator, np.random.Generator],
     sampler: PersonSampler,
     taxonomy: Taxonomy,
     plan: Progress,
     replace: bool,
 ) -> tuple[int, ...]:
     """Each date in turn (every day grows out of the one before); rows written per date."""
+    rng, interest_rng = rngs
     day: Day | None = None
+    interest: np.ndarray | None = None
     rows = []
     for data_date in dates:
         advance = plan.stage(f"intent {data_date}")
-        day = next_day(rng, sampler, taxonomy, day, scaled(advance, DRAWING_SHARE))
+        interest = next_interest(
+            interest_rng, interest if day is not None else None, len(taxonomy.popularity)
+        )
+        progress = scaled(advance, DRAWING_SHARE)
+        day = next_day(rng, sampler, taxonomy, day, progress, interest)
         write_intent_date(out, data_date, day.table(), version, replace=replace)
         advance(1.0)
         rows.append(len(day))

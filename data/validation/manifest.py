@@ -1,5 +1,7 @@
 """Manifest checks for one data date: the manifest parses, names existing files, and its sizes,
 checksums and row counts match the files on disk.
+
+The topic table entry (`topicStats`) is optional: dates written before it existed have none.
 """
 
 import hashlib
@@ -12,6 +14,7 @@ import pyarrow.parquet as pq
 
 from data import contract
 from data.catalog import part_files
+from data.topic_stats import MANIFEST_KEY
 from data.validation.report import Problem, error, warning
 
 Entry = dict[str, object]
@@ -45,7 +48,14 @@ def check_date_manifest(root: Path, data_date: str) -> DateFiles:
     for entry, file in zip(entries, files, strict=True):
         problems += _entry_problems(root, file, entry, name)
     problems += _row_count_problems(document, entries, name)
-    problems += _unlisted_problems(root, data_date, files)
+    stats = _topic_stats_entry(document, name, problems)
+    if stats is not None:
+        stats_file = _file_path(root, data_date, stats)
+        problems += _entry_problems(root, stats_file, stats, name)
+        files_and_stats = [*files, stats_file]
+    else:
+        files_and_stats = files
+    problems += _unlisted_problems(root, data_date, files_and_stats)
     people = document.get("peopleVersion")
     existing = [file for file in files if file.is_file()]
     return DateFiles(data_date, people if isinstance(people, str) else None, existing, problems)
@@ -101,6 +111,21 @@ def _entries(document: dict[str, object], name: str, problems: list[Problem]) ->
         else:
             entries.append(entry)
     return entries
+
+
+def _topic_stats_entry(
+    document: dict[str, object], name: str, problems: list[Problem]
+) -> Entry | None:
+    """The topic table entry when present and well-formed; a malformed one adds a problem."""
+    if MANIFEST_KEY not in document:
+        return None
+    entry = document[MANIFEST_KEY]
+    message = _entry_shape(entry)
+    if message:
+        problems.append(error(name, MANIFEST_KEY, message))
+        return None
+    assert isinstance(entry, dict)
+    return entry
 
 
 def _entry_shape(entry: object) -> str | None:

@@ -1,0 +1,154 @@
+"""Topic search: ranked matching of a query against topic names and keywords.
+
+Tiers, best first: exact name, name prefix, word prefix, substring, keyword match (every query
+word starts a word of the topic's name, then: of its name or keywords, in any order), then
+typo-tolerant (every query word is within a small edit distance of such a word: name words first,
+then name or keyword words). Within a tier: the latest audience, descending, then the topic's
+position (its id order). Later tiers are only computed while the limit is not filled.
+"""
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Final
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+WORD: Final = re.compile(r"[^\W_]+")
+HIGH: Final = "\U0010ffff"  # sorts after every character: the end of a prefix range
+# Edit distance a query word may be off by, by its length: none below 4 letters (short words
+# are too close to too many others), then one, then two from 8 letters.
+TYPO_LENGTHS: Final = ((8, 2), (4, 1))
+
+
+def fold(text: str) -> str:
+    """The comparable form of a name or query: case-folded, whitespace collapsed."""
+    return " ".join(text.casefold().split())
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def allowed_typos(word: str) -> int:
+    return next((typos for length, typos in TYPO_LENGTHS if len(word) >= length), 0)
+
+
+class SearchIndex:
+    """Sorted views of the names and a word vocabulary with postings; built once per index."""
+
+    def __init__(self, names: Sequence[str], keywords: Sequence[Sequence[str]]) -> None:
+        self._count = len(names)
+        folded = [fold(name) for name in names]
+        self._names, self._name_at = _sorted_pairs((name, at) for at, name in enumerate(folded))
+        self._suffixes, self._suffix_at = _sorted_pairs(_word_suffixes(folded))
+        self._joined = "\n" + "\n".join(folded) + "\n"
+        self._starts = np.cumsum([1] + [len(name) + 1 for name in folded])[:-1]
+        name_words = [WORD.findall(name) for name in folded]
+        keyword_words = [[w for k in extra for w in words(k)] for extra in keywords]
+        self._name_vocab = _Vocabulary(name_words)
+        self._any_vocab = _Vocabulary(
+            [n + k for n, k in zip(name_words, keyword_words, strict=True)]
+        )
+        keyword_text = ["\n".join(fold(k) for k in extra) for extra in keywords]
+        self._keyword_joined = "\n\x00".join(keyword_text) + "\n\x00"
+        self._keyword_starts = np.cumsum([0] + [len(text) + 2 for text in keyword_text])[:-1]
+
+    def search(self, text: str, keep: np.ndarray, audience: np.ndarray, limit: int) -> list[int]:
+        """Positions of up to `limit` matching topics among `keep`, best first."""
+        query = fold(text)
+        taken = np.zeros(self._count, dtype=bool)
+        found: list[int] = []
+        for candidates in self._tiers(query):
+            new = np.unique(candidates)
+            new = new[keep[new] & ~taken[new]]
+            taken[new] = True
+            found += new[np.lexsort((new, -audience[new]))].tolist()
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def contains(self, text: str) -> np.ndarray:
+        """Which topics have `text` in their name or one of their keywords."""
+        query = fold(text)
+        hit = np.zeros(self._count, dtype=bool)
+        if query:
+            hit[self._occurrences(self._joined, self._starts, query)] = True
+            hit[self._occurrences(self._keyword_joined, self._keyword_starts, query)] = True
+        return hit
+
+    def _tiers(self, query: str) -> Iterator[np.ndarray]:
+        exact = _prefix_range(self._names, query, exact=True)
+        yield self._name_at[exact]
+        yield self._name_at[_prefix_range(self._names, query)]
+        yield self._suffix_at[_prefix_range(self._suffixes, query)]
+        yield self._occurrences(self._joined, self._starts, query)
+        query_words = WORD.findall(query)
+        if query_words:
+            for typos in (False, True):
+                yield self._name_vocab.all_words(query_words, typos=typos)
+                yield self._any_vocab.all_words(query_words, typos=typos)
+
+    def _occurrences(self, joined: str, starts: np.ndarray, query: str) -> np.ndarray:
+        offsets = [match.start() for match in re.finditer(re.escape(query), joined)]
+        return np.searchsorted(starts, np.array(offsets, np.int64), side="right") - 1
+
+
+class _Vocabulary:
+    """Distinct words, sorted, each with the positions of the topics that have it."""
+
+    def __init__(self, topic_words: Sequence[Sequence[str]]) -> None:
+        self._count = len(topic_words)
+        postings: dict[str, set[int]] = defaultdict(set)
+        for at, found in enumerate(topic_words):
+            for word in found:
+                postings[word].add(at)
+        self._words = sorted(postings)
+        self._postings = [np.array(sorted(postings[word]), np.int64) for word in self._words]
+
+    def all_words(self, query_words: list[str], *, typos: bool) -> np.ndarray:
+        """Topics where every query word starts (or, with `typos`, nearly equals) a word."""
+        matching = np.ones(self._count, dtype=bool)
+        for word in query_words:
+            matching &= self._hits(word, typos=typos)
+        return np.flatnonzero(matching)
+
+    def _hits(self, word: str, *, typos: bool) -> np.ndarray:
+        hit = np.zeros(self._count, dtype=bool)
+        start, stop = _prefix_bounds(self._words, word)
+        rows = list(range(start, stop))
+        if typos and allowed_typos(word):
+            cutoff = allowed_typos(word)
+            near = process.extract(
+                word, self._words, scorer=OSA.distance, score_cutoff=cutoff, limit=None
+            )
+            rows += [row for _, _, row in near]
+        for row in rows:
+            hit[self._postings[row]] = True
+        return hit
+
+
+def _word_suffixes(names: Sequence[str]) -> Iterator[tuple[str, int]]:
+    """(the rest of the name from a word that is not its first, topic position)."""
+    for at, name in enumerate(names):
+        for match in WORD.finditer(name):
+            if match.start() > 0:
+                yield name[match.start() :], at
+
+
+def _sorted_pairs(pairs: Iterator[tuple[str, int]]) -> tuple[list[str], np.ndarray]:
+    ordered = sorted(pairs)
+    return [text for text, _ in ordered], np.array([at for _, at in ordered], np.int64)
+
+
+def _prefix_bounds(ordered: list[str], prefix: str) -> tuple[int, int]:
+    return bisect.bisect_left(ordered, prefix), bisect.bisect_left(ordered, prefix + HIGH)
+
+
+def _prefix_range(ordered: list[str], prefix: str, *, exact: bool = False) -> slice:
+    start = bisect.bisect_left(ordered, prefix)
+    stop = bisect.bisect_right(ordered, prefix) if exact else _prefix_bounds(ordered, prefix)[1]
+    return slice(start, stop)
