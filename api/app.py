@@ -20,10 +20,22 @@ from api.key_cache import KeyCache
 from api.openapi import API_KEY, openapi_config
 from api.ratelimit import RateLimiter
 from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
-from api.routes import audiences, backfills, builder, downloads, exports, ops, results, runs
+from api.routes import (
+    audiences,
+    backfills,
+    builder,
+    downloads,
+    exports,
+    ops,
+    results,
+    runs,
+    topics,
+)
 from api.routes.ops import ReadyCheck, default_checks
+from data.topic_index import LiveTopicIndex
 from jobs.deps import Clock, JobDeps
 from jobs.settings import Settings
+from jobs.urlguard import UrlGuard
 
 BASE_PATH: Final = "/v1/intent"
 MAX_BODY_BYTES: Final = 64 * 1024
@@ -52,7 +64,12 @@ def create_app(
     )
     checks = default_checks(ctx, broker_check)
     return Litestar(
-        route_handlers=[_keyed_routes(), *downloads.HANDLERS, *ops.HANDLERS],
+        route_handlers=[
+            _keyed_routes(),
+            topics.router(BASE_PATH, _topic_deps(settings, deps)),
+            *downloads.HANDLERS,
+            *ops.HANDLERS,
+        ],
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
             "ready_checks": Provide(lambda: checks, use_cache=True, sync_to_thread=False),
@@ -80,4 +97,13 @@ def _keyed_routes() -> Router:
         route_handlers=handlers,
         dependencies={"caller": Provide(authenticate_caller)},
         security=API_KEY,
+    )
+
+
+def _topic_deps(settings: Settings, deps: JobDeps) -> topics.TopicDeps:
+    return topics.TopicDeps(
+        LiveTopicIndex(deps.catalog),
+        RateLimiter(settings.topics_rate_limit_per_minute),
+        UrlGuard(allow_private=settings.analyze_allow_private),
+        settings.movers_min_audience,
     )

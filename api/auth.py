@@ -30,11 +30,15 @@ async def authenticate_caller(request: AnyRequest, ctx: NamedDependency[ApiConte
     key = await ctx.keys.lookup(presented) if presented else None
     if key is None:
         raise Unauthorized()
-    decision = ctx.limiter.hit(key.id, ctx.now())
+    charge(request, ctx.limiter.hit(key.id, ctx.now()))
+    return Caller(key.organization_id, key.id)
+
+
+def charge(request: AnyRequest, decision: RateDecision) -> None:
+    """Keep the budget decision for the response headers; RateLimited when it is spent."""
     request.scope.setdefault("state", {})[_DECISION_KEY] = decision
     if not decision.allowed:
         raise RateLimited(decision)
-    return Caller(key.organization_id, key.id)
 
 
 def rate_decision(state: dict[str, object]) -> RateDecision | None:

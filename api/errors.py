@@ -17,6 +17,7 @@
 Domain errors of the lower layers map through `ERROR_TABLE`; anything unknown is a 500.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -33,7 +34,15 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from api.ratelimit import RateDecision
 from data.errors import DataNotAvailable as DatasetDateMissing
 from engine.errors import ConfigError, Problem
-from jobs.errors import DataNotAvailable, InvalidConfig, InvalidRequest, RunNotCompleted
+from jobs.errors import (
+    DataNotAvailable,
+    FetchFailed,
+    InvalidConfig,
+    InvalidRequest,
+    RunNotCompleted,
+    UnsupportedContent,
+    UrlNotAllowed,
+)
 
 
 @dataclass(frozen=True)
@@ -139,9 +148,13 @@ ERROR_TABLE: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (InvalidConfig, 422, "INVALID_CONFIG"),
     (RunNotCompleted, 409, "RUN_NOT_SERVABLE"),  # a stored config the current topics no longer fit
     (RequestEntityTooLarge, 413, "PAYLOAD_TOO_LARGE"),
+    (UrlNotAllowed, 400, "URL_NOT_ALLOWED"),  # topic analyze: refused before any connection
+    (FetchFailed, 422, "FETCH_FAILED"),
+    (UnsupportedContent, 422, "UNSUPPORTED_CONTENT"),
     (NotFoundException, 404, "NOT_FOUND"),
     (MethodNotAllowedException, 405, "METHOD_NOT_ALLOWED"),
 )
+_MISSING_PARAMETER: Final = re.compile(r"Missing required \w+ parameter '([^']+)'")
 INTERNAL: Final = ErrorReply(500, "INTERNAL_ERROR", "internal error")
 
 
@@ -169,14 +182,19 @@ def _details(exc: Exception) -> Sequence[Problem]:
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
         return [_framework_problem(item) for item in exc.extra if isinstance(item, dict)]
     if isinstance(exc, HTTPException) and exc.status_code == 400:
-        return [Problem("body", exc.detail)]  # e.g. malformed JSON
+        return [_framework_problem({"message": exc.detail})]  # a missing parameter, bad JSON
+    if isinstance(exc, UrlNotAllowed | FetchFailed | UnsupportedContent):
+        return [Problem("url", str(exc))]
     return ()
 
 
 def _framework_problem(item: Mapping[str, object]) -> Problem:
-    """Litestar names the whole body `data` and a body field by its wire name."""
-    key = str(item.get("key") or "body")
-    return Problem("body" if key == "data" else key, str(item.get("message", "invalid")))
+    """Litestar names the whole body `data` and a body field by its wire name; a missing
+    parameter only in its message."""
+    message = str(item.get("message", "invalid"))
+    missing = _MISSING_PARAMETER.search(message)
+    key = str(item.get("key") or (missing.group(1) if missing else "body"))
+    return Problem("body" if key == "data" else key, message)
 
 
 def _code_of(status: int) -> str:

@@ -83,7 +83,9 @@ class TopicIndex:
         self.types = _texts(table, "type")
         self.industries = _texts(table, "industry")
         self.categories = _texts(table, "category")
-        keywords = [[str(k) for k in row or ()] for row in table.column("keywords").to_pylist()]
+        self.keywords = [
+            [str(k) for k in row or () if k] for row in table.column("keywords").to_pylist()
+        ]
         self._codes = {
             "type": _Codes(self.types),
             "industry": _Codes(self.industries),
@@ -93,7 +95,7 @@ class TopicIndex:
         self.figures = {name: np.zeros((len(days), len(self.ids)), np.int64) for name in FIGURES}
         for row, (_, stats) in enumerate(days):
             self._place(row, stats)
-        self.search_index = SearchIndex(self.names, keywords)
+        self.search_index = SearchIndex(self.names, self.keywords)
         self.facets = {
             "types": _facet(self.types),
             "industries": _facet(self.industries),

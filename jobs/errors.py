@@ -14,7 +14,10 @@ JobError                  base: `code` (upper snake case) and `retryable` belong
  ├── BrokerUrlError       BROKER_URL            INTENT_BROKER_URL names no broker
  ├── OrganizationExists   ORGANIZATION_EXISTS   that organization name is taken
  ├── UnknownOrganization  UNKNOWN_ORGANIZATION  no organization has that name
- └── UnknownApiKey        UNKNOWN_API_KEY       no live API key has that id
+ ├── UnknownApiKey        UNKNOWN_API_KEY       no live API key has that id
+ ├── UrlNotAllowed        URL_NOT_ALLOWED       an outbound URL's scheme or address is refused
+ ├── FetchFailed          FETCH_FAILED          the page could not be fetched         retryable
+ └── UnsupportedContent   UNSUPPORTED_CONTENT   the page is neither HTML nor text
 """
 
 from typing import ClassVar
@@ -121,3 +124,24 @@ class UnknownApiKey(JobError):
     """No API key with that id exists, or it is revoked already; the message names the id."""
 
     code = "UNKNOWN_API_KEY"
+
+
+class UrlNotAllowed(JobError):
+    """An outbound URL is refused before any connection: not http(s), or its host resolves to a
+    private, loopback, link-local, multicast or reserved address; the message says which."""
+
+    code = "URL_NOT_ALLOWED"
+
+
+class FetchFailed(JobError):
+    """A page could not be fetched: unresolvable name, connection error, timeout, an error
+    status or too many redirects; the message says which."""
+
+    code = "FETCH_FAILED"
+    retryable = True
+
+
+class UnsupportedContent(JobError):
+    """A fetched page is neither HTML nor plain text; the message names its content type."""
+
+    code = "UNSUPPORTED_CONTENT"

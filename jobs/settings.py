@@ -32,6 +32,16 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     return value
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """`1` or `true` (any case) turns a switch on; unset or empty leaves it off."""
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise SettingsError(f"{name} must be 1 or 0 (true or false), got {raw!r}")
+
+
 def _optional_int(env: Mapping[str, str], name: str) -> int | None:
     """A whole number of at least 1, None when unset."""
     return _int(env, name, 0) or None
@@ -61,6 +71,9 @@ class Settings:
     allow_private_urls: bool = False
     queue_name: str = "intent-runs"  # the broker queue of run messages; one per deployment
     page_cache_mb: int = DEFAULT_PAGE_CACHE_MB  # encoded result rows the API keeps in memory
+    topics_rate_limit_per_minute: int = 300  # topic discovery, per client address
+    movers_min_audience: int = 10  # movers leave out topics with a smaller audience the day before
+    analyze_allow_private: bool = False  # let topic analyze fetch private/loopback addresses
 
     @property
     def page_cache_bytes(self) -> int:
@@ -108,6 +121,9 @@ class Settings:
             allow_private_urls=(env.get("INTENT_ALLOW_PRIVATE_URLS") or "") in ("1", "true"),
             queue_name=env.get("INTENT_QUEUE_NAME") or "intent-runs",
             page_cache_mb=_int(env, "INTENT_PAGE_CACHE_MB", DEFAULT_PAGE_CACHE_MB),
+            topics_rate_limit_per_minute=_int(env, "INTENT_TOPICS_RATE_LIMIT_PER_MINUTE", 300),
+            movers_min_audience=_int(env, "INTENT_MOVERS_MIN_AUDIENCE", 10, minimum=0),
+            analyze_allow_private=_flag(env, "INTENT_ANALYZE_ALLOW_PRIVATE"),
         )
 
 

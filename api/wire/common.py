@@ -10,7 +10,7 @@ import msgspec
 
 class Meta(msgspec.Struct, rename="camel", omit_defaults=True):
     timestamp: str
-    request_id: str
+    request_id: str = msgspec.field(name="request_id")  # spelled as Orbit spells it
     total: int | msgspec.UnsetType = msgspec.UNSET
     limit: int | msgspec.UnsetType = msgspec.UNSET
     offset: int | msgspec.UnsetType = msgspec.UNSET

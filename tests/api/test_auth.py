@@ -42,8 +42,8 @@ def _keyed_routes(api: Api) -> list[tuple[str, str]]:
     routes = [r for r in api.client.app.routes if isinstance(r, HTTPRoute)]
     found = []
     for route in routes:
-        if not route.path.startswith(BASE):
-            continue
+        if not route.path.startswith(BASE) or route.path.startswith(f"{BASE}/topics"):
+            continue  # topic discovery needs no key (tests/api/test_topics_routes.py)
         path = re.sub(r"\{[^}]+\}", lambda _: str(uuid.uuid4()), route.path_format)
         found += [(method, path) for method in route.methods if method not in ("HEAD", "OPTIONS")]
     return found

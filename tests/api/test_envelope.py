@@ -13,7 +13,7 @@ def test_success_carries_meta_with_timestamp_and_the_request_id(api: Api, tenant
     reply = api.client.get(f"{BASE}/audiences", headers=tenant.headers)
     meta = reply.json()["meta"]
     assert TIMESTAMP.fullmatch(meta["timestamp"])
-    assert meta["requestId"] == reply.headers["x-request-id"]
+    assert meta["request_id"] == reply.headers["x-request-id"]
 
 
 @pytest.mark.parametrize("path", [f"{BASE}/audiences", "/no/such/route", "/health"])
@@ -26,7 +26,7 @@ def test_unknown_route_is_a_404_in_the_error_envelope_with_a_new_request_id(api:
     reply = api.client.get("/no/such/route")
     assert reply.status_code == 404
     assert reply.json()["error"]["code"] == "NOT_FOUND"
-    assert reply.json()["meta"]["requestId"] == reply.headers["x-request-id"]
+    assert reply.json()["meta"]["request_id"] == reply.headers["x-request-id"]
 
 
 def test_unsafe_client_request_id_is_replaced(api: Api) -> None:

@@ -26,12 +26,13 @@ def owned(api: Api, tenant: Tenant) -> Ids:
 
 
 def _id_routes(api: Api, ids: Ids) -> list[tuple[str, str]]:
-    """Every (method, path) under the base path that takes an id, filled with `ids`."""
+    """Every (method, path) under the base path that takes an organization's id, filled with
+    `ids` (topic ids are shared by everyone: their 404s are in test_topics_routes.py)."""
     found = []
     for route in api.client.app.routes:
         if not isinstance(route, HTTPRoute) or "{" not in route.path_format:
             continue
-        if route.path.startswith(BASE):
+        if route.path.startswith(BASE) and not route.path.startswith(f"{BASE}/topics"):
             path = re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], route.path_format)
             found += [(m, path) for m in sorted(route.methods) if m not in ("HEAD", "OPTIONS")]
     return found
