@@ -17,7 +17,7 @@ Commands = "argparse._SubParsersAction[Any]"
 
 # top-level command -> (help, modules whose `register(commands)` defines it)
 TOP_LEVEL: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
-    "data": ("generate, validate and ingest intent datasets", ()),
+    "data": ("generate, validate, ingest and index intent datasets", ()),
     "config": ("check audience configs", ()),
     "run": ("materialize one audience snapshot into a directory", ("cli.cmd_run",)),
     "preview": ("print the preview of an audience config as JSON", ("cli.cmd_run",)),
@@ -31,12 +31,17 @@ TOP_LEVEL: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "orgs": ("manage organizations", ("cli.cmd_admin",)),
     "keys": ("manage API keys", ("cli.cmd_admin",)),
     "backfill": ("queue one backfill run per complete date of a range", ("cli.cmd_backfill",)),
+    "topics": ("search topics, their daily trend and the day's movers", ()),
     "demo": ("run the end-to-end demo on a small generated dataset", ("cli.cmd_demo",)),
     "bench": ("benchmark the backends (see `intent bench --help`)", ("cli.cmd_bench",)),
 }
 # nested groups: group -> (dest, modules registering its subcommands)
 GROUPS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
-    "data": ("data_command", ("cli.cmd_generate", "cli.cmd_validate", "cli.cmd_ingest")),
+    "data": (
+        "data_command",
+        ("cli.cmd_generate", "cli.cmd_validate", "cli.cmd_ingest", "cli.cmd_index"),
+    ),
+    "topics": ("topics_command", ("cli.cmd_topics",)),
     "config": ("config_command", ("cli.cmd_config",)),
 }
 

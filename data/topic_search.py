@@ -2,8 +2,8 @@
 
 Tiers, best first: exact name, name prefix, word prefix, substring, keyword match (every query
 word starts a word of the topic's name, then: of its name or keywords, in any order), then
-typo-tolerant (every query word is within a small edit distance of such a word: name words first,
-then name or keyword words). Within a tier: the latest audience, descending, then the topic's
+typo-tolerant (the whole name within a small edit distance of the query; then every query word
+within a small edit distance of such a word: name words first, then name or keyword words). Within a tier: the latest audience, descending, then the topic's
 position (its id order). Later tiers are only computed while the limit is not filled.
 """
 
@@ -45,6 +45,7 @@ class SearchIndex:
         folded = [fold(name) for name in names]
         self._names, self._name_at = _sorted_pairs((name, at) for at, name in enumerate(folded))
         self._suffixes, self._suffix_at = _sorted_pairs(_word_suffixes(folded))
+        self._folded = folded
         self._joined = "\n" + "\n".join(folded) + "\n"
         self._starts = np.cumsum([1] + [len(name) + 1 for name in folded])[:-1]
         name_words = [WORD.findall(name) for name in folded]
@@ -88,9 +89,21 @@ class SearchIndex:
         yield self._occurrences(self._joined, self._starts, query)
         query_words = WORD.findall(query)
         if query_words:
-            for typos in (False, True):
-                yield self._name_vocab.all_words(query_words, typos=typos)
-                yield self._any_vocab.all_words(query_words, typos=typos)
+            yield self._name_vocab.all_words(query_words, typos=False)
+            yield self._any_vocab.all_words(query_words, typos=False)
+            yield self._near_names(query)
+            yield self._name_vocab.all_words(query_words, typos=True)
+            yield self._any_vocab.all_words(query_words, typos=True)
+
+    def _near_names(self, query: str) -> np.ndarray:
+        """Names within the query's allowed edit distance of it, as a whole."""
+        cutoff = allowed_typos(query)
+        if not cutoff:
+            return np.zeros(0, np.int64)
+        near = process.extract(
+            query, self._folded, scorer=OSA.distance, score_cutoff=cutoff, limit=None
+        )
+        return np.array([at for _, _, at in near], np.int64)
 
     def _occurrences(self, joined: str, starts: np.ndarray, query: str) -> np.ndarray:
         offsets = [match.start() for match in re.finditer(re.escape(query), joined)]
