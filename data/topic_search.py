@@ -1,10 +1,11 @@
 """Topic search: ranked matching of a query against topic names and keywords.
 
-Tiers, best first: exact name, name prefix, word prefix, substring, keyword match (every query
-word starts a word of the topic's name, then: of its name or keywords, in any order), then
-typo-tolerant (the whole name within a small edit distance of the query; then every query word
-within a small edit distance of such a word: name words first, then name or keyword words). Within a tier: the latest audience, descending, then the topic's
-position (its id order). Later tiers are only computed while the limit is not filled.
+Tiers, best first: exact name, name prefix, word prefix, substring; keyword match (every query
+word starts a word of the topic's name, then: of its name or keywords, in any order); then
+typo-tolerant (the whole name within a small edit distance of the query, then every query word
+near a word of the name, then of the name or keywords). Within a tier: the latest audience,
+descending, then the topic's position (its id order). Later tiers are only computed while the
+limit is not filled.
 """
 
 import bisect
