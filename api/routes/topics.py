@@ -9,7 +9,7 @@ from typing import Annotated, Final, Literal
 
 from litestar import Router, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from api.auth import charge
@@ -89,7 +89,7 @@ def browse(
     request: AnyRequest,
     ctx: Ctx,
     topics: Topics,
-    visitor: str,
+    visitor: NamedDependency[str],
     q: Annotated[
         str | None, QueryParameter(max_length=100, description="in name or keywords")
     ] = None,
@@ -114,7 +114,9 @@ def browse(
     responses=errors(429, s429=LIMITED),
     summary="How many topics have each type, industry and category",
 )
-def facets(request: AnyRequest, ctx: Ctx, topics: Topics, visitor: str) -> FacetsEnvelope:
+def facets(
+    request: AnyRequest, ctx: Ctx, topics: Topics, visitor: NamedDependency[str]
+) -> FacetsEnvelope:
     counts = topics.index.current().facets
     data = Facets(*(facet_values(counts[name]) for name in ("types", "industries", "categories")))
     return FacetsEnvelope(data, meta(ctx, request.scope))
@@ -130,7 +132,7 @@ def search(
     request: AnyRequest,
     ctx: Ctx,
     topics: Topics,
-    visitor: str,
+    visitor: NamedDependency[str],
     q: Annotated[str, QueryParameter(min_length=1, max_length=100)],
     type: TypeParam = None,
     industry: IndustryParam = None,
@@ -152,8 +154,8 @@ def trend(
     request: AnyRequest,
     ctx: Ctx,
     topics: Topics,
-    visitor: str,
-    topic_id: int,
+    visitor: NamedDependency[str],
+    topic_id: FromPath[int],
     days: DaysParam = 30,
 ) -> TrendEnvelope:
     index = topics.index.current()
@@ -174,7 +176,7 @@ def compare(
     request: AnyRequest,
     ctx: Ctx,
     topics: Topics,
-    visitor: str,
+    visitor: NamedDependency[str],
     data: JSONBody[CompareInput],
     days: DaysParam = 30,
 ) -> CompareEnvelope:
@@ -202,7 +204,7 @@ def movers(
     request: AnyRequest,
     ctx: Ctx,
     topics: Topics,
-    visitor: str,
+    visitor: NamedDependency[str],
     limit: Annotated[int, QueryParameter(ge=1, le=50)] = 20,
     direction: Annotated[
         Literal["up", "down"], QueryParameter(description="`up` or `down`")
@@ -231,7 +233,11 @@ def movers(
     summary="The topics a web page (fetched) or a text is about, most similar first",
 )
 def analyze_page(
-    request: AnyRequest, ctx: Ctx, topics: Topics, visitor: str, data: JSONBody[AnalyzeInput]
+    request: AnyRequest,
+    ctx: Ctx,
+    topics: Topics,
+    visitor: NamedDependency[str],
+    data: JSONBody[AnalyzeInput],
 ) -> AnalysisEnvelope:
     if (data.url is None) == (data.text is None):
         raise InvalidRequest([Problem("url", "give exactly one of url and text")])
