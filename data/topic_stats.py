@@ -56,12 +56,22 @@ def compute(intent: pa.Table | Iterable[pa.RecordBatch]) -> pa.Table:
 
 
 def _chunks(batches: Iterable[pa.RecordBatch]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(topic ids, scores) in pieces of about CHUNK_ROWS rows: small batches are joined, since
+    each piece costs a histogram of its topic span besides its rows."""
+    topics: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    rows = 0
     for batch in batches:
         for start in range(0, batch.num_rows, CHUNK_ROWS):
             piece = batch.slice(start, CHUNK_ROWS)
-            topic = piece.column("topic_id").to_numpy(zero_copy_only=False)
-            score = piece.column("score").to_numpy(zero_copy_only=False)
-            yield topic, score
+            topics.append(piece.column("topic_id").to_numpy(zero_copy_only=False))
+            scores.append(piece.column("score").to_numpy(zero_copy_only=False))
+            rows += piece.num_rows
+            if rows >= CHUNK_ROWS:
+                yield np.concatenate(topics), np.concatenate(scores)
+                topics, scores, rows = [], [], 0
+    if rows:
+        yield np.concatenate(topics), np.concatenate(scores)
 
 
 def _histogram(topic: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,12 +97,13 @@ def _merge(ids: list[np.ndarray], histograms: list[np.ndarray]) -> tuple[np.ndar
     """Per distinct topic id (ascending), the sum of its chunk histograms."""
     every = np.concatenate(ids)
     stacked = np.concatenate(histograms)
-    unique, inverse = np.unique(every, return_inverse=True)
-    if len(unique) == len(every):
-        return unique, stacked
-    merged = np.zeros((len(unique), SCORE_BINS), dtype=np.int64)
-    np.add.at(merged, inverse, stacked)
-    return unique, merged
+    if np.any(every[1:] < every[:-1]):  # chunks of a table sorted by topic come in order
+        order = np.argsort(every, kind="stable")
+        every, stacked = every[order], stacked[order]
+    starts = np.flatnonzero(np.concatenate([[True], every[1:] != every[:-1]]))
+    if len(starts) == len(every):
+        return every, stacked
+    return every[starts], np.add.reduceat(stacked, starts, axis=0)
 
 
 def _table(ids: np.ndarray, histogram: np.ndarray) -> pa.Table:
