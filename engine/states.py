@@ -1,4 +1,4 @@
-"""Run states and the allowed transitions between them (DESIGN section 4), as data.
+"""Run and stored-export states and the allowed transitions between them (DESIGN 4, 8), as data.
 
 Every status change anywhere goes through `check_transition` and one guarded write.
 """
@@ -22,11 +22,18 @@ class RunType(StrEnum):
     BACKFILL = "backfill"
 
 
+class ExportStatus(StrEnum):
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
 class InvalidTransition(ValueError):
     """A status change that the transition table does not allow."""
 
-    def __init__(self, current: RunStatus, target: RunStatus) -> None:
-        super().__init__(f"a run cannot go from {current} to {target}")
+    def __init__(self, current: StrEnum, target: StrEnum) -> None:
+        noun = "an export" if isinstance(current, ExportStatus) else "a run"
+        super().__init__(f"{noun} cannot go from {current} to {target}")
         self.current = current
         self.target = target
 
@@ -49,4 +56,18 @@ def can_transition(current: RunStatus, target: RunStatus) -> bool:
 
 def check_transition(current: RunStatus, target: RunStatus) -> None:
     if not can_transition(current, target):
+        raise InvalidTransition(current, target)
+
+
+EXPORT_TRANSITIONS: Final[frozenset[tuple[ExportStatus, ExportStatus]]] = frozenset(
+    {
+        (ExportStatus.PROCESSING, ExportStatus.COMPLETED),  # the file is written
+        (ExportStatus.PROCESSING, ExportStatus.FAILED),  # it could not be, or its builder died
+        (ExportStatus.FAILED, ExportStatus.PROCESSING),  # asked for again: rebuilt
+    }
+)
+
+
+def check_export_transition(current: ExportStatus, target: ExportStatus) -> None:
+    if (current, target) not in EXPORT_TRANSITIONS:
         raise InvalidTransition(current, target)

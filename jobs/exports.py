@@ -14,6 +14,7 @@ from data.exports import CONTENT_TYPES, export_format, write_export
 from data.metadata.models import Export, ExportId, Run, RunId
 from data.snapshots import exports_dir
 from data.snapshots.files import RESULTS
+from engine.states import ExportStatus
 from jobs.deps import JobDeps
 from jobs.errors import InternalError, RunNotCompleted, WorkerLost
 
@@ -43,7 +44,7 @@ def new_export(run: Run, fmt: str, path: Path, now: datetime) -> Export:
         audience_id=run.audience_id,
         run_id=run.id,
         export_type=fmt,
-        status="processing",
+        status=ExportStatus.PROCESSING,
         content_type=CONTENT_TYPES[export_format(fmt)],
         created_at=now,
         path=str(path),
@@ -62,12 +63,15 @@ def build_export(deps: JobDeps, export: Export, snapshot: Path) -> Export:
         info = write_export(snapshot / RESULTS, export.export_type, out)
     except Exception as exc:  # stored on the export so clients see why
         done = replace(
-            export, status="failed", error_code=InternalError.code, error_message=str(exc)
+            export,
+            status=ExportStatus.FAILED,
+            error_code=InternalError.code,
+            error_message=str(exc),
         )
     else:
         done = replace(
             export,
-            status="completed",
+            status=ExportStatus.COMPLETED,
             row_count=info.row_count,
             byte_size=info.byte_size,
             sha256=info.sha256,
@@ -82,7 +86,11 @@ def lost_export(export: Export, now: datetime) -> Export:
     """A processing export whose builder died, as failed."""
     message = f"the process building it stopped: still processing after {EXPORT_BUILD_LIMIT}"
     return replace(
-        export, status="failed", error_code=WorkerLost.code, error_message=message, completed_at=now
+        export,
+        status=ExportStatus.FAILED,
+        error_code=WorkerLost.code,
+        error_message=message,
+        completed_at=now,
     )
 
 
@@ -94,7 +102,7 @@ def restarted_export(failed: Export, now: datetime) -> Export:
         audience_id=failed.audience_id,
         run_id=failed.run_id,
         export_type=failed.export_type,
-        status="processing",
+        status=ExportStatus.PROCESSING,
         content_type=failed.content_type,
         created_at=now,
         path=failed.path,
@@ -106,7 +114,7 @@ def _reuse_or_rebuild(
 ) -> tuple[Export, bool]:
     """Reuse a completed or processing export; rebuild a failed one. Restarting is a guarded
     write, so of concurrent requests one rebuilds and the others get its export."""
-    if existing.status != "failed":
+    if existing.status != ExportStatus.FAILED:
         return existing, False
     restarted = restarted_export(existing, now)
     if not deps.store.restart_export(restarted):

@@ -8,9 +8,9 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from data.metadata import rules
 from data.metadata.models import Export, RunId
 from data.metadata.tables import exports
+from engine.states import ExportStatus
 
 OWNERS: Final = frozenset({"id", "organization_id", "audience_id", "run_id"})  # never rewritten
 
@@ -24,7 +24,7 @@ def of_run(run_id: RunId, export_type: str | None = None) -> sa.Select[Any]:
 
 
 def stale(started_before: datetime, limit: int) -> sa.Select[Any]:
-    processing = exports.c.status == rules.PROCESSING_EXPORT
+    processing = exports.c.status == ExportStatus.PROCESSING
     old = exports.c.created_at < started_before
     oldest_first = (exports.c.created_at, exports.c.id)
     return sa.select(exports).where(processing, old).order_by(*oldest_first).limit(limit)

@@ -28,6 +28,7 @@ from data.metadata.models import (
     RunId,
 )
 from data.metadata.store import IdempotencyOutcome
+from engine.states import ExportStatus
 
 
 class MemoryMetadataStore(MemoryRuns):
@@ -183,12 +184,12 @@ class MemoryMetadataStore(MemoryRuns):
         return self._exports_where(lambda export: export.run_id == run_id)
 
     def finish_export(self, export: Export) -> bool:
-        rules.check_finished(export)
-        return self._rewrite_export(export, rules.PROCESSING_EXPORT)
+        expected = rules.export_transition(export, ExportStatus.PROCESSING)
+        return self._rewrite_export(export, expected)
 
     def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
         def stale(export: Export) -> bool:
-            processing = export.status == rules.PROCESSING_EXPORT
+            processing = export.status == ExportStatus.PROCESSING
             return processing and export.created_at < started_before
 
         return self._exports_where(stale)[:limit]
@@ -198,8 +199,8 @@ class MemoryMetadataStore(MemoryRuns):
             return oldest_first(export for export in self._exports.values() if keep(export))
 
     def restart_export(self, export: Export) -> bool:
-        rules.check_restarted(export)
-        return self._rewrite_export(export, rules.FAILED_EXPORT)
+        expected = rules.export_transition(export, ExportStatus.FAILED)
+        return self._rewrite_export(export, expected)
 
     def _rewrite_export(self, export: Export, expected: str) -> bool:
         """The guarded write of exports: replace the row if it is `expected`; owners stay."""

@@ -1,6 +1,6 @@
 """Decisions both metadata stores make the same way, kept pure so they cannot drift apart.
 
-The SQL and in-memory stores apply these; the run transitions themselves live in engine.states.
+The SQL and in-memory stores apply these; the run and export transitions live in engine.states.
 """
 
 from dataclasses import fields, replace
@@ -10,11 +10,9 @@ from typing import Any, Final, TypeVar
 from data.metadata.models import Export, IdempotencyRecord
 from data.metadata.store import IdempotencyOutcome
 from data.metadata.types import as_utc
+from engine.states import ExportStatus, InvalidTransition, check_export_transition
 
 ACTIVE: Final = "active"  # the audience status that takes an organization slot
-FINISHED_EXPORT: Final = frozenset({"completed", "failed"})
-PROCESSING_EXPORT: Final = "processing"
-FAILED_EXPORT: Final = "failed"
 RESERVE_TRIES: Final = 5  # an existing record may be released between insert and read
 
 Row = TypeVar("Row", bound=Any)  # a row dataclass of data.metadata.models
@@ -45,19 +43,11 @@ def abandoned(existing: IdempotencyRecord, abandoned_before: datetime | None) ->
     return in_flight and abandoned_before is not None and existing.created_at < abandoned_before
 
 
-def check_finished(export: Export) -> None:
-    """`finish_export` only writes a final status; anything else is a bug in the caller."""
-    if export.status not in FINISHED_EXPORT:
-        raise ValueError(
-            f"export.status must be one of {sorted(FINISHED_EXPORT)} to finish export "
-            f"{export.id}, got {export.status!r}"
-        )
-
-
-def check_restarted(export: Export) -> None:
-    """`restart_export` only writes `processing`; anything else is a bug in the caller."""
-    if export.status != PROCESSING_EXPORT:
-        raise ValueError(
-            f"export.status must be {PROCESSING_EXPORT!r} to restart export {export.id}, "
-            f"got {export.status!r}"
-        )
+def export_transition(export: Export, expected: ExportStatus) -> ExportStatus:
+    """The status a guarded export write expects to find, once the table allows the change from
+    it to `export.status`; a change it forbids is a bug in the caller (ValueError)."""
+    try:
+        check_export_transition(expected, ExportStatus(export.status))
+    except (InvalidTransition, ValueError) as exc:
+        raise ValueError(f"export {export.id}: {exc}") from None
+    return expected

@@ -38,7 +38,7 @@ from data.metadata.tables import (
     organizations,
     runs,
 )
-from engine.states import RunStatus, RunType
+from engine.states import ExportStatus, RunStatus, RunType
 
 Values = dict[str, Any]
 
@@ -351,16 +351,16 @@ class SqlMetadataStore:
         return [Export(**_values(row)) for row in self._rows(export_sql.of_run(run_id))]
 
     def finish_export(self, export: Export) -> bool:
-        rules.check_finished(export)
-        return self._count(exports, export_sql.rewrite(export, rules.PROCESSING_EXPORT)) == 1
+        expected = rules.export_transition(export, ExportStatus.PROCESSING)
+        return self._count(exports, export_sql.rewrite(export, expected)) == 1
 
     def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
         rows = self._rows(export_sql.stale(started_before, limit))
         return [Export(**_values(row)) for row in rows]
 
     def restart_export(self, export: Export) -> bool:
-        rules.check_restarted(export)
-        return self._count(exports, export_sql.rewrite(export, rules.FAILED_EXPORT)) == 1
+        expected = rules.export_transition(export, ExportStatus.FAILED)
+        return self._count(exports, export_sql.rewrite(export, expected)) == 1
 
     # idempotency
 

@@ -8,6 +8,7 @@ from typing import Final
 import sqlalchemy as sa
 
 from data.metadata.types import UtcDateTime
+from engine.states import ExportStatus
 
 ID: Final = 36  # a UUID string
 HASH: Final = 64  # a SHA-256 hex digest
@@ -34,7 +35,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 RUN_STATUSES: Final = ("queued", "running", "completed", "failed", "cancelled")
 RUN_TYPES: Final = ("manual", "daily", "preview", "backfill")
 AUDIENCE_STATUSES: Final = ("draft", "active", "paused")
-EXPORT_STATUSES: Final = ("processing", "completed", "failed")
+EXPORT_STATUSES: Final = tuple(status.value for status in ExportStatus)
 
 organizations = sa.Table(
     "organizations",

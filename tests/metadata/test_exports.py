@@ -89,7 +89,7 @@ def test_finishing_with_a_non_final_status_is_a_bug(
     store: MetadataStore, make_export: Callable[..., Export]
 ) -> None:
     export = make_export()
-    with pytest.raises(ValueError, match=r"export\.status"):
+    with pytest.raises(ValueError, match=r"export .* cannot go from"):
         store.finish_export(export)
 
 
@@ -140,5 +140,5 @@ def test_restarting_with_a_final_status_is_a_bug(
 ) -> None:
     export = make_export()
     store.finish_export(_failed(export))
-    with pytest.raises(ValueError, match=r"export\.status"):
+    with pytest.raises(ValueError, match=r"export .* cannot go from"):
         store.restart_export(_failed(export))

@@ -9,7 +9,15 @@ import pytest
 from data.metadata.models import Run
 from data.metadata.steps import Step
 from data.metadata.store import MetadataStore
-from engine.states import TRANSITIONS, InvalidTransition, RunStatus, check_transition
+from engine.states import (
+    EXPORT_TRANSITIONS,
+    TRANSITIONS,
+    ExportStatus,
+    InvalidTransition,
+    RunStatus,
+    check_export_transition,
+    check_transition,
+)
 from tests.metadata.factories import at
 
 PAIRS = list(product(RunStatus, RunStatus))
@@ -17,7 +25,7 @@ ALLOWED = [pair for pair in PAIRS if pair in TRANSITIONS]
 FORBIDDEN = [pair for pair in PAIRS if pair not in TRANSITIONS]
 
 
-def _name(pair: tuple[RunStatus, RunStatus]) -> str:
+def _name(pair: tuple[Any, Any]) -> str:
     return f"{pair[0]}->{pair[1]}"
 
 
@@ -70,3 +78,25 @@ def test_a_store_changes_a_run_exactly_when_the_table_allows_it(
     after = store.get_run(run.id)
     assert after is not None
     assert after.status == (pair[1] if allowed else pair[0])
+
+
+EXPORT_PAIRS = list(product(ExportStatus, ExportStatus))
+
+
+def test_the_export_table_allows_finishing_and_rebuilding_a_failed_export_only() -> None:
+    allowed = {pair for pair in EXPORT_PAIRS if pair in EXPORT_TRANSITIONS}
+    assert allowed == {
+        (ExportStatus.PROCESSING, ExportStatus.COMPLETED),
+        (ExportStatus.PROCESSING, ExportStatus.FAILED),
+        (ExportStatus.FAILED, ExportStatus.PROCESSING),
+    }
+
+
+@pytest.mark.parametrize(
+    "pair", [p for p in EXPORT_PAIRS if p not in EXPORT_TRANSITIONS], ids=_name
+)
+def test_any_other_export_change_raises_invalid_transition(
+    pair: tuple[ExportStatus, ExportStatus],
+) -> None:
+    with pytest.raises(InvalidTransition, match="an export cannot go"):
+        check_export_transition(*pair)
