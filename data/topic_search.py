@@ -12,9 +12,12 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -22,6 +25,7 @@ WORD: Final = re.compile(r"[^\W_]+")
 HIGH: Final = "\U0010ffff"  # sorts after every character: the end of a prefix range
 # Edit distance a query word may be off by, by its length: none below 4 letters (short words
 # are too close to too many others), then one, then two from 8 letters.
+CACHED_TEXTS: Final = 4096  # browse texts whose matches each index keeps
 TYPO_LENGTHS: Final = ((8, 2), (4, 1))
 
 
@@ -46,9 +50,11 @@ class SearchIndex:
         folded = [fold(name) for name in names]
         self._names, self._name_at = _sorted_pairs((name, at) for at, name in enumerate(folded))
         self._suffixes, self._suffix_at = _sorted_pairs(_word_suffixes(folded))
-        self._folded = folded
-        self._joined = "\n" + "\n".join(folded) + "\n"
-        self._starts = np.cumsum([1] + [len(name) + 1 for name in folded])[:-1]
+        self._near_folded = _Near(folded)
+        self._name_array = pa.array(folded, pa.string())
+        # A substring scan of every name and keyword costs milliseconds; browse and typeahead
+        # ask the same few texts again and again, and the index never changes once built.
+        self._contains = lru_cache(maxsize=CACHED_TEXTS)(self._scan)
         name_words = [WORD.findall(name) for name in folded]
         keyword_words = [[w for k in extra for w in words(k)] for extra in keywords]
         self._name_vocab = _Vocabulary(name_words)
@@ -56,8 +62,7 @@ class SearchIndex:
             [n + k for n, k in zip(name_words, keyword_words, strict=True)]
         )
         keyword_text = ["\n".join(fold(k) for k in extra) for extra in keywords]
-        self._keyword_joined = "\n\x00".join(keyword_text) + "\n\x00"
-        self._keyword_starts = np.cumsum([0] + [len(text) + 2 for text in keyword_text])[:-1]
+        self._keyword_array = pa.array(keyword_text, pa.string())
 
     def search(self, text: str, keep: np.ndarray, audience: np.ndarray, limit: int) -> list[int]:
         """Positions of up to `limit` matching topics among `keep`, best first."""
@@ -74,12 +79,15 @@ class SearchIndex:
         return found[:limit]
 
     def contains(self, text: str) -> np.ndarray:
-        """Which topics have `text` in their name or one of their keywords."""
-        query = fold(text)
+        """Which topics have `text` in their name or one of their keywords (read only)."""
+        return self._contains(fold(text))
+
+    def _scan(self, query: str) -> np.ndarray:
         hit = np.zeros(self._count, dtype=bool)
         if query:
-            hit[self._occurrences(self._joined, self._starts, query)] = True
-            hit[self._occurrences(self._keyword_joined, self._keyword_starts, query)] = True
+            hit |= _has(self._name_array, query)
+            hit |= _has(self._keyword_array, query)
+        hit.flags.writeable = False
         return hit
 
     def _tiers(self, query: str) -> Iterator[np.ndarray]:
@@ -87,7 +95,7 @@ class SearchIndex:
         yield self._name_at[exact]
         yield self._name_at[_prefix_range(self._names, query)]
         yield self._suffix_at[_prefix_range(self._suffixes, query)]
-        yield self._occurrences(self._joined, self._starts, query)
+        yield np.flatnonzero(_has(self._name_array, query))
         query_words = WORD.findall(query)
         if query_words:
             yield self._name_vocab.all_words(query_words, typos=False)
@@ -101,14 +109,7 @@ class SearchIndex:
         cutoff = allowed_typos(query)
         if not cutoff:
             return np.zeros(0, np.int64)
-        near = process.extract(
-            query, self._folded, scorer=OSA.distance, score_cutoff=cutoff, limit=None
-        )
-        return np.array([at for _, _, at in near], np.int64)
-
-    def _occurrences(self, joined: str, starts: np.ndarray, query: str) -> np.ndarray:
-        offsets = [match.start() for match in re.finditer(re.escape(query), joined)]
-        return np.searchsorted(starts, np.array(offsets, np.int64), side="right") - 1
+        return np.array(self._near_folded.near(query, cutoff), np.int64)
 
 
 class _Vocabulary:
@@ -121,6 +122,7 @@ class _Vocabulary:
             for word in found:
                 postings[word].add(at)
         self._words = sorted(postings)
+        self._near_words = _Near(self._words)
         self._postings = [np.array(sorted(postings[word]), np.int64) for word in self._words]
 
     def all_words(self, query_words: list[str], *, typos: bool) -> np.ndarray:
@@ -135,14 +137,40 @@ class _Vocabulary:
         start, stop = _prefix_bounds(self._words, word)
         rows = list(range(start, stop))
         if typos and allowed_typos(word):
-            cutoff = allowed_typos(word)
-            near = process.extract(
-                word, self._words, scorer=OSA.distance, score_cutoff=cutoff, limit=None
-            )
-            rows += [row for _, _, row in near]
+            rows += self._near_words.near(word, allowed_typos(word))
         for row in rows:
             hit[self._postings[row]] = True
         return hit
+
+
+class _Near:
+    """Strings grouped by length: a string within k edits of a query is at most k longer or
+    shorter, so only those groups are compared."""
+
+    def __init__(self, strings: Sequence[str]) -> None:
+        groups: dict[int, list[int]] = defaultdict(list)
+        for at, text in enumerate(strings):
+            groups[len(text)].append(at)
+        self._groups = {n: ([strings[at] for at in ats], ats) for n, ats in groups.items()}
+
+    def near(self, query: str, cutoff: int) -> list[int]:
+        """Positions of the strings within `cutoff` edits (adjacent swaps count once)."""
+        found: list[int] = []
+        for length in range(len(query) - cutoff, len(query) + cutoff + 1):
+            group = self._groups.get(length)
+            if group is not None:
+                texts, positions = group
+                near = process.extract(
+                    query, texts, scorer=OSA.distance, score_cutoff=cutoff, limit=None
+                )
+                found += [positions[at] for _, _, at in near]
+        return found
+
+
+def _has(texts: pa.Array, query: str) -> np.ndarray:
+    """Which texts contain `query` (a vectorized substring test)."""
+    found = pc.match_substring(texts, query)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _word_suffixes(names: Sequence[str]) -> Iterator[tuple[str, int]]:
