@@ -16,8 +16,6 @@ from functools import lru_cache
 from typing import Final
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -51,7 +49,7 @@ class SearchIndex:
         self._names, self._name_at = _sorted_pairs((name, at) for at, name in enumerate(folded))
         self._suffixes, self._suffix_at = _sorted_pairs(_word_suffixes(folded))
         self._near_folded = _Near(folded)
-        self._name_array = pa.array(folded, pa.string())
+        self._names_text = _Joined(folded)
         # A substring scan of every name and keyword costs milliseconds; browse and typeahead
         # ask the same few texts again and again, and the index never changes once built.
         self._contains = lru_cache(maxsize=CACHED_TEXTS)(self._scan)
@@ -62,7 +60,7 @@ class SearchIndex:
             [n + k for n, k in zip(name_words, keyword_words, strict=True)]
         )
         keyword_text = ["\n".join(fold(k) for k in extra) for extra in keywords]
-        self._keyword_array = pa.array(keyword_text, pa.string())
+        self._keywords_text = _Joined(keyword_text)
 
     def search(self, text: str, keep: np.ndarray, audience: np.ndarray, limit: int) -> list[int]:
         """Positions of up to `limit` matching topics among `keep`, best first."""
@@ -85,8 +83,8 @@ class SearchIndex:
     def _scan(self, query: str) -> np.ndarray:
         hit = np.zeros(self._count, dtype=bool)
         if query:
-            hit |= _has(self._name_array, query)
-            hit |= _has(self._keyword_array, query)
+            hit[self._names_text.find(query)] = True
+            hit[self._keywords_text.find(query)] = True
         hit.flags.writeable = False
         return hit
 
@@ -95,7 +93,7 @@ class SearchIndex:
         yield self._name_at[exact]
         yield self._name_at[_prefix_range(self._names, query)]
         yield self._suffix_at[_prefix_range(self._suffixes, query)]
-        yield np.flatnonzero(_has(self._name_array, query))
+        yield self._names_text.find(query)
         query_words = WORD.findall(query)
         if query_words:
             yield self._name_vocab.all_words(query_words, typos=False)
@@ -167,10 +165,19 @@ class _Near:
         return found
 
 
-def _has(texts: pa.Array, query: str) -> np.ndarray:
-    """Which texts contain `query` (a vectorized substring test)."""
-    found = pc.match_substring(texts, query)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+class _Joined:
+    """Texts joined by a separator no query holds, for one C-level substring scan of all."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._text = "\x00".join(texts) + "\x00"
+        self._starts = np.cumsum([0] + [len(text) + 1 for text in texts])[:-1]
+
+    def find(self, query: str) -> np.ndarray:
+        """Positions of the texts that contain `query` (with repeats)."""
+        if "\x00" in query:
+            return np.zeros(0, np.int64)
+        offsets = [match.start() for match in re.finditer(re.escape(query), self._text)]
+        return np.searchsorted(self._starts, np.array(offsets, np.int64), side="right") - 1
 
 
 def _word_suffixes(names: Sequence[str]) -> Iterator[tuple[str, int]]:
