@@ -23,6 +23,7 @@ WORD: Final = re.compile(r"[^\W_]+")
 HIGH: Final = "\U0010ffff"  # sorts after every character: the end of a prefix range
 # Edit distance a query word may be off by, by its length: none below 4 letters (short words
 # are too close to too many others), then one, then two from 8 letters.
+FEW: Final = 64  # matches of a substring found one str.find at a time
 CACHED_TEXTS: Final = 4096  # browse texts whose matches each index keeps
 TYPO_LENGTHS: Final = ((8, 2), (4, 1))
 
@@ -48,7 +49,8 @@ class SearchIndex:
         folded = [fold(name) for name in names]
         self._names, self._name_at = _sorted_pairs((name, at) for at, name in enumerate(folded))
         self._suffixes, self._suffix_at = _sorted_pairs(_word_suffixes(folded))
-        self._near_folded = _Near(folded)
+        self._folded = folded
+        self._lengths = np.array([len(name) for name in folded], np.int64)
         self._names_text = _Joined(folded)
         # A substring scan of every name and keyword costs milliseconds; browse and typeahead
         # ask the same few texts again and again, and the index never changes once built.
@@ -98,16 +100,17 @@ class SearchIndex:
         if query_words:
             yield self._name_vocab.all_words(query_words, typos=False)
             yield self._any_vocab.all_words(query_words, typos=False)
-            yield self._near_names(query)
-            yield self._name_vocab.all_words(query_words, typos=True)
+            near_words = self._name_vocab.all_words(query_words, typos=True)
+            yield self._near_names(query, near_words)
+            yield near_words
             yield self._any_vocab.all_words(query_words, typos=True)
 
-    def _near_names(self, query: str) -> np.ndarray:
-        """Names within the query's allowed edit distance of it, as a whole."""
+    def _near_names(self, query: str, candidates: np.ndarray) -> np.ndarray:
+        """Those of `candidates` whose whole name is within the query's allowed edits of it."""
         cutoff = allowed_typos(query)
-        if not cutoff:
-            return np.zeros(0, np.int64)
-        return np.array(self._near_folded.near(query, cutoff), np.int64)
+        close = candidates[np.abs(self._lengths[candidates] - len(query)) <= cutoff]
+        near = [at for at in close.tolist() if OSA.distance(query, self._folded[at]) <= cutoff]
+        return np.array(near, np.int64)
 
 
 class _Vocabulary:
@@ -174,9 +177,15 @@ class _Joined:
 
     def find(self, query: str) -> np.ndarray:
         """Positions of the texts that contain `query` (with repeats)."""
-        if "\x00" in query:
+        if "\x00" in query or not query:
             return np.zeros(0, np.int64)
-        offsets = [match.start() for match in re.finditer(re.escape(query), self._text)]
+        if self._text.count(query) <= FEW:  # str.find is far faster than a regex scan
+            offsets, at = [], self._text.find(query)
+            while at >= 0:
+                offsets.append(at)
+                at = self._text.find(query, at + 1)
+        else:
+            offsets = [match.start() for match in re.finditer(re.escape(query), self._text)]
         return np.searchsorted(self._starts, np.array(offsets, np.int64), side="right") - 1
 
 
