@@ -10,14 +10,13 @@ from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from api.auth import authenticate_caller
+from api.auth import KeyCache, caller_of, key_guard
 from api.bounded_cache import Ticker
 from api.completed_runs import CompletedRuns
-from api.context import ApiContext
-from api.envelope import CONTEXT_KEY, handle_error
-from api.headers import add_response_headers
-from api.key_cache import KeyCache
+from api.context import CONTEXT_KEY, ApiContext
+from api.envelope import add_response_headers, handle_error
 from api.openapi import API_KEY, openapi_config
+from api.params import ApiRequest
 from api.ratelimit import RateLimiter
 from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
 from api.routes import (
@@ -65,7 +64,7 @@ def create_app(
     checks = default_checks(ctx, broker_check)
     return Litestar(
         route_handlers=[
-            _keyed_routes(),
+            _keyed_routes(ctx),
             topics.router(BASE_PATH, _topic_deps(settings, deps)),
             *downloads.HANDLERS,
             *ops.HANDLERS,
@@ -77,13 +76,15 @@ def create_app(
         exception_handlers={Exception: handle_error},
         before_send=[add_response_headers],
         request_max_body_size=MAX_BODY_BYTES,
+        request_class=ApiRequest,
         openapi_config=openapi_config(),
         state=State({CONTEXT_KEY: ctx}),
     )
 
 
-def _keyed_routes() -> Router:
-    """Everything under the base path needs an API key (the `caller` dependency)."""
+def _keyed_routes(ctx: ApiContext) -> Router:
+    """Everything under the base path needs an API key: checked by a guard, before any body is
+    read; handlers see it as the `caller` dependency."""
     handlers = [
         *builder.HANDLERS,
         *audiences.HANDLERS,
@@ -95,7 +96,8 @@ def _keyed_routes() -> Router:
     return Router(
         BASE_PATH,
         route_handlers=handlers,
-        dependencies={"caller": Provide(authenticate_caller)},
+        guards=[key_guard(ctx.keys, ctx.limiter, ctx.now)],
+        dependencies={"caller": Provide(caller_of, sync_to_thread=False)},
         security=API_KEY,
     )
 

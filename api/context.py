@@ -5,12 +5,12 @@ Built once by `create_app` and handed to handlers as the `ctx` dependency.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from litestar import Request
+from litestar import Litestar, Request
 
+from api.auth import KeyCache
 from api.completed_runs import CompletedRuns
-from api.key_cache import KeyCache
 from api.ratelimit import RateLimiter
 from api.result_pages import ResultPages
 from data.catalog import DatasetCatalog
@@ -47,3 +47,11 @@ class ApiContext:
 
     def now(self) -> datetime:
         return self.clock()
+
+
+CONTEXT_KEY: Final = "api_context"  # where create_app keeps the ApiContext in app state
+
+
+def context_of(app: Litestar) -> ApiContext:
+    context: ApiContext = app.state[CONTEXT_KEY]
+    return context

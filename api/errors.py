@@ -1,6 +1,7 @@
 """The API's own refusals and the one table from every error to an HTTP status and error code.
 
     ApiError                      refused by the API itself; carries status and code
+     ├── InvalidBody              400 VALIDATION_ERROR: a body that is not strict, shallow JSON
      ├── NotFound                 404 NOT_FOUND: missing, another organization's, or a malformed id
      ├── Unauthorized             401 UNAUTHORIZED: one body for every way a key can be wrong
      ├── Forbidden                403 FORBIDDEN: a download token tampered with or expired
@@ -11,9 +12,10 @@
      ├── IdempotencyKeyInUse      409 IDEMPOTENCY_KEY_IN_USE
      ├── IdempotencyKeyReused     422 IDEMPOTENCY_KEY_REUSED
      ├── ExportNotReady           409 EXPORT_NOT_READY: still being written, or it failed
+     ├── RequestTimeout           408 REQUEST_TIMEOUT: the body did not arrive in time
      ├── RangeNotSatisfiable      416 RANGE_NOT_SATISFIABLE
      ├── NotReady                 503 NOT_READY
-     └── RateLimited              429 RATE_LIMITED (RateLimit-* and Retry-After: api.headers)
+     └── RateLimited              429 RATE_LIMITED (RateLimit-* and Retry-After: api.envelope)
 Domain errors of the lower layers map through `ERROR_TABLE`; anything unknown is a 500.
 """
 
@@ -67,6 +69,20 @@ class ApiError(Exception):
 
     def headers(self) -> Mapping[str, str]:
         return {}
+
+
+class InvalidBody(ApiError):
+    status, code = 400, "VALIDATION_ERROR"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("the request is invalid; see details", details=problems)
+
+
+class RequestTimeout(ApiError):
+    status, code = 408, "REQUEST_TIMEOUT"
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Connection": "close"}
 
 
 class NotFound(ApiError):
@@ -135,7 +151,7 @@ class RateLimited(ApiError):
 
     def __init__(self, decision: RateDecision) -> None:
         super().__init__(f"rate limit of {decision.limit} requests per minute exceeded")
-        self.decision = decision  # its headers are added to every keyed response (api.headers)
+        self.decision = decision  # its headers are added to every keyed response (api.envelope)
 
 
 # Errors of other layers and of the framework: (type, status, code), first match wins.

@@ -9,7 +9,7 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from api.key_cache import KEY_TTL_SECONDS
+from api.auth import KEY_TTL_SECONDS
 from api.wire.common import ErrorEnvelope
 
 DESCRIPTIONS: Final = {

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from litestar.types import Scope
+
 WINDOW_SECONDS: Final = 60.0
+_DECISION_KEY: Final = "rate_decision"
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,13 @@ class RateLimiter:
         stale = [key for key, window in self._windows.items() if window.started < cutoff]
         for key in stale:
             del self._windows[key]
+
+
+def keep_decision(scope: Scope, decision: RateDecision) -> None:
+    """Remember the budget a request was charged to, for its response headers."""
+    scope.setdefault("state", {})[_DECISION_KEY] = decision
+
+
+def decision_of(scope: Scope) -> RateDecision | None:
+    decision = scope.get("state", {}).get(_DECISION_KEY)
+    return decision if isinstance(decision, RateDecision) else None

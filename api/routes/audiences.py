@@ -11,13 +11,12 @@ from litestar import delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from api.config_input import parse_request_config
 from api.context import AnyRequest, ApiContext
 from api.envelope import meta
 from api.errors import NotFound, SlotsFull
 from api.lookup import audience_of
 from api.openapi import keyed
-from api.params import MAX_OFFSET, Ctx, PathId, Who
+from api.params import MAX_OFFSET, Ctx, PathId, Who, parse_request_config
 from api.wire.audiences import (
     AudienceCreate,
     AudienceEnvelope,

@@ -9,12 +9,10 @@ from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from api.config_input import parse_request_config
-from api.context import AnyRequest
+from api.context import AnyRequest, ApiContext
 from api.envelope import meta
 from api.openapi import keyed
-from api.params import Ctx, Who
-from api.people_counts import people_value_counts
+from api.params import Ctx, Who, parse_request_config
 from api.wire.audiences import Config
 from api.wire.builder import (
     FilterCatalogEnvelope,
@@ -26,14 +24,21 @@ from api.wire.builder import (
     preview_of,
 )
 from api.wire.common import ErrorDetail
+from data.errors import DataNotAvailable
 from engine.catalog_view import filter_catalog
 from engine.config_json import applied_filters, to_canonical
 from engine.config_warnings import open_value_warnings
+from engine.filters import CATALOG, FilterKind
 from engine.materialize import strategy_for
 from engine.preview import preview
 from jobs.submit import pick_data_date
 
 MAX_SAMPLE: Final = 50
+COUNTED_KINDS: Final = frozenset({FilterKind.VALUES, FilterKind.DOMAINS, FilterKind.DECISION_MAKER})
+COUNTED_COLUMNS: Final = tuple(
+    dict.fromkeys(spec.column for spec in CATALOG if spec.kind in COUNTED_KINDS)
+)
+PRESENCE_COLUMNS: Final = tuple(spec.column for spec in CATALOG if spec.kind is FilterKind.PRESENCE)
 
 
 @get(
@@ -96,3 +101,14 @@ def preview_config(
 
 
 HANDLERS = [get_filters, validate_config, preview_config]
+
+
+def people_value_counts(ctx: ApiContext) -> dict[str, dict[str, int]]:
+    """How many people have each value of the filterable columns, from the current people data:
+    `{column: {value: people}}` (a presence column's values are "true" and "false"); with no
+    dataset yet, no counts rather than an error."""
+    try:
+        values = ctx.catalog.value_counts(COUNTED_COLUMNS)
+        return values | ctx.catalog.presence_counts(PRESENCE_COLUMNS)
+    except DataNotAvailable:
+        return {}

@@ -80,7 +80,7 @@ def create_run(
 
     if key is None:
         return send_reply(produce())
-    fingerprint = idempotency.fingerprint_of(audience_id.lower(), json_bytes(body))
+    fingerprint = idempotency.fingerprint_of(audience.id, json_bytes(body))
     return send_reply(
         idempotency.once(ctx.store, caller.org_id, key, fingerprint, ctx.now(), produce)
     )

@@ -81,6 +81,16 @@ def test_same_key_with_another_body_is_422(api: Api, tenant: Tenant) -> None:
     assert reply.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
 
 
+def test_audience_id_without_hyphens_names_the_same_audience_and_replays(
+    api: Api, tenant: Tenant
+) -> None:
+    audience_id = api.audience(tenant)["id"]
+    first = _post(api, tenant, audience_id, "k")
+    again = _post(api, tenant, audience_id.replace("-", "").upper(), "k")
+    assert (again.status_code, again.headers["idempotent-replayed"]) == (202, "true")
+    assert again.content == first.content
+
+
 def test_same_key_for_another_audience_is_422(api: Api, tenant: Tenant) -> None:
     first, second = api.audience(tenant)["id"], api.audience(tenant)["id"]
     _post(api, tenant, first, "k")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from api.auth import KEY_TTL_SECONDS, REFUSED_TTL_SECONDS
 from api.completed_runs import RUN_TTL_SECONDS
-from api.key_cache import KEY_TTL_SECONDS
 from jobs import accounts
 from tests.api.factories import BASE, Api, ApiMaker, SetTicker, Tenant
 
@@ -70,13 +70,16 @@ def test_live_key_is_looked_up_once_within_the_key_ttl(
     assert len(lookups) == 1
 
 
-def test_unknown_key_is_looked_up_on_every_request(
-    api: Api, tenant: Tenant, count_calls: Counter
+def test_refused_key_is_looked_up_once_within_the_refused_ttl(
+    api: Api, tenant: Tenant, count_calls: Counter, ticker: SetTicker
 ) -> None:
     lookups = count_calls("get_api_key")
     unknown = {"x-api-key": f"sk_{tenant.key_id}_not-the-secret"}
     assert [_list_audiences(api, unknown) for _ in range(3)] == [401] * 3
-    assert len(lookups) == 3
+    assert len(lookups) == 1
+    ticker.now += REFUSED_TTL_SECONDS
+    assert _list_audiences(api, unknown) == 401
+    assert len(lookups) == 2
 
 
 def test_completed_run_is_looked_up_once_within_the_run_ttl(

@@ -3,7 +3,7 @@ result-page cache."""
 
 import pytest
 
-from api.envelope import CONTEXT_KEY
+from api.context import CONTEXT_KEY
 from api.result_pages import DEFAULT_BUDGET_BYTES
 from cli.system import build_system
 from jobs.settings import MIB, Settings, SettingsError
