@@ -104,7 +104,7 @@ def _keyed_routes(ctx: ApiContext) -> Router:
 
 def _topic_deps(settings: Settings, deps: JobDeps) -> topics.TopicDeps:
     return topics.TopicDeps(
-        LiveTopicIndex(deps.catalog),
+        LiveTopicIndex(deps.catalog, background=True),
         RateLimiter(settings.topics_rate_limit_per_minute),
         UrlGuard(allow_private=settings.analyze_allow_private),
         settings.movers_min_audience,

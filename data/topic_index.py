@@ -238,10 +238,16 @@ def _facet(values: Sequence[str]) -> list[FacetCount]:
 class LiveTopicIndex:
     """The current `TopicIndex` of a dataset, rebuilt when its complete dates or its topics file
     change. A date's topic table is read once; dates without one (written before it existed,
-    see `intent data index`) are left out and logged."""
+    see `intent data index`) are left out and logged.
 
-    def __init__(self, catalog: DatasetCatalog) -> None:
+    With `background`, a change is rebuilt in a thread while the previous index keeps answering
+    (a rebuild of 20,000 topics takes about a second of CPU, which would otherwise stall every
+    request of an event loop); only the very first index is built in the caller."""
+
+    def __init__(self, catalog: DatasetCatalog, *, background: bool = False) -> None:
         self._catalog = catalog
+        self._background = background
+        self._rebuilding: threading.Thread | None = None
         self._lock = threading.Lock()
         self._index: TopicIndex | None = None
         self._state: _State | None = None
@@ -254,11 +260,33 @@ class LiveTopicIndex:
         index = self._index
         if index is not None and self._state == state:
             return index
+        if index is not None and self._background:
+            self._rebuild_in_background(state)
+            return index
+        return self._rebuild(state)
+
+    def _rebuild(self, state: "_State") -> TopicIndex:
         with self._lock:
             if self._index is None or self._state != state:
                 self._index = TopicIndex(self._catalog.topics(), self._days(state.dates))
                 self._state = state
             return self._index
+
+    def _rebuild_in_background(self, state: "_State") -> None:
+        """At most one rebuild thread at a time; a failed one is logged and tried again later."""
+        with self._lock:
+            if self._rebuilding is not None and self._rebuilding.is_alive():
+                return
+            self._rebuilding = threading.Thread(
+                target=self._rebuild_logged, args=(state,), name="topic-index", daemon=True
+            )
+            self._rebuilding.start()
+
+    def _rebuild_logged(self, state: "_State") -> None:
+        try:
+            self._rebuild(state)
+        except Exception:  # the previous index keeps answering; the next request retries
+            log.exception("rebuilding the topic index failed")
 
     def _observe(self) -> "_State":
         topics = contract.topics_path(self._catalog.root)
