@@ -23,9 +23,7 @@ from api.context import ApiContext, context_of
 from api.envelope import BODY_READ_KEY
 from api.errors import InvalidBody, RequestTimeout
 from data.errors import DataNotAvailable
-from engine.config import AudienceConfig
-from engine.config_json import canonical_json, config_hash
-from engine.config_parse import parse_config
+from engine.config import AudienceConfig, canonical_json, config_hash, parse_config
 from engine.errors import Problem
 
 Ctx: TypeAlias = NamedDependency[ApiContext]

@@ -6,7 +6,8 @@ It is what a data team would write first; the engine must beat it by at least 20
 import pandas as pd
 import pyarrow.parquet as pq
 
-from engine.config import AudienceConfig, BoolFilter, TextFilter, ValuesFilter
+from engine.config import AudienceConfig
+from engine.config_filters import BoolFilter, TextFilter, ValuesFilter
 from engine.filters import BY_KEY, FilterKind
 from engine.schema import MaterializeInput
 from engine.vocab import DECISION_MAKERS

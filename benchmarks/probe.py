@@ -17,8 +17,7 @@ import numpy as np
 
 from benchmarks import naive_pandas
 from data.catalog import DatasetCatalog
-from engine.config import AudienceConfig
-from engine.config_parse import parse_config
+from engine.config import AudienceConfig, parse_config
 from engine.materialize import materialize
 from engine.schema import MaterializeInput
 

@@ -17,7 +17,7 @@ from data.catalog import DatasetCatalog
 from data.exports import write_export
 from data.snapshots.local import LocalSnapshotStore
 from data.snapshots.store import SnapshotKey
-from engine.config_parse import parse_config
+from engine.config import parse_config
 from engine.materialize import materialize
 from engine.stats import compute_stats
 

@@ -13,10 +13,14 @@ from typing import Any, TypeVar
 from cli.errors import CliError
 from data.catalog import DatasetCatalog
 from data.errors import DatasetError
-from engine.config import AudienceConfig, ValuesFilter
-from engine.config_json import config_hash, to_canonical
-from engine.config_parse import parse_config
-from engine.config_warnings import open_value_warnings
+from engine.config import (
+    AudienceConfig,
+    config_hash,
+    open_value_warnings,
+    parse_config,
+    to_canonical,
+)
+from engine.config_filters import ValuesFilter
 from engine.errors import ConfigError, Problem
 from engine.filters import BY_KEY
 

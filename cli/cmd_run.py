@@ -25,9 +25,7 @@ from data.catalog import DatasetCatalog
 from data.errors import DatasetError
 from data.snapshots.files import base_manifest, write_snapshot_dir
 from data.snapshots.store import StatsSource
-from engine.config import AudienceConfig
-from engine.config_json import applied_filters, config_hash
-from engine.config_parse import parse_config
+from engine.config import AudienceConfig, applied_filters, config_hash, parse_config
 from engine.errors import ConfigError, EngineError
 from engine.materialize import CHOICES, materialize
 from engine.preview import preview

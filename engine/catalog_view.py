@@ -6,7 +6,7 @@ Counts come in as `{column: {value: count}}` from the current people data; this 
 from collections.abc import Mapping
 from typing import Final
 
-from engine.config_shapes import BOOL_KINDS, TEXT_KINDS
+from engine.config_filters import BOOL_KINDS, TEXT_KINDS
 from engine.filters import BY_KEY, CATALOG, FilterKind, FilterSpec, TextOperator
 from engine.labels import label
 from engine.vocab import DECISION_MAKERS

@@ -15,10 +15,9 @@ from engine.schema import MaterializeInput, MaterializeResult
 
 CHOICES: Final = ("auto", "verify", *BACKEND_NAMES)
 FILTERED, UNFILTERED = "filtered", "unfiltered"
-# Plan shape -> backend, from warm timings at scale 1 and 3 on a 2-core machine: Polars led on
-# both shapes (scale 1: filtered 188 ms vs 343 ms, unfiltered 525 ms vs 902 ms), because its
-# prefiltered people scan decodes only the candidate rows. Re-measure at scale 10 and change this
-# table, not the code, if DuckDB's join filter wins there.
+# Plan shape -> backend: Polars leads on both shapes because its prefiltered people scan decodes
+# only the candidate rows (figures in benchmarks/PERF.md). A new measurement changes this table,
+# not the code.
 AUTO_BACKEND: Final = {FILTERED: "polars", UNFILTERED: "polars"}
 VERIFY_PAIR: Final = ("duckdb", "polars")
 

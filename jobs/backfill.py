@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from data.metadata.models import Audience, Run
-from engine.config_json import config_hash
+from engine.config import config_hash
 from engine.errors import Problem
 from engine.states import RunType
 from jobs.deps import JobDeps

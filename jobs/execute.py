@@ -11,8 +11,7 @@ from typing import Any
 
 from data.metadata.models import Run, RunId
 from data.snapshots import SnapshotRef
-from engine.config import AudienceConfig
-from engine.config_json import config_from_canonical
+from engine.config import AudienceConfig, config_from_canonical
 from engine.states import TERMINAL, RunStatus
 from jobs.deps import JobDeps
 from jobs.errors import InvalidConfig, WorkCancelled

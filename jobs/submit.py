@@ -13,9 +13,7 @@ from datetime import datetime
 from data.catalog import is_iso_date
 from data.errors import DataNotAvailable as DataDateMissing
 from data.metadata.models import Audience, Run, RunId
-from engine.config import AudienceConfig
-from engine.config_json import canonical_json, config_hash
-from engine.config_parse import parse_config
+from engine.config import AudienceConfig, canonical_json, config_hash, parse_config
 from engine.errors import ConfigError
 from engine.states import RunStatus, RunType
 from jobs.deps import JobDeps

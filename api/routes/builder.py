@@ -26,8 +26,7 @@ from api.wire.builder import (
 from api.wire.common import ErrorDetail
 from data.errors import DataNotAvailable
 from engine.catalog_view import filter_catalog
-from engine.config_json import applied_filters, to_canonical
-from engine.config_warnings import open_value_warnings
+from engine.config import applied_filters, open_value_warnings, to_canonical
 from engine.filters import CATALOG, FilterKind
 from engine.materialize import strategy_for
 from engine.preview import preview

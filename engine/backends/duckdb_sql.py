@@ -15,12 +15,13 @@ from engine.backends.folding import (
     raw_variants,
     sigma_step_needed,
 )
-from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
+from engine.config import AudienceConfig
+from engine.config_filters import BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import BY_KEY, FilterKind, FilterSpec, TextMode, TextOperator
 from engine.vocab import DECISION_MAKERS
 
 
-def literal(value: str) -> str:
+def sql_string(value: str) -> str:
     """A SQL string literal (standard SQL: a quote is escaped by doubling it)."""
     return "'" + value.replace("'", "''") + "'"
 
@@ -40,10 +41,10 @@ def matched_rows(config: AudienceConfig, alias: str = "") -> str:
 
 def folded(expr: str, against: tuple[str, ...]) -> str:
     """`folding.fold` in SQL of an expression compared with `against` (see `sigma_step_needed`)."""
-    expanded = f"replace({expr}, {literal(DOTTED_CAPITAL_I)}, {literal(DOTTED_SMALL_I)})"
+    expanded = f"replace({expr}, {sql_string(DOTTED_CAPITAL_I)}, {sql_string(DOTTED_SMALL_I)})"
     if not sigma_step_needed(against):
         return f"lower({expanded})"
-    return f"replace(lower({expanded}), {literal(FINAL_SIGMA)}, {literal(SIGMA)})"
+    return f"replace(lower({expanded}), {sql_string(FINAL_SIGMA)}, {sql_string(SIGMA)})"
 
 
 def fold_in(column: str, values: tuple[str, ...]) -> str:
@@ -79,7 +80,7 @@ def filter_sql(f: Filter) -> str:
 def _any_of(expr: str, values: tuple[str, ...]) -> str:
     if not values:
         return "false"
-    return f"{expr} IN ({', '.join(literal(value) for value in values)})"
+    return f"{expr} IN ({', '.join(sql_string(value) for value in values)})"
 
 
 def _values(f: ValuesFilter, spec: FilterSpec) -> str:
@@ -93,7 +94,7 @@ def _values(f: ValuesFilter, spec: FilterSpec) -> str:
     ranges = pruning_ranges(spec.column, values)
     if not ranges:
         return exact
-    within = (f"{column} BETWEEN {literal(low)} AND {literal(high)}" for low, high in ranges)
+    within = (f"{column} BETWEEN {sql_string(low)} AND {sql_string(high)}" for low, high in ranges)
     return f"({' OR '.join(within)}) AND {exact}"
 
 
@@ -109,7 +110,7 @@ def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> str:
 def _text_match(f: TextFilter, column: str) -> str:
     values = folded_values(f.values)
     subject = folded(column, values)
-    terms = [_term(subject, f.operator, literal(value)) for value in values]
+    terms = [_term(subject, f.operator, sql_string(value)) for value in values]
     joiner = " AND " if f.mode is TextMode.ALL else " OR "
     empty = "true" if f.mode is TextMode.ALL else "false"
     return f"{column} IS NOT NULL AND ({joiner.join(terms) or empty})"
@@ -123,7 +124,7 @@ def _term(subject: str, operator: TextOperator, value: str) -> str:
     return f"contains({subject}, {value})"
 
 
-_SPACE = literal(NAME_SEPARATOR)
+_SPACE = sql_string(NAME_SEPARATOR)
 FLAT_RESULT = f"""
     c.overlap, c.best, p.person_id, p.hashed_email, p.first_name, p.last_name,
     nullif(trim(concat_ws({_SPACE}, p.first_name, p.last_name), {_SPACE}), '') AS full_name,
@@ -160,7 +161,7 @@ def passing_query(config: AudienceConfig) -> str:
 
 
 def results_query() -> str:
-    """Flat result rows (output.FLAT_COLUMNS) of the `passing` ids, in rank order."""
+    """Flat result rows (output.BACKEND_COLUMNS) of the `passing` ids, in rank order."""
     return f"""
         SELECT {FLAT_RESULT}
         FROM passing AS r

@@ -51,7 +51,7 @@ def sigma_step_needed(values: tuple[str, ...]) -> bool:
 
     Not when every value is ASCII: the step swaps one non-ASCII character for another, which no
     ASCII value can equal, contain or start with, so lower-casing alone decides the comparison
-    (and the backends save a pass over every row: 100-300 ms over 10M people).
+    (and the backends save a pass over every row).
     """
     return not all(value.isascii() for value in values)
 
@@ -103,7 +103,7 @@ def raw_variants(values: tuple[str, ...], limit: int = RAW_VARIANT_LIMIT) -> tup
 
     Comparing the raw column with these is the same test as comparing its fold with `values`
     (see `raw_ranges` for why each character has only these forms), without lower-casing every
-    row: 250 ms over 10M people for a company-size filter.
+    row.
     """
     if not all(value.isascii() for value in values):
         return None

@@ -36,7 +36,7 @@ TOPIC_COLUMNS: Final = {
     "topicId": "topic_id", "topicName": "name", "type": "type", "industry": "industry",
     "category": "category", "score": "score",
 }  # fmt: skip
-FLAT_COLUMNS: Final = (
+BACKEND_COLUMNS: Final = (
     *TOP_LEVEL.values(),
     *(column for fields in NESTED.values() for column in fields.values()),
     "overlap",
@@ -63,7 +63,7 @@ def empty_result(backend: str, candidate_count: int = 0) -> MaterializeResult:
 
 
 def assemble(flat: pa.Table, matched: pa.Table) -> pa.Table:
-    """The RESULT_SCHEMA table of `flat` (FLAT_COLUMNS, rank order) and `matched`.
+    """The RESULT_SCHEMA table of `flat` (BACKEND_COLUMNS, rank order) and `matched`.
 
     `matched` holds every result's matched-topic rows (TOPIC_COLUMNS), grouped by result in rank
     order and ordered within a result; a result has `overlap` of them.

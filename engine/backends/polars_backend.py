@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from engine.backends import polars_exprs as exprs
 from engine.backends.output import (
-    FLAT_COLUMNS,
+    BACKEND_COLUMNS,
     TOPIC_COLUMNS,
     Stopwatch,
     assemble,
@@ -92,7 +92,7 @@ def _results(
     aggregates = ids.join(candidates, on="person_id", how="left", maintain_order="left")
     flat = people.hstack([aggregates["overlap"], aggregates["best"]])
     del people, aggregates
-    flat = flat.with_columns(exprs.computed_columns()).select(FLAT_COLUMNS)
+    flat = flat.with_columns(exprs.computed_columns()).select(BACKEND_COLUMNS)
     return flat, rank_order(flat)
 
 

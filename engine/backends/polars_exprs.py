@@ -17,7 +17,8 @@ from engine.backends.folding import (
     raw_variants,
     sigma_step_needed,
 )
-from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
+from engine.config import AudienceConfig
+from engine.config_filters import BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
 from engine.vocab import DECISION_MAKERS
 
@@ -114,7 +115,7 @@ def _first_present(preferred: str, fallback: str) -> pl.Expr:
 
 
 def computed_columns() -> list[pl.Expr]:
-    """full_name, email and primary_contact_email (output.FLAT_COLUMNS)."""
+    """full_name, email and primary_contact_email (output.BACKEND_COLUMNS)."""
     names = [pl.col("first_name"), pl.col("last_name")]
     joined = pl.concat_str(names, separator=NAME_SEPARATOR, ignore_nulls=True)
     trimmed = joined.str.strip_chars(NAME_SEPARATOR)

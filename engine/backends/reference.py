@@ -13,7 +13,8 @@ import pyarrow.parquet as pq
 from engine.backends.folding import fold, fold_domain, folded_values, full_name, present
 from engine.backends.output import empty_result
 from engine.backends.protocol import Funnel
-from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
+from engine.config import AudienceConfig
+from engine.config_filters import BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
 from engine.schema import RESULT_SCHEMA, MaterializeInput, MaterializeResult
 from engine.vocab import DECISION_MAKERS

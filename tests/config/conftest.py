@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from engine.config_parse import parse_config
+from engine.config import parse_config
 from engine.errors import ConfigError, Problem
 
 MakeRaw = Callable[..., dict[str, Any]]

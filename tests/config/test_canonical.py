@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from engine.config_json import (
+from engine.config import (
     applied_filters,
     canonical_json,
     config_from_canonical,
     config_hash,
+    parse_config,
     to_canonical,
 )
-from engine.config_parse import parse_config
 from engine.errors import ConfigError
 
 MINIMAL: dict[str, Any] = {"topicIds": [42]}

@@ -9,8 +9,7 @@ import pytest
 
 from cli.main import main
 from data import contract, writer
-from engine.config_json import config_hash
-from engine.config_parse import parse_config
+from engine.config import config_hash, parse_config
 
 Run = Callable[..., tuple[int, str, str]]
 WriteConfig = Callable[[object], Path]

@@ -4,9 +4,8 @@ from typing import Any
 
 import pytest
 
-from engine.config import BoolFilter, TextFilter, ValuesFilter
-from engine.config_json import config_hash
-from engine.config_parse import parse_config
+from engine.config import config_hash, parse_config
+from engine.config_filters import BoolFilter, TextFilter, ValuesFilter
 from engine.filters import TextMode, TextOperator
 from tests.config.conftest import MakeRaw
 

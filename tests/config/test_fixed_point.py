@@ -5,9 +5,8 @@ from typing import Any
 from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
 
-from engine.config_json import canonical_json, to_canonical
-from engine.config_parse import parse_config
-from engine.config_shapes import BOOL_KINDS, TEXT_KINDS
+from engine.config import canonical_json, parse_config, to_canonical
+from engine.config_filters import BOOL_KINDS, TEXT_KINDS
 from engine.errors import ConfigError
 from engine.filters import CATALOG, FilterKind, FilterSpec, TextMode, TextOperator
 

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from engine.config_parse import parse_config
+from engine.config import parse_config
 from engine.errors import ConfigError, EngineError, Problem
 from tests.config.conftest import DROP, MakeRaw, fields_of, problems_of
 

@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from engine.config_parse import parse_config
-from engine.config_warnings import open_value_warnings
+from engine.config import open_value_warnings, parse_config
 from engine.errors import Problem
 from tests.config.conftest import MakeRaw
 

@@ -13,7 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data.contract import INTENT_SCHEMA, PEOPLE_SCHEMA, PEOPLE_TEXT_COLUMNS, TOPICS_SCHEMA
-from engine.config import AudienceConfig, Filter
+from engine.config import AudienceConfig
+from engine.config_filters import Filter
 from engine.schema import MaterializeInput
 
 DATE = "2024-06-01"

@@ -4,7 +4,7 @@ import pytest
 
 from data.contract import PEOPLE_TEXT_COLUMNS
 from engine.backends import Backend
-from engine.config import ValuesFilter
+from engine.config_filters import ValuesFilter
 from engine.schema import RESULT_SCHEMA, MaterializeResult
 from tests.engine.conftest import MakeInputs
 from tests.engine.factories import config, hashed, person, topic

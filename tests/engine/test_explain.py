@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.config import ValuesFilter
+from engine.config_filters import ValuesFilter
 from engine.explain import explain
 from engine.schema import MaterializeInput
 from tests.engine.conftest import MakeInputs

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from engine.backends import Backend
-from engine.config import BoolFilter, Filter, TextFilter, ValuesFilter
+from engine.config_filters import BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import CATALOG, FilterKind, TextMode, TextOperator
 from tests.engine.conftest import MakeInputs
 from tests.engine.factories import config, person

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.config import TextFilter, ValuesFilter
+from engine.config_filters import TextFilter, ValuesFilter
 from engine.errors import UnknownBackend
 from engine.materialize import AUTO_BACKEND, materialize, strategy_for
 from engine.schema import MaterializeInput

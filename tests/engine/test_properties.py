@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from data.contract import PEOPLE_TEXT_COLUMNS
 from engine.backends import get_backend
-from engine.config import AudienceConfig, BoolFilter, Filter, TextFilter, ValuesFilter
+from engine.config import AudienceConfig
+from engine.config_filters import BoolFilter, Filter, TextFilter, ValuesFilter
 from engine.filters import CATALOG, FilterKind, FilterSpec, TextMode, TextOperator
 from engine.schema import MaterializeInput
 from tests.engine.factories import config, person, topic, write_dataset
