@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data.catalog import DatasetCatalog
-from engine.config_parse import parse_config
+from engine.config import parse_config
 from engine.materialize import materialize
 
 ROWS: Final = 10_000

@@ -10,7 +10,7 @@ from cli import cmd_run
 from data.catalog import DatasetCatalog
 from data.exports import PARQUET_COLUMNS, iter_export
 from engine.backends.reference import ReferenceBackend
-from engine.config_parse import parse_config
+from engine.config import parse_config
 from engine.schema import RESULT_SCHEMA
 from tests.cli_run.conftest import BUSY_TOPICS, DATES
 
