@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from typing import Final
 
 from engine.config_filters import BOOL_KINDS, TEXT_KINDS
-from engine.filters import BY_KEY, CATALOG, FilterKind, FilterSpec, TextOperator
+from engine.filters import (
+    BY_KEY,
+    CATALOG,
+    MAX_FILTER_VALUES,
+    MAX_TOPICS,
+    FilterKind,
+    FilterSpec,
+    TextOperator,
+)
 from engine.labels import label
 from engine.vocab import DECISION_MAKERS
 
@@ -31,13 +39,19 @@ OPERATORS: Final = {
 def filter_catalog(counts: Counts, *, max_values: int = 100) -> dict[str, object]:
     """Every group and filter in catalog order; open vocabularies list their `max_values` commonest.
 
+    The summary states the config size limits: topic ids per config and values per filter.
+
     Presence filters (`contact.*`) read `counts[column]` as `{"true": present, "false": absent}`;
     `role.isDecisionMaker` sums the seniority counts.
     """
     groups = list(dict.fromkeys(spec.group for spec in CATALOG))
     return {
         "groups": [_group(group, counts, max_values) for group in groups],
-        "summary": {"defaultFieldLogic": "and"},
+        "summary": {
+            "defaultFieldLogic": "and",
+            "maxTopicIds": MAX_TOPICS,
+            "maxValuesPerFilter": MAX_FILTER_VALUES,
+        },
     }
 
 
@@ -70,6 +84,7 @@ def _filter(spec: FilterSpec, counts: Counts, max_values: int) -> dict[str, obje
         "valueType": "boolean" if kind == "boolean" else "string",
         "operators": OPERATORS[kind],
         "values": _values(spec, counts.get(spec.column, {}), max_values),
+        "maxValues": None if kind == "boolean" else MAX_FILTER_VALUES,
     }
 
 

@@ -19,10 +19,9 @@ from engine.config_filters import (
     normalize_filter,
 )
 from engine.errors import ConfigError, Problem
-from engine.filters import BY_KEY, FilterKind
+from engine.filters import BY_KEY, MAX_TOPICS, FilterKind
 
 FIELDS: Final = ("topicIds", "minScore", "maxScore", "minTopicOverlap", "filters", "sourceUrl")
-MAX_TOPICS: Final = 250
 MAX_TOPIC_ID: Final = 2**31 - 1  # topic_id is int32 in the dataset
 SCORE_FLOOR: Final = 50  # lower scores are noise: minScore clamps up to it
 MAX_SCORE: Final = 99
@@ -154,7 +153,12 @@ def _filters(raw: object, path: str, problems: list[Problem]) -> tuple[Filter, .
 
 
 def _source_url(raw: object, path: str, problems: list[Problem]) -> str | None:
-    if raw is None or (isinstance(raw, str) and len(raw) <= MAX_SOURCE_URL):
+    if raw is None:
+        return None
+    if isinstance(raw, str) and "\x00" in raw:
+        problems.append(Problem(path, "must not contain NUL characters"))
+        return None
+    if isinstance(raw, str) and len(raw) <= MAX_SOURCE_URL:
         return raw
     problems.append(Problem(path, f"must be a string of at most {MAX_SOURCE_URL} characters"))
     return None

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Final, TypeVar
 
 from engine.errors import Problem
-from engine.filters import BY_KEY, FilterKind, FilterSpec, TextMode, TextOperator
+from engine.filters import BY_KEY, MAX_FILTER_VALUES, FilterKind, FilterSpec, TextMode, TextOperator
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -236,6 +236,9 @@ def _values(part: Part, spec: FilterSpec, problems: list[Problem]) -> tuple[str,
     if not isinstance(items, list | tuple) or not items:
         problems.append(Problem(part.path, "must be a non-empty list of strings"))
         return None
+    if len(items) > MAX_FILTER_VALUES:
+        problems.append(Problem(part.path, f"must have at most {MAX_FILTER_VALUES} values"))
+        return None
     before = len(problems)
     clean = [_value(item, f"{part.path}[{i}]", spec, problems) for i, item in enumerate(items)]
     return tuple(sorted({v for v in clean if v})) if len(problems) == before else None
@@ -256,6 +259,8 @@ def _value(item: object, path: str, spec: FilterSpec, problems: list[Problem]) -
 def _value_problem(value: str, vocabulary: tuple[str, ...] | None) -> str | None:
     if not value:
         return "must not be blank"
+    if "\x00" in value:
+        return "must not contain NUL characters"
     if vocabulary is not None and value not in vocabulary:
         return f"unknown value {value!r}; allowed: {', '.join(vocabulary)}"
     return None

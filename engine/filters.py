@@ -9,6 +9,11 @@ from typing import Final
 
 from engine.vocab import FIXED_VOCABULARIES
 
+# Config size limits: they keep the SQL, the compiled matchers and so every run and preview
+# bounded. Job-title filters test all their terms with one matcher, whatever their number.
+MAX_TOPICS: Final = 250  # distinct topic ids per config
+MAX_FILTER_VALUES: Final = 500  # values (or terms) per filter
+
 
 class FilterKind(StrEnum):
     VALUES = "values"  # column equal to any value (case-insensitive)

@@ -23,6 +23,7 @@ class FilterOut(msgspec.Struct, rename="camel"):
     value_type: str
     operators: list[str]
     values: list[FilterValue]
+    max_values: int | None = None
 
 
 class FilterGroup(msgspec.Struct):
@@ -34,6 +35,8 @@ class FilterGroup(msgspec.Struct):
 
 class CatalogSummary(msgspec.Struct, rename="camel"):
     default_field_logic: Literal["and"]
+    max_topic_ids: int
+    max_values_per_filter: int
 
 
 class FilterCatalog(msgspec.Struct):

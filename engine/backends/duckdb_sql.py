@@ -10,14 +10,18 @@ from engine.backends.folding import (
     FINAL_SIGMA,
     NAME_SEPARATOR,
     SIGMA,
+    TermMatch,
+    TitleMatcher,
     folded_values,
     pruning_ranges,
     raw_variants,
+    regex_alternation,
     sigma_step_needed,
+    title_matcher,
 )
 from engine.config import AudienceConfig
 from engine.config_filters import BoolFilter, Filter, TextFilter, ValuesFilter
-from engine.filters import BY_KEY, FilterKind, FilterSpec, TextMode, TextOperator
+from engine.filters import BY_KEY, FilterKind, FilterSpec
 from engine.vocab import DECISION_MAKERS
 
 
@@ -108,20 +112,24 @@ def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> str:
 
 
 def _text_match(f: TextFilter, column: str) -> str:
-    values = folded_values(f.values)
-    subject = folded(column, values)
-    terms = [_term(subject, f.operator, sql_string(value)) for value in values]
-    joiner = " AND " if f.mode is TextMode.ALL else " OR "
-    empty = "true" if f.mode is TextMode.ALL else "false"
-    return f"{column} IS NOT NULL AND ({joiner.join(terms) or empty})"
+    matcher = title_matcher(f)
+    return f"{column} IS NOT NULL AND ({_title_test(folded(column, matcher.terms), matcher)})"
 
 
-def _term(subject: str, operator: TextOperator, value: str) -> str:
-    if operator is TextOperator.EQUALS:
-        return f"{subject} = {value}"
-    if operator is TextOperator.STARTS_WITH:
-        return f"starts_with({subject}, {value})"
-    return f"contains({subject}, {value})"
+def _title_test(subject: str, matcher: TitleMatcher) -> str:
+    match matcher.kind:
+        case TermMatch.EQUALS_ANY:
+            return _any_of(subject, matcher.terms)
+        case TermMatch.CONTAINS_ANY | TermMatch.PREFIX_ANY:
+            anchored = matcher.kind is TermMatch.PREFIX_ANY
+            pattern = regex_alternation(matcher.terms, anchored=anchored)
+            return f"regexp_matches({subject}, {sql_string(pattern)})"
+        case TermMatch.CONTAINS_ALL:
+            # Longest first: a conjunction tests each later term only on the rows still passing.
+            terms = (f"contains({subject}, {sql_string(term)})" for term in matcher.terms)
+            return " AND ".join(terms) or "true"
+        case TermMatch.NEVER:
+            return "false"
 
 
 _SPACE = sql_string(NAME_SEPARATOR)

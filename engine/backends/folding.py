@@ -5,7 +5,12 @@
 
 import itertools
 import math
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
+
+from engine.config_filters import TextFilter
+from engine.filters import TextMode, TextOperator
 
 # Lower-casing alone differs between engines on two characters: DuckDB maps "İ" to "i" while
 # Python and Polars map it to "i" + combining dot, and only Python and Polars choose the final
@@ -24,6 +29,7 @@ CLUSTERED_COLUMNS: Final = ("company_industry", "seniority")
 KELVIN_SIGN: Final = "\u212a"
 # Past this many raw forms a filter lower-cases the column instead (see `raw_variants`).
 RAW_VARIANT_LIMIT: Final = 512
+REGEX_METACHARACTERS: Final = frozenset("\\.+*?()|[]{}^$")
 # fullName joins first and last name with one space and trims only that character, so every
 # engine trims the same way (their notions of "whitespace" differ).
 NAME_SEPARATOR: Final = " "
@@ -116,3 +122,70 @@ def raw_variants(values: tuple[str, ...], limit: int = RAW_VARIANT_LIMIT) -> tup
 def _raw_characters(folded: str) -> set[str]:
     """The characters whose fold is the ASCII character `folded`."""
     return {folded, folded.upper()} | ({KELVIN_SIGN} if folded == "k" else set())
+
+
+class TermMatch(StrEnum):
+    """How a job-title filter's folded terms are tested; every kind costs one compiled matcher
+    (a hash set, an Aho-Corasick automaton or one regex alternation) per filter, so the cost of a
+    filter does not grow with its number of terms, except CONTAINS_ALL where a row must be
+    searched for each term it has not yet failed."""
+
+    EQUALS_ANY = "equals_any"  # the title is one of the terms
+    CONTAINS_ANY = "contains_any"  # the title contains at least one term
+    PREFIX_ANY = "prefix_any"  # the title starts with at least one term
+    CONTAINS_ALL = "contains_all"  # the title contains every term
+    NEVER = "never"  # no title can match
+
+
+@dataclass(frozen=True)
+class TitleMatcher:
+    """A job-title filter reduced to one test: `kind` over `terms` (folded, sorted, distinct)."""
+
+    kind: TermMatch
+    terms: tuple[str, ...]
+
+
+def title_matcher(f: TextFilter) -> TitleMatcher:
+    """The one test a job-title filter's terms, operator and mode amount to.
+
+    `all` of several terms collapses: a title equals every term only if there is one, and starts
+    with every term only if they are all prefixes of the longest; a term contained in another
+    is implied by it.
+    """
+    terms = folded_values(f.values)
+    if f.mode is TextMode.ANY:
+        kinds = {
+            TextOperator.EQUALS: TermMatch.EQUALS_ANY,
+            TextOperator.STARTS_WITH: TermMatch.PREFIX_ANY,
+            TextOperator.CONTAINS: TermMatch.CONTAINS_ANY,
+        }
+        return TitleMatcher(kinds[f.operator], terms)
+    if f.operator is TextOperator.CONTAINS or not terms:  # all of no terms: every title
+        needed = [term for term in terms if not _inside_another(term, terms)]
+        return TitleMatcher(TermMatch.CONTAINS_ALL, tuple(sorted(needed, key=_longest_first)))
+    longest = max(terms, key=len)
+    if f.operator is TextOperator.EQUALS and len(terms) > 1:
+        return TitleMatcher(TermMatch.NEVER, ())
+    if not all(longest.startswith(term) for term in terms):
+        return TitleMatcher(TermMatch.NEVER, ())
+    kind = TermMatch.EQUALS_ANY if f.operator is TextOperator.EQUALS else TermMatch.PREFIX_ANY
+    return TitleMatcher(kind, (longest,))
+
+
+def _inside_another(term: str, terms: tuple[str, ...]) -> bool:
+    return any(term in other for other in terms if other != term)
+
+
+def _longest_first(term: str) -> tuple[int, str]:
+    return -len(term), term
+
+
+def regex_alternation(terms: tuple[str, ...], *, anchored: bool = False) -> str:
+    """One regular expression matching any of `terms` literally, in the syntax RE2 (DuckDB) and
+    Rust's regex crate (Polars) share: only their common metacharacters are escaped."""
+    body = "|".join(_regex_literal(term) for term in terms)
+    return f"^(?:{body})" if anchored else body
+
+
+def _regex_literal(term: str) -> str:
+    return "".join(f"\\{c}" if c in REGEX_METACHARACTERS else c for c in term)

@@ -12,14 +12,18 @@ from engine.backends.folding import (
     NAME_SEPARATOR,
     SIGMA,
     WWW,
+    TermMatch,
+    TitleMatcher,
     folded_values,
     pruning_ranges,
     raw_variants,
+    regex_alternation,
     sigma_step_needed,
+    title_matcher,
 )
 from engine.config import AudienceConfig
 from engine.config_filters import BoolFilter, Filter, TextFilter, ValuesFilter
-from engine.filters import BY_KEY, FilterKind, TextMode, TextOperator
+from engine.filters import BY_KEY, FilterKind
 from engine.vocab import DECISION_MAKERS
 
 
@@ -91,22 +95,28 @@ def _boolean(f: BoolFilter, kind: FilterKind, column: str) -> pl.Expr:
 
 def _text_match(f: TextFilter, column: str) -> pl.Expr:
     """Never null: a null title matches no term."""
-    values = folded_values(f.values)
-    subject = folded(column, values)
-    terms = [_term(subject, f.operator, value) for value in values]
-    if f.mode is TextMode.ALL:
-        matched = pl.all_horizontal([pl.lit(True), *terms])
-    else:
-        matched = pl.any_horizontal([pl.lit(False), *terms])
+    matcher = title_matcher(f)
+    matched = _title_test(folded(column, matcher.terms), matcher)
     return pl.col(column).is_not_null() & matched.fill_null(False)
 
 
-def _term(subject: pl.Expr, operator: TextOperator, value: str) -> pl.Expr:
-    if operator is TextOperator.EQUALS:
-        return subject == value
-    if operator is TextOperator.STARTS_WITH:
-        return subject.str.starts_with(value)
-    return subject.str.contains(value, literal=True)
+def _title_test(subject: pl.Expr, matcher: TitleMatcher) -> pl.Expr:
+    terms = list(matcher.terms)
+    match matcher.kind:
+        case TermMatch.EQUALS_ANY:
+            return subject.is_in(terms)
+        case TermMatch.CONTAINS_ANY:
+            return subject.str.contains_any(terms)
+        case TermMatch.PREFIX_ANY:
+            return subject.str.contains(regex_alternation(matcher.terms, anchored=True))
+        case TermMatch.CONTAINS_ALL if len(terms) > 1:
+            # Every occurrence of every term in one pass; the title has all when each is found.
+            found = subject.str.extract_many(terms, overlapping=True).list.n_unique()
+            return found == len(terms)
+        case TermMatch.CONTAINS_ALL:
+            return subject.str.contains(terms[0], literal=True) if terms else pl.lit(True)
+        case TermMatch.NEVER:
+            return pl.lit(False)
 
 
 def _first_present(preferred: str, fallback: str) -> pl.Expr:

@@ -19,11 +19,16 @@ def _filters(api: Api, tenant: Tenant) -> dict[str, dict[str, object]]:
 
 def test_filter_catalog_lists_every_key_with_type_and_operators(api: Api, tenant: Tenant) -> None:
     reply = api.client.get(f"{BASE}/audiences/filters", headers=tenant.headers)
-    assert reply.json()["data"]["summary"] == {"defaultFieldLogic": "and"}
+    assert reply.json()["data"]["summary"] == {
+        "defaultFieldLogic": "and",
+        "maxTopicIds": 250,
+        "maxValuesPerFilter": 500,
+    }
     filters = _filters(api, tenant)
     assert filters["role.seniority"]["type"] == "multi_select"
     assert filters["contact.hasPhone"]["type"] == "boolean"
     assert filters["jobTitle.include"]["operators"] == ["contains", "equals", "startsWith"]
+    assert filters["jobTitle.include"]["maxValues"] == 500
     assert len(filters) == 21
 
 
