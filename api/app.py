@@ -77,7 +77,7 @@ def create_app(
         before_send=[add_response_headers],
         request_max_body_size=MAX_BODY_BYTES,
         request_class=ApiRequest,
-        openapi_config=openapi_config(),
+        openapi_config=openapi_config(settings.public_url),
         state=State({CONTEXT_KEY: ctx}),
     )
 

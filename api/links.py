@@ -1,28 +1,102 @@
-"""Download links of stored exports: a fresh signed URL each time an export is shown.
+"""Links the API builds (download URLs of stored exports) and the origin they start with.
 
-The URL is absolute, on the host the client called, and expires after the configured TTL.
+The origin is INTENT_PUBLIC_URL when set. Otherwise it is the address the connection arrived on;
+`Forwarded`, `X-Forwarded-Proto`/`-Host` and `Host` are believed only from a peer listed in
+INTENT_TRUSTED_PROXIES, so a client cannot make the API hand out links to a host of its choice.
 """
 
+import functools
+import ipaddress
+import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Final
 
+from litestar.datastructures import Headers
+from litestar.types import Scope
+
 from api.context import AnyRequest, ApiContext
-from api.signing import sign_download
+from api.signing import expiry_of, sign_download
 from api.wire.common import iso
 from api.wire.exports import ExportLink, export_out
 from data.metadata.models import Export
 
 DOWNLOADS_PATH: Final = "/v1/downloads"
+DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_HOST: Final = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+_PAIR: Final = re.compile(r'\s*([A-Za-z]+)\s*=\s*("[^"]*"|[^;,\s]*)\s*')
 
 
 def export_link(ctx: ApiContext, request: AnyRequest, export: Export) -> ExportLink:
     ttl = ctx.settings.export_url_ttl_seconds
-    expires_at = ctx.now() + timedelta(seconds=ttl)
-    token = sign_download(ctx.signing_key, export.id, expires_at)
-    base = str(request.base_url).rstrip("/")
+    token = sign_download(ctx.signing_key, export.id, ctx.now() + timedelta(seconds=ttl))
+    origin = link_origin(ctx.settings.public_url, ctx.settings.trusted_proxies, request.scope)
     return ExportLink(
         export=export_out(export),
-        download_url=f"{base}{DOWNLOADS_PATH}/{token}",
-        download_url_expires_at=iso(expires_at),
+        download_url=f"{origin}{DOWNLOADS_PATH}/{token}",
+        download_url_expires_at=iso(expiry_of(token)),  # whole seconds, like the token
         download_url_ttl_seconds=ttl,
     )
+
+
+def link_origin(public_url: str | None, trusted: tuple[str, ...], scope: Scope) -> str:
+    """`scheme://host[:port]` (and a path prefix, from INTENT_PUBLIC_URL) of the API's links."""
+    if public_url:
+        return public_url
+    if _is_trusted(scope.get("client"), trusted):
+        forwarded = _forwarded_origin(Headers.from_scope(scope), scope["scheme"])
+        if forwarded is not None:
+            return forwarded
+    return _own_origin(scope)
+
+
+def _is_trusted(client: tuple[str, int] | None, trusted: tuple[str, ...]) -> bool:
+    if client is None or not trusted:
+        return False
+    try:
+        address = ipaddress.ip_address(client[0])
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(trusted))
+
+
+@functools.cache
+def _networks(trusted: tuple[str, ...]) -> Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(network) for network in trusted]
+
+
+def _forwarded_origin(headers: Headers, scheme: str) -> str | None:
+    """What the proxy says the client asked for: the proxy's own (last) `Forwarded` element,
+    else its `X-Forwarded-*` values, else the `Host` it passed on; None if no valid host."""
+    proto, host = _last_forwarded(headers.get("forwarded"))
+    proto = proto or _last(headers.get("x-forwarded-proto")) or scheme
+    host = host or _last(headers.get("x-forwarded-host")) or headers.get("host")
+    if proto not in DEFAULT_PORTS or host is None or not _HOST.fullmatch(host):
+        return None
+    return f"{proto}://{host}"
+
+
+def _last_forwarded(header: str | None) -> tuple[str | None, str | None]:
+    """`proto` and `host` of the last element of an RFC 7239 `Forwarded` header."""
+    if not header:
+        return None, None
+    element = header.rsplit(",", 1)[-1]
+    pairs = {key.lower(): value.strip('"') for key, value in _PAIR.findall(element)}
+    return pairs.get("proto"), pairs.get("host")
+
+
+def _last(header: str | None) -> str | None:
+    return (header.rsplit(",", 1)[-1].strip() or None) if header else None
+
+
+def _own_origin(scope: Scope) -> str:
+    """The local address the connection arrived on (never a header the client wrote)."""
+    scheme = scope["scheme"]
+    server = scope.get("server")
+    if server is None:
+        raise RuntimeError("the server address is unknown: set INTENT_PUBLIC_URL")
+    host, port = server[0], server[1]
+    shown = f"[{host}]" if ":" in host else host
+    if port is None or port == DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{shown}"
+    return f"{scheme}://{shown}:{port}"

@@ -7,7 +7,7 @@ from typing import Final
 
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from api.auth import KEY_TTL_SECONDS
 from api.wire.common import ErrorEnvelope
@@ -45,7 +45,8 @@ def keyed(*statuses: int, **described: str) -> dict[int, ResponseSpec]:
     return errors(*KEYED, *statuses, **described)
 
 
-def openapi_config() -> OpenAPIConfig:
+def openapi_config(public_url: str | None = None) -> OpenAPIConfig:
+    """`public_url` (INTENT_PUBLIC_URL) is the document's server, else the relative root."""
     return OpenAPIConfig(
         title="Intent audience engine",
         version="1.0.0",
@@ -53,6 +54,7 @@ def openapi_config() -> OpenAPIConfig:
         path="/schema",
         render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin(path="/redoc")],
         create_examples=False,
+        servers=[Server(url=public_url or "/")],
         components=Components(
             security_schemes={
                 "apiKey": SecurityScheme(

@@ -21,6 +21,9 @@ OPTIONS: Final[dict[str, Any]] = {
     "loop": "uvloop",  # libuv's event loop, in C
     "http": "httptools",  # a C HTTP parser (uvicorn's fallback, h11, is pure Python)
     "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+    # The client and scheme stay those of the connection: the API believes forwarding headers
+    # only from INTENT_TRUSTED_PROXIES (api.links), where uvicorn would trust 127.0.0.1.
+    "proxy_headers": False,
 }
 
 

@@ -3,12 +3,14 @@
 `Settings.from_env()` is called once at a composition root and the value is passed down.
 """
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 BACKENDS: Final = ("auto", "duckdb", "polars", "verify")
 MIB: Final = 1 << 20
@@ -47,6 +49,28 @@ def _optional_int(env: Mapping[str, str], name: str) -> int | None:
     return _int(env, name, 0) or None
 
 
+def _public_url(env: Mapping[str, str], name: str) -> str | None:
+    """An absolute http(s) URL with a host and nothing after the path; no trailing slash."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http:// or https:// URL with a host, got {raw!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError(f"{name} must not have credentials, a query or a fragment: {raw!r}")
+    return raw.rstrip("/")
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (`10.0.0.0/8`, `::1`), each as a network."""
+    items = [item.strip() for item in (env.get(name) or "").split(",") if item.strip()]
+    try:
+        return tuple(str(ipaddress.ip_network(item, strict=False)) for item in items)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must list IP addresses or networks: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -75,6 +99,8 @@ class Settings:
     topics_rate_limit_per_minute: int = 300  # topic discovery, per client address
     movers_min_audience: int = 10  # movers leave out topics with a smaller audience the day before
     analyze_allow_private: bool = False  # let topic analyze fetch private/loopback addresses
+    public_url: str | None = None  # the origin of every link the API builds, e.g. download URLs
+    trusted_proxies: tuple[str, ...] = ()  # networks whose forwarding headers are believed
 
     @property
     def page_cache_bytes(self) -> int:
@@ -126,6 +152,8 @@ class Settings:
             topics_rate_limit_per_minute=_int(env, "INTENT_TOPICS_RATE_LIMIT_PER_MINUTE", 300),
             movers_min_audience=_int(env, "INTENT_MOVERS_MIN_AUDIENCE", 10, minimum=0),
             analyze_allow_private=_flag(env, "INTENT_ANALYZE_ALLOW_PRIVATE"),
+            public_url=_public_url(env, "INTENT_PUBLIC_URL"),
+            trusted_proxies=_networks(env, "INTENT_TRUSTED_PROXIES"),
         )
 
 

@@ -1,63 +1,113 @@
-"""`GET /v1/downloads/{token}`: the file of a stored export, named by a signed token, no key.
+"""`GET` and `HEAD /v1/downloads/{token}`: the file of a stored export, named by a signed token,
+no key.
 
-Supports one `Range` per request (206 with Content-Range), so large downloads can resume.
+One `Range` per request (206 with Content-Range) so large downloads can resume; `If-Range` makes
+sure the resumed part comes from the same file. HEAD answers with GET's headers and no body.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 from typing import Final
 
-from litestar import get
+from anyio import to_thread
+from litestar import Response, get, head
+from litestar.datastructures import Headers
 from litestar.openapi import ResponseSpec
-from litestar.response import File, Stream
-from litestar.status_codes import HTTP_206_PARTIAL_CONTENT
+from litestar.response import Stream
+from litestar.status_codes import HTTP_200_OK, HTTP_206_PARTIAL_CONTENT
 
 from api.context import AnyRequest, ApiContext
 from api.errors import ExportNotReady, NotFound
 from api.links import DOWNLOADS_PATH
 from api.openapi import errors
 from api.params import Ctx, PathId
-from api.ranges import ByteRange, parse_range
+from api.ranges import ByteRange, Validators, if_range_holds, parse_range
 from api.signing import verify_download
 from data.metadata.models import Export, ExportId
 
 CHUNK_BYTES: Final = 1024 * 1024
+PATH: Final = DOWNLOADS_PATH + "/{token:str}"
+ERRORS: Final = errors(
+    400,
+    403,
+    404,
+    409,
+    s403="FORBIDDEN: the link was tampered with or has expired",
+    s409="EXPORT_NOT_READY: the export is still being written, or failed",
+)
+
+
+@dataclass(frozen=True)
+class Download:
+    """The file a token names and the headers that describe it (identical for GET and HEAD)."""
+
+    path: Path
+    size: int
+    validators: Validators
+    headers: dict[str, str]
 
 
 @get(
-    DOWNLOADS_PATH + "/{token:str}",
-    sync_to_thread=True,
+    PATH,
     responses={
         200: ResponseSpec(bytes, description="The export file", generate_examples=False),
         206: ResponseSpec(bytes, description="The requested byte range", generate_examples=False),
-        **errors(
-            400,
-            403,
-            404,
-            409,
-            416,
-            s403="FORBIDDEN: the link was tampered with or has expired",
-            s409="EXPORT_NOT_READY: the export is still being written, or failed",
-        ),
+        **ERRORS,
+        **errors(416),
     },
     summary="Download a stored export by its signed link",
 )
-def download(request: AnyRequest, ctx: Ctx, token: PathId) -> File | Stream:
-    export_id = verify_download(ctx.signing_key, token, ctx.now())
-    export = _served_export(ctx, ExportId(export_id))
+async def download(request: AnyRequest, ctx: Ctx, token: PathId) -> Stream:
+    found = await to_thread.run_sync(_download, ctx, token)
+    wanted = _wanted(request.headers, found)
+    if wanted is None:
+        return Stream(_read(found.path, ByteRange.whole(found.size)), headers=found.headers)
+    partial = {
+        **found.headers,
+        "Content-Range": wanted.content_range(found.size),
+        "Content-Length": str(wanted.length),
+    }
+    return Stream(_read(found.path, wanted), status_code=HTTP_206_PARTIAL_CONTENT, headers=partial)
+
+
+@head(
+    PATH,
+    status_code=HTTP_200_OK,
+    responses={200: ResponseSpec(None, description="The headers of the whole file"), **ERRORS},
+    summary="The headers a download of the link would have, without the file",
+)
+async def download_headers(ctx: Ctx, token: PathId) -> Response[None]:
+    """A `Range` is ignored: ranges are defined for GET only (RFC 9110 14.2)."""
+    found = await to_thread.run_sync(_download, ctx, token)
+    return Response(None, headers=found.headers)
+
+
+# Both handlers are coroutines that look the export up on a worker thread: Litestar 2.25 calls
+# the first of two `sync_to_thread` handlers on one path without awaiting it (a 500).
+HANDLERS = [download, download_headers]
+
+
+def _download(ctx: ApiContext, token: str) -> Download:
+    export = _served_export(ctx, ExportId(verify_download(ctx.signing_key, token, ctx.now())))
     path = Path(str(export.path))
     if not path.is_file():
         raise NotFound("export not found")
-    size = path.stat().st_size
-    wanted = parse_range(request.headers.get("range"), size)
-    name = f"run-{export.run_id}.{export.export_type}"
-    if wanted is None:
-        return File(path, filename=name, media_type=export.content_type, headers=_ACCEPT_RANGES)
-    return _partial(path, wanted, size, name, export.content_type)
-
-
-HANDLERS = [download]
-_ACCEPT_RANGES: Final = {"Accept-Ranges": "bytes"}
+    stat = path.stat()
+    validators = Validators(
+        etag=f'"{export.sha256 or f"{stat.st_size:x}-{stat.st_mtime_ns:x}"}"',
+        last_modified=formatdate(stat.st_mtime, usegmt=True),
+    )
+    headers = {
+        "Content-Type": export.content_type,  # complete, charset included: sent as it is
+        "Content-Length": str(stat.st_size),
+        "Content-Disposition": f'attachment; filename="run-{export.run_id}.{export.export_type}"',
+        "Accept-Ranges": "bytes",
+        "ETag": validators.etag,
+        "Last-Modified": validators.last_modified,
+    }
+    return Download(path, stat.st_size, validators, headers)
 
 
 def _served_export(ctx: ApiContext, export_id: ExportId) -> Export:
@@ -70,18 +120,11 @@ def _served_export(ctx: ApiContext, export_id: ExportId) -> Export:
     return export
 
 
-def _partial(path: Path, wanted: ByteRange, size: int, name: str, media_type: str) -> Stream:
-    return Stream(
-        _read(path, wanted),
-        status_code=HTTP_206_PARTIAL_CONTENT,
-        media_type=media_type,
-        headers={
-            **_ACCEPT_RANGES,
-            "Content-Range": wanted.content_range(size),
-            "Content-Length": str(wanted.length),
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+def _wanted(headers: Headers, found: Download) -> ByteRange | None:
+    """The range to send, None for the whole file (also when `If-Range` names another file)."""
+    if not if_range_holds(headers.get("if-range"), found.validators):
+        return None
+    return parse_range(headers.get("range"), found.size)
 
 
 def _read(path: Path, wanted: ByteRange) -> Iterator[bytes]:

@@ -135,6 +135,7 @@ def _stream(ctx: ApiContext, run: Run, fmt: ExportFormat) -> Stream:
         iter_export(results, fmt.value),
         media_type=CONTENT_TYPES[fmt],
         headers={
+            "Content-Type": CONTENT_TYPES[fmt],  # complete, charset included: sent as it is
             "X-Export-Row-Count": str(results.metadata.num_rows),
             "Content-Disposition": f'attachment; filename="run-{run.id}.{fmt.value}"',
         },

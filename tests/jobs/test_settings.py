@@ -85,3 +85,35 @@ def test_served_app_keeps_result_pages_within_the_configured_budget(tmp_path, da
         assert system.app.state[CONTEXT_KEY].pages.groups.budget == 3 * MIB
     finally:
         system.services.broker.close()  # never started: nothing else to stop
+
+
+def test_public_url_is_read_without_its_trailing_slash(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_PUBLIC_URL": "https://api.example.com/intent/"}
+    assert Settings.from_env(env).public_url == "https://api.example.com/intent"
+
+
+@pytest.mark.parametrize(
+    "raw", ["api.example.com", "ftp://api.example.com", "https://", "https://a.example/?x=1"]
+)
+def test_unusable_public_urls_are_refused_naming_the_variable(tmp_path, raw) -> None:
+    with pytest.raises(SettingsError, match="INTENT_PUBLIC_URL"):
+        Settings.from_env({"INTENT_HOME": str(tmp_path), "INTENT_PUBLIC_URL": raw})
+
+
+def test_trusted_proxies_are_addresses_and_networks(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_TRUSTED_PROXIES": "10.0.0.0/8, ::1,192.0.2.7"}
+    assert [str(n) for n in Settings.from_env(env).trusted_proxies] == [
+        "10.0.0.0/8",
+        "::1/128",
+        "192.0.2.7/32",
+    ]
+
+
+def test_no_proxy_is_trusted_by_default(tmp_path) -> None:
+    assert Settings.from_env({"INTENT_HOME": str(tmp_path)}).trusted_proxies == ()
+
+
+def test_unusable_trusted_proxies_are_refused_naming_the_variable(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}
+    with pytest.raises(SettingsError, match="INTENT_TRUSTED_PROXIES"):
+        Settings.from_env(env)
