@@ -15,7 +15,8 @@ from api.bounded_cache import Ticker
 from api.completed_runs import CompletedRuns
 from api.context import CONTEXT_KEY, ApiContext
 from api.envelope import add_response_headers, handle_error
-from api.openapi import API_KEY, openapi_config
+from api.methods import set_allow
+from api.openapi import API_KEY, openapi_config, refine
 from api.params import ApiRequest
 from api.ratelimit import RateLimiter
 from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
@@ -62,7 +63,7 @@ def create_app(
         ResultPages(deps.snapshots, page_cache_bytes),
     )
     checks = default_checks(ctx, broker_check)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             _keyed_routes(ctx),
             topics.router(BASE_PATH, _topic_deps(settings, deps)),
@@ -74,12 +75,14 @@ def create_app(
             "ready_checks": Provide(lambda: checks, use_cache=True, sync_to_thread=False),
         },
         exception_handlers={Exception: handle_error},
-        before_send=[add_response_headers],
+        before_send=[add_response_headers, set_allow],
         request_max_body_size=MAX_BODY_BYTES,
         request_class=ApiRequest,
         openapi_config=openapi_config(settings.public_url),
         state=State({CONTEXT_KEY: ctx}),
     )
+    refine(app)
+    return app
 
 
 def _keyed_routes(ctx: ApiContext) -> Router:

@@ -180,10 +180,16 @@ def reply_for(exc: Exception) -> ErrorReply:
         return ErrorReply(exc.status, exc.code, exc.message, exc.details, exc.headers())
     for kind, status, code in ERROR_TABLE:
         if isinstance(exc, kind):
-            return ErrorReply(status, code, _message(exc), _details(exc))
+            return ErrorReply(status, code, _message(exc), _details(exc), _headers(exc))
     if isinstance(exc, HTTPException):
-        return ErrorReply(exc.status_code, _code_of(exc.status_code), exc.detail, _details(exc))
+        code = _code_of(exc.status_code)
+        return ErrorReply(exc.status_code, code, exc.detail, _details(exc), _headers(exc))
     return INTERNAL
+
+
+def _headers(exc: Exception) -> Mapping[str, str]:
+    """The framework's own headers of a refusal, e.g. the `Allow` of a 405 (RFC 9110)."""
+    return (exc.headers or {}) if isinstance(exc, HTTPException) else {}
 
 
 def _message(exc: Exception) -> str:

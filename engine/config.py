@@ -76,7 +76,7 @@ def _topic_ids(
     found = [(i, _topic_problem(item, known)) for i, item in enumerate(raw)]
     wrong = [Problem(f"{path}[{i}]", problem) for i, problem in found if problem is not None]
     problems.extend(wrong)
-    distinct = tuple(sorted({item for item in raw if _is_int(item, 0, MAX_TOPIC_ID)}))
+    distinct = tuple(sorted({int(item) for item in raw if _is_int(item, 0, MAX_TOPIC_ID)}))
     if len(distinct) > MAX_TOPICS:
         problems.append(Problem(path, f"must name at most {MAX_TOPICS} distinct topics"))
         return None
@@ -137,12 +137,15 @@ def _int_field(
     if not _is_int(raw, *bounds):
         problems.append(Problem(path, f"must be an integer from {bounds[0]} to {bounds[1]}"))
         return None
-    return raw
+    return int(raw)
 
 
-def _is_int(value: object, low: int, high: int) -> TypeGuard[int]:
-    # bool is an int subclass, but `true` is never a number on the wire
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+def _is_int(value: object, low: int, high: int) -> TypeGuard[int | float]:
+    """An integer within bounds; like JSON Schema's `integer`, `70.0` is one (`true` is not,
+    although bool is an int subclass)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return (isinstance(value, int) or value.is_integer()) and low <= value <= high
 
 
 def _filters(raw: object, path: str, problems: list[Problem]) -> tuple[Filter, ...]:

@@ -32,6 +32,10 @@ IdempotencyKey = Annotated[
             "1-120 printable ASCII characters; repeats within "
             f"{RETENTION.total_seconds() / 3600:g} h replay the first reply"
         ),
+        # Documented only: a broken key is refused as IDEMPOTENCY_KEY_INVALID by
+        # `idempotency.check_key`, not as a framework validation error. HTTP strips spaces at
+        # either end of a header value, so the first and last characters are never spaces.
+        schema_extra={"pattern": r"^[\x21-\x7e]([\x20-\x7e]{0,118}[\x21-\x7e])?$"},
     ),
 ]
 

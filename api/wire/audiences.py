@@ -10,6 +10,8 @@ import msgspec
 
 from api.wire.common import Meta, iso, iso_or_none
 from data.metadata.models import Audience, Run
+from engine.config import MAX_SCORE, MAX_SOURCE_URL, MAX_TOPIC_ID, SCORE_FLOOR
+from engine.filters import MAX_TOPICS
 
 AudienceStatus = Literal["draft", "active", "paused"]
 _STATUSES: Final[dict[str, AudienceStatus]] = {
@@ -23,14 +25,52 @@ CONFIG_EXAMPLE: Final = {
     "minScore": 70,
     "filters": {"role.seniority": {"values": ["director", "vp"]}},
 }
-Config = Annotated[
-    dict[str, Any],
-    msgspec.Meta(
-        description="Audience config: topicIds (required), minScore, maxScore, "
-        "minTopicOverlap, filters (dotted or nested shape), sourceUrl.",
-        examples=[CONFIG_EXAMPLE],
-    ),
-]
+CONFIG_DESCRIPTION: Final = (
+    "Audience config: topicIds (required), minScore, maxScore, minTopicOverlap, filters "
+    "(dotted or nested shape), sourceUrl."
+)
+CONFIG_SCHEMA_NAME: Final = "AudienceConfig"
+_NULLABLE_INT: Final = ["integer", "null"]
+# What `engine.config.parse_config` accepts, as far as JSON Schema can say it. Beyond it:
+# topic ids must exist in the current topic data (duplicates are merged, at most MAX_TOPICS
+# distinct), minScore <= maxScore, minTopicOverlap <= the number of topics, and each filter must
+# be one of the filter catalog's keys with a value of its shape (GET /audiences/filters).
+CONFIG_SCHEMA: Final = {
+    "type": "object",
+    "description": CONFIG_DESCRIPTION,
+    "required": ["topicIds"],
+    "additionalProperties": False,
+    "properties": {
+        "topicIds": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "integer", "minimum": 0, "maximum": MAX_TOPIC_ID},
+            "description": f"1 to {MAX_TOPICS} distinct ids of topics in the current topic data",
+        },
+        "minScore": {
+            "type": _NULLABLE_INT,
+            "minimum": 0,
+            "maximum": MAX_SCORE,
+            "description": f"at most maxScore; lower than {SCORE_FLOOR} counts as {SCORE_FLOOR}",
+        },
+        "maxScore": {"type": _NULLABLE_INT, "minimum": SCORE_FLOOR, "maximum": MAX_SCORE},
+        "minTopicOverlap": {
+            "type": _NULLABLE_INT,
+            "minimum": 1,
+            "maximum": MAX_TOPICS,
+            "description": "at most the number of topics",
+        },
+        "filters": {
+            "type": ["object", "null"],
+            "description": "filter key -> value, keys and shapes as in GET /audiences/filters",
+        },
+        "sourceUrl": {"type": ["string", "null"], "maxLength": MAX_SOURCE_URL},
+    },
+    "examples": [CONFIG_EXAMPLE],
+}
+# Decoded as a plain object so that the engine's parser reports every problem at once; the
+# document shows CONFIG_SCHEMA instead (api.openapi.refine).
+Config = Annotated[dict[str, Any], msgspec.Meta(description=CONFIG_DESCRIPTION)]
 
 
 class AudienceCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -1,12 +1,13 @@
 """Runs on the wire: the queue request and the run object."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 import msgspec
 
 from api.wire.common import Meta, iso, iso_or_none
 from data.metadata.models import Run
 from engine.states import RunStatus, RunType
+from jobs.backfill import MAX_BACKFILL_DATES
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DataDate = Annotated[str, msgspec.Meta(pattern=DATE_PATTERN, examples=["2026-11-27"])]
@@ -86,6 +87,24 @@ class BackfillCreate(msgspec.Struct, forbid_unknown_fields=True):
     from_: DataDate | None = msgspec.field(default=None, name="from")
     to: DataDate | None = None
     force: bool = False
+
+
+# What the document shows for BackfillCreate: both dates required, and real dates.
+BACKFILL_CREATE_SCHEMA: Final = {
+    "type": "object",
+    "required": ["from", "to"],
+    "additionalProperties": False,
+    "properties": {
+        "from": {"type": "string", "format": "date", "description": "first data date"},
+        "to": {
+            "type": "string",
+            "format": "date",
+            "description": "last data date, not before from",
+        },
+        "force": {"type": "boolean", "default": False},
+    },
+    "description": f"At most {MAX_BACKFILL_DATES} dates from `from` to `to`, both included.",
+}
 
 
 class BackfillOut(msgspec.Struct, rename="camel"):

@@ -81,7 +81,7 @@ def test_source_url_is_kept_verbatim(make_raw: MakeRaw) -> None:
         pytest.param({"topicIds": 5}, "config.topicIds", "list", id="topics-not-a-list"),
         pytest.param({"topicIds": "1,2"}, "config.topicIds", "list", id="topics-a-string"),
         pytest.param({"topicIds": [1, True]}, "config.topicIds[1]", "topic id", id="topic-bool"),
-        pytest.param({"topicIds": [1.0]}, "config.topicIds[0]", "topic id", id="topic-float"),
+        pytest.param({"topicIds": [1.5]}, "config.topicIds[0]", "topic id", id="topic-fraction"),
         pytest.param({"topicIds": ["1"]}, "config.topicIds[0]", "topic id", id="topic-string"),
         pytest.param({"topicIds": [-1]}, "config.topicIds[0]", "topic id", id="topic-negative"),
         pytest.param({"topicIds": [2**31]}, "config.topicIds[0]", "topic id", id="topic-int64"),
@@ -125,6 +125,15 @@ def test_invalid_field_is_reported_at_its_path(
     problems = problems_of(make_raw(**overrides))
     assert [p.field for p in problems] == [field]
     assert message in problems[0].message
+
+
+def test_whole_numbers_written_with_a_fraction_point_are_integers(make_raw: MakeRaw) -> None:
+    """JSON (and JSON Schema's `integer`) does not tell 70.0 from 70."""
+    raw = make_raw(topicIds=[3.0, 1], minScore=70.0, maxScore=90.0, minTopicOverlap=2.0)
+    config = parse_config(raw)
+    assert (config.topic_ids, config.min_score, config.max_score) == ((1, 3), 70, 90)
+    assert config.min_topic_overlap == 2
+    assert all(type(value) is int for value in (*config.topic_ids, config.min_score))
 
 
 def test_source_url_of_2048_characters_is_accepted(make_raw: MakeRaw) -> None:

@@ -1,12 +1,19 @@
 """The OpenAPI document against the app's behaviour: schemathesis sends generated requests with
 a valid key to every operation, with real ids for one completed run and its stored export, and
-finds no server error and no answer that contradicts the document."""
+finds no server error and no answer that contradicts the document; then the schemathesis command
+line runs every check, stateful phase included, against a real `intent serve`."""
 
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +25,7 @@ from schemathesis.core.result import Err, Ok
 from schemathesis.errors import InvalidSchema
 
 from api.app import create_app
+from data.metadata.connect import open_store
 from data.metadata.models import RunId
 from jobs import accounts
 from jobs.deps import JobDeps
@@ -26,6 +34,7 @@ from jobs.produce import produce_snapshot
 from jobs.services import connect
 from jobs.settings import Settings
 from jobs.work import InlineRunner
+from tests.e2e.processes import IntentProcess, free_port, wait_for, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 Operation = APIOperation[Any, Any, Any, Any]
@@ -164,3 +173,126 @@ def test_offset_past_any_page_is_a_validation_error_not_a_server_error(
         http.headers["x-api-key"] = seeded.api_key
         reply = http.get("/v1/intent/audiences", params={"offset": 2**64})
     assert (reply.status_code, reply.json()["error"]["code"]) == (400, "VALIDATION_ERROR")
+
+
+# --- the same document against a real `intent serve`, every check, stateful phase included ---
+
+# Read by tests/e2e/openapi_hooks.py, which only the schemathesis process loads (its hooks are
+# global: importing it here would change the in-process run above).
+TOPIC_IDS_VARIABLE: Final = "INTENT_OPENAPI_TOPIC_IDS"
+ST_EXAMPLES: Final = 8  # per operation and phase: keeps the whole run to about a minute
+ST_SECONDS: Final = 240.0
+# Statuses a schema-valid request may still get: 422 is the API's answer for a well-formed
+# request the current state refuses (a date without data, an idempotency key reused with
+# another body), beside schemathesis's defaults.
+ST_CONFIG: Final = """
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]
+"""
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    api_key: str
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, e2e_dataset: Path) -> Iterator[Served]:
+    """`intent serve` with its workers in-process, on its own SQLite database."""
+    home = tmp_path_factory.mktemp("openapi-served")
+    env = {
+        "INTENT_HOME": str(home),
+        "INTENT_DATASET": str(e2e_dataset),
+        "INTENT_DATABASE_URL": f"sqlite:///{home / 'intent.db'}",
+        "INTENT_BROKER_URL": "memory://",
+        "INTENT_RATE_LIMIT_PER_MINUTE": "1000000",
+        "INTENT_WORKER_THREADS": "1",
+    }
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = IntentProcess(["serve", "--port", str(port)], env, home / "serve.log")
+    try:
+        wait_until_ready(process, url)
+        store = open_store(env["INTENT_DATABASE_URL"], upgrade=False)
+        now = datetime.now(UTC)
+        accounts.create_organization(store, "openapi", 10, now)
+        yield Served(url, accounts.create_api_key(store, "openapi", now)[1])
+    finally:
+        process.stop(signal.SIGKILL)
+
+
+def schemathesis_command(served: Served, config: Path) -> list[str]:
+    st = Path(sys.executable).parent / "st"
+    return [
+        str(st),
+        "--config-file",
+        str(config),
+        "run",
+        f"{served.url}/schema/openapi.json",
+        "--header",
+        f"x-api-key: {served.api_key}",
+        "--checks",
+        "all",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--max-examples",
+        str(ST_EXAMPLES),
+        "--generation-deterministic",
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--continue-on-failure",
+        "--no-color",
+    ]
+
+
+def test_schemathesis_with_every_check_finds_nothing_on_a_served_api(
+    served: Served, topic_ids: list[int], tmp_path: Path
+) -> None:
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(ST_CONFIG)
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "tests.e2e.openapi_hooks",
+        TOPIC_IDS_VARIABLE: ",".join(map(str, topic_ids)),
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+    }
+    done = subprocess.run(
+        schemathesis_command(served, config),
+        env=env,
+        cwd=tmp_path,  # where schemathesis keeps its cache
+        capture_output=True,
+        text=True,
+        timeout=ST_SECONDS,
+        check=False,
+    )
+    report = done.stdout + done.stderr
+    assert done.returncode == 0, report[-20000:]
+    assert "Stateful" in report
+    assert "❌" not in report
+
+
+def test_head_of_a_served_download_link_has_the_headers_of_get(
+    served: Served, topic_ids: list[int]
+) -> None:
+    """What `curl -I` sees through uvicorn: 200, the length, ranges and GET's headers."""
+    with httpx.Client(base_url=served.url, headers={"x-api-key": served.api_key}) as http:
+        body = {"name": "head", "config": {"topicIds": topic_ids[:2]}}
+        audience = http.post("/v1/intent/audiences", json=body).json()["data"]
+        runs = f"/v1/intent/audiences/{audience['id']}/runs"
+        run = http.post(runs, json={}).json()["data"]
+        wait_for(
+            lambda: http.get(f"{runs}/{run['id']}").json()["data"]["status"] == "completed" or None,
+            120,  # behind the runs the schemathesis run queued
+            "the run to complete",
+        )
+        link = http.post(f"{runs}/{run['id']}/exports", json={}).json()["data"]
+        head, get = httpx.head(link["downloadUrl"]), httpx.get(link["downloadUrl"])
+    assert (head.status_code, get.status_code) == (200, 200)
+    assert head.headers["content-length"] == str(link["export"]["byteSize"]) != "0"
+    assert head.headers["accept-ranges"] == "bytes"
+    assert head.content == b""
+    same = {name for name in get.headers if name not in ("date", "x-request-id")}
+    assert {name: head.headers.get(name) for name in same} == {n: get.headers[n] for n in same}

@@ -1,0 +1,59 @@
+"""Schemathesis hooks of the OpenAPI run: a schema-valid body is made valid in the ways JSON
+Schema cannot say (API.md), and nothing else is touched.
+
+Config topic ids are mapped onto ids of the served dataset, minScore and maxScore are put in
+order, minTopicOverlap is kept within the topics and generated filters are dropped (their keys
+and shapes come from the filter catalog); a backfill's dates are put in order, at most 31 days
+apart. Only bodies generated as valid are changed.
+"""
+
+import os
+from datetime import date, timedelta
+from typing import Any
+
+import schemathesis
+from schemathesis.core.parameters import ParameterLocation
+
+TOPIC_IDS_VARIABLE = "INTENT_OPENAPI_TOPIC_IDS"
+MAX_BACKFILL_DATES = 31
+
+
+@schemathesis.hook
+def map_case(context: Any, case: Any) -> Any:
+    if case.meta is not None and case.meta.is_negative_at(ParameterLocation.BODY):
+        return case
+    if isinstance(case.body, dict):
+        config = case.body.get("config")
+        for candidate in (config, case.body):
+            if isinstance(candidate, dict) and "topicIds" in candidate:
+                _make_valid(candidate)
+        _order_range(case.body)
+    return case
+
+
+def _order_range(body: dict[str, Any]) -> None:
+    try:
+        first, last = sorted([date.fromisoformat(body["from"]), date.fromisoformat(body["to"])])
+    except (KeyError, TypeError, ValueError):
+        return
+    last = min(last, first + timedelta(days=MAX_BACKFILL_DATES - 1))
+    body["from"], body["to"] = first.isoformat(), last.isoformat()
+
+
+def _make_valid(config: dict[str, Any]) -> None:
+    known = [int(t) for t in os.environ.get(TOPIC_IDS_VARIABLE, "").split(",") if t]
+    topics = config.get("topicIds")
+    if isinstance(topics, list) and known:
+        config["topicIds"] = [known[i % len(known)] for i in range(len(topics))]
+        overlap = config.get("minTopicOverlap")
+        if _number(overlap):
+            config["minTopicOverlap"] = min(overlap, len(set(config["topicIds"])))
+    low, high = config.get("minScore"), config.get("maxScore")
+    if _number(low) and _number(high) and low > high:
+        config["minScore"], config["maxScore"] = high, low
+    if isinstance(config.get("filters"), dict):
+        config["filters"] = {}
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
