@@ -21,6 +21,7 @@ from api.links import DOWNLOADS_PATH
 from api.wire.audiences import CONFIG_DESCRIPTION, CONFIG_SCHEMA, CONFIG_SCHEMA_NAME
 from api.wire.common import ErrorEnvelope
 from api.wire.runs import BACKFILL_CREATE_SCHEMA
+from api.wire.topics import ANALYZE_INPUT_SCHEMA, COMPARE_INPUT_SCHEMA
 from data.exports import CONTENT_TYPES
 
 DESCRIPTIONS: Final = {
@@ -58,7 +59,11 @@ CREATED: Final[dict[tuple[str, str], dict[str, str]]] = {
 }
 _METHODS: Final = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 # Bodies whose checks run in the handler (after the resource is found), shown as enforced.
-DOCUMENTED_SCHEMAS: Final = {"BackfillCreate": BACKFILL_CREATE_SCHEMA}
+DOCUMENTED_SCHEMAS: Final = {
+    "BackfillCreate": BACKFILL_CREATE_SCHEMA,
+    "CompareInput": COMPARE_INPUT_SCHEMA,
+    "AnalyzeInput": ANALYZE_INPUT_SCHEMA,
+}
 _CONFIG_REF: Final = {"$ref": f"#/components/schemas/{CONFIG_SCHEMA_NAME}"}
 _PATH_PARAMETER: Final = re.compile(r"\{([^}:]+)\}")
 

@@ -4,7 +4,7 @@ Field names and types are Orbit's; every figure is an integer but `avgScore`, `p
 `similarity`.
 """
 
-from typing import Annotated
+from typing import Annotated, Final
 
 import msgspec
 
@@ -121,6 +121,42 @@ class AnalyzeInput(msgspec.Struct, forbid_unknown_fields=True):
 
     url: Annotated[str, msgspec.Meta(min_length=1, max_length=2048)] | None = None
     text: Annotated[str, msgspec.Meta(min_length=1)] | None = None
+
+
+# What the document shows for the two topic bodies whose rules run in the handler.
+COMPARE_INPUT_SCHEMA: Final = {
+    "type": "object",
+    "required": ["topicIds"],
+    "additionalProperties": False,
+    "properties": {
+        "topicIds": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "minItems": 1,
+            "maxItems": 10,
+            "uniqueItems": True,
+        }
+    },
+}
+ANALYZE_INPUT_SCHEMA: Final = {
+    "type": "object",
+    "description": "Exactly one of `url` (an http or https address of a public host; private, "
+    "loopback and link-local addresses are refused unless allowed in settings) and `text`.",
+    "additionalProperties": False,
+    "properties": {
+        "url": {
+            "type": ["string", "null"],
+            "minLength": 1,
+            "maxLength": 2048,
+            "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]",
+        },
+        "text": {"type": ["string", "null"], "minLength": 1},
+    },
+    "oneOf": [
+        {"required": ["url"], "properties": {"url": {"type": "string"}}},
+        {"required": ["text"], "properties": {"text": {"type": "string"}}},
+    ],
+}
 
 
 class AnalyzedTopic(msgspec.Struct, rename="camel"):

@@ -1,10 +1,11 @@
 """Schemathesis hooks of the OpenAPI run: a schema-valid body is made valid in the ways JSON
-Schema cannot say (API.md), and nothing else is touched.
+Schema cannot say (API.md), and nothing else is touched. Only bodies generated as valid change.
 
-Config topic ids are mapped onto ids of the served dataset, minScore and maxScore are put in
-order, minTopicOverlap is kept within the topics and generated filters are dropped (their keys
-and shapes come from the filter catalog); a backfill's dates are put in order, at most 31 days
-apart. Only bodies generated as valid are changed.
+Topic ids are mapped onto ids of the served dataset (distinct ids stay distinct, as far as there
+are known ids); in a config, minScore and maxScore are put in order, minTopicOverlap is kept
+within the topics and generated filters are dropped (their keys and shapes come from the filter
+catalog); a backfill's dates are put in order, at most 31 days apart; a URL to analyze points at
+the page the test serves (fetching arbitrary hosts is not a test's business).
 """
 
 import os
@@ -15,6 +16,7 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
 TOPIC_IDS_VARIABLE = "INTENT_OPENAPI_TOPIC_IDS"
+PAGE_URL_VARIABLE = "INTENT_OPENAPI_PAGE_URL"
 MAX_BACKFILL_DATES = 31
 
 
@@ -25,10 +27,33 @@ def map_case(context: Any, case: Any) -> Any:
     if isinstance(case.body, dict):
         config = case.body.get("config")
         for candidate in (config, case.body):
-            if isinstance(candidate, dict) and "topicIds" in candidate:
+            if isinstance(candidate, dict) and isinstance(candidate.get("topicIds"), list):
+                candidate["topicIds"] = _known_topics(candidate["topicIds"])
                 _make_valid(candidate)
         _order_range(case.body)
+        _local_page(case.body)
     return case
+
+
+def _known_topics(generated: list[Any]) -> list[Any]:
+    known = [int(t) for t in os.environ.get(TOPIC_IDS_VARIABLE, "").split(",") if t]
+    if not known:
+        return generated
+    slots: dict[Any, int] = {}
+    for item in generated:
+        slots.setdefault(item, known[len(slots) % len(known)])
+    return [slots[item] for item in generated]
+
+
+def _make_valid(config: dict[str, Any]) -> None:
+    overlap = config.get("minTopicOverlap")
+    if _number(overlap):
+        config["minTopicOverlap"] = min(overlap, len(set(config["topicIds"])))
+    low, high = config.get("minScore"), config.get("maxScore")
+    if _number(low) and _number(high) and low > high:
+        config["minScore"], config["maxScore"] = high, low
+    if isinstance(config.get("filters"), dict):
+        config["filters"] = {}
 
 
 def _order_range(body: dict[str, Any]) -> None:
@@ -40,19 +65,10 @@ def _order_range(body: dict[str, Any]) -> None:
     body["from"], body["to"] = first.isoformat(), last.isoformat()
 
 
-def _make_valid(config: dict[str, Any]) -> None:
-    known = [int(t) for t in os.environ.get(TOPIC_IDS_VARIABLE, "").split(",") if t]
-    topics = config.get("topicIds")
-    if isinstance(topics, list) and known:
-        config["topicIds"] = [known[i % len(known)] for i in range(len(topics))]
-        overlap = config.get("minTopicOverlap")
-        if _number(overlap):
-            config["minTopicOverlap"] = min(overlap, len(set(config["topicIds"])))
-    low, high = config.get("minScore"), config.get("maxScore")
-    if _number(low) and _number(high) and low > high:
-        config["minScore"], config["maxScore"] = high, low
-    if isinstance(config.get("filters"), dict):
-        config["filters"] = {}
+def _local_page(body: dict[str, Any]) -> None:
+    page = os.environ.get(PAGE_URL_VARIABLE)
+    if page and isinstance(body.get("url"), str):
+        body["url"] = page
 
 
 def _number(value: object) -> bool:

@@ -7,9 +7,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,6 +27,7 @@ from schemathesis.core.result import Err, Ok
 from schemathesis.errors import InvalidSchema
 
 from api.app import create_app
+from cli.demo_data import popular_topics
 from data.metadata.connect import open_store
 from data.metadata.models import RunId
 from jobs import accounts
@@ -180,6 +183,12 @@ def test_offset_past_any_page_is_a_validation_error_not_a_server_error(
 # Read by tests/e2e/openapi_hooks.py, which only the schemathesis process loads (its hooks are
 # global: importing it here would change the in-process run above).
 TOPIC_IDS_VARIABLE: Final = "INTENT_OPENAPI_TOPIC_IDS"
+PAGE_URL_VARIABLE: Final = "INTENT_OPENAPI_PAGE_URL"
+PAGE: Final = (
+    b"<html><head><title>Acme payroll</title></head><body><h1>Acme</h1>"
+    b"<p>Cloud payroll, expense management and accounting automation for finance teams.</p>"
+    b"</body></html>"
+)
 ST_EXAMPLES: Final = 8  # per operation and phase: keeps the whole run to about a minute
 ST_SECONDS: Final = 240.0
 # Statuses a schema-valid request may still get: 422 is the API's answer for a well-formed
@@ -197,6 +206,32 @@ class Served:
     api_key: str
 
 
+class _Page(BaseHTTPRequestHandler):
+    """The page topic analyze fetches in the run (on loopback, allowed by the served settings)."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the run fetches it many times."""
+
+
+@pytest.fixture(scope="module")
+def page_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/page.html"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, e2e_dataset: Path) -> Iterator[Served]:
     """`intent serve` with its workers in-process, on its own SQLite database."""
@@ -207,6 +242,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, e2e_dataset: Path) -> Itera
         "INTENT_DATABASE_URL": f"sqlite:///{home / 'intent.db'}",
         "INTENT_BROKER_URL": "memory://",
         "INTENT_RATE_LIMIT_PER_MINUTE": "1000000",
+        "INTENT_TOPICS_RATE_LIMIT_PER_MINUTE": "1000000",
+        "INTENT_ANALYZE_ALLOW_PRIVATE": "1",  # the page to analyze is on loopback
         "INTENT_WORKER_THREADS": "1",
     }
     port = free_port()
@@ -249,14 +286,16 @@ def schemathesis_command(served: Served, config: Path) -> list[str]:
 
 
 def test_schemathesis_with_every_check_finds_nothing_on_a_served_api(
-    served: Served, topic_ids: list[int], tmp_path: Path
+    served: Served, e2e_dataset: Path, page_url: str, tmp_path: Path
 ) -> None:
     config = tmp_path / "schemathesis.toml"
     config.write_text(ST_CONFIG)
+    known = popular_topics(e2e_dataset, 20)  # more than a compare names, so ids stay distinct
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": "tests.e2e.openapi_hooks",
-        TOPIC_IDS_VARIABLE: ",".join(map(str, topic_ids)),
+        TOPIC_IDS_VARIABLE: ",".join(map(str, known)),
+        PAGE_URL_VARIABLE: page_url,
         "PYTHONPATH": str(Path(__file__).parents[2]),
     }
     done = subprocess.run(
