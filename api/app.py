@@ -6,6 +6,7 @@ Nothing else in `api` picks an implementation; stores, catalog and enqueue arriv
 import time
 from typing import Final
 
+from limits.aio.storage import Storage
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -18,7 +19,7 @@ from api.envelope import add_response_headers, handle_error
 from api.methods import set_allow
 from api.openapi import API_KEY, openapi_config, refine
 from api.params import ApiRequest
-from api.ratelimit import RateLimiter
+from api.ratelimit import RateLimiter, shared_storage
 from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
 from api.routes import (
     audiences,
@@ -52,11 +53,12 @@ def create_app(
 ) -> Litestar:
     """`broker_check` raises when the broker is unreachable (none for an in-process broker);
     `ticker` times the key and run caches; `page_cache_bytes` bounds the result rows kept."""
+    storage = shared_storage(settings)
     ctx = ApiContext(
         deps,
         settings,
         clock or deps.clock,
-        RateLimiter(settings.rate_limit_per_minute),
+        RateLimiter(settings.rate_limit_per_minute, storage, f"{settings.queue_name}:keys"),
         settings.signing_key(),
         KeyCache(deps.store, ticker=ticker),
         CompletedRuns(ticker=ticker),
@@ -66,7 +68,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             _keyed_routes(ctx),
-            topics.router(BASE_PATH, _topic_deps(settings, deps)),
+            topics.router(BASE_PATH, _topic_deps(settings, deps, storage)),
             *downloads.HANDLERS,
             *ops.HANDLERS,
         ],
@@ -99,16 +101,19 @@ def _keyed_routes(ctx: ApiContext) -> Router:
     return Router(
         BASE_PATH,
         route_handlers=handlers,
-        guards=[key_guard(ctx.keys, ctx.limiter, ctx.now)],
+        guards=[key_guard(ctx.keys, ctx.limiter)],
         dependencies={"caller": Provide(caller_of, sync_to_thread=False)},
         security=API_KEY,
     )
 
 
-def _topic_deps(settings: Settings, deps: JobDeps) -> topics.TopicDeps:
+def _topic_deps(settings: Settings, deps: JobDeps, storage: Storage) -> topics.TopicDeps:
+    """Topic discovery is limited per client address, on the same shared storage as keys."""
     return topics.TopicDeps(
         LiveTopicIndex(deps.catalog, background=True),
-        RateLimiter(settings.topics_rate_limit_per_minute),
+        RateLimiter(
+            settings.topics_rate_limit_per_minute, storage, f"{settings.queue_name}:addresses"
+        ),
         UrlGuard(allow_private=settings.analyze_allow_private),
         settings.movers_min_audience,
     )

@@ -22,7 +22,6 @@ from api.ratelimit import RateDecision, RateLimiter, keep_decision
 from data.metadata.models import ApiKey, OrgId
 from data.metadata.store import MetadataStore
 from jobs.accounts import resolve_api_key
-from jobs.deps import Clock
 
 HEADER: Final = "x-api-key"
 KEY_TTL_SECONDS: Final = 5.0
@@ -72,7 +71,7 @@ class KeyCache:
         return key
 
 
-def key_guard(keys: KeyCache, limiter: RateLimiter, now: Clock) -> Guard:
+def key_guard(keys: KeyCache, limiter: RateLimiter) -> Guard:
     """The guard of every keyed route: the caller's key, then its budget, before the body."""
 
     async def authenticate(connection: AnyConnection, handler: BaseRouteHandler) -> None:
@@ -80,7 +79,7 @@ def key_guard(keys: KeyCache, limiter: RateLimiter, now: Clock) -> Guard:
         key = await keys.lookup(presented) if presented else None
         if key is None:
             raise Unauthorized()
-        charge(connection, limiter.hit(key.id, now()))
+        charge(connection, await limiter.hit(key.id))
         connection.scope.setdefault("state", {})[_CALLER_KEY] = Caller(key.organization_id, key.id)
 
     return authenticate

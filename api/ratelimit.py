@@ -1,18 +1,26 @@
-"""Per-key request budget: a fixed one-minute window counted for each API key id.
+"""Request budgets: a fixed window of requests per identity (an API key id, a client address),
+counted by the `limits` package in storage every API process shares.
 
-Keyed by the authenticated key id only, so forwarding headers a client sends change nothing.
+With a Redis broker the counters live in that Redis, so `intent serve --workers N` gives each
+identity its budget once, not N times; without a broker (one process) they live in memory.
+Identities come from the authenticated key or the socket peer, never from a header the client
+sets, so forwarding headers change nothing.
 """
 
 import math
-import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from litestar.types import Scope
 
-WINDOW_SECONDS: Final = 60.0
+from jobs.settings import Settings
+
+WINDOW_SECONDS: Final = 60
 _DECISION_KEY: Final = "rate_decision"
+_REDIS_SCHEMES: Final = ("redis://", "rediss://")
 
 
 @dataclass(frozen=True)
@@ -33,42 +41,41 @@ class RateDecision:
         return headers
 
 
-@dataclass
-class _Window:
-    started: float
-    count: int
+def shared_storage(settings: Settings) -> Storage:
+    """Where budgets are counted: the broker's Redis when there is one, else this process."""
+    if settings.broker_url.startswith(_REDIS_SCHEMES):
+        return RedisStorage(f"async+{settings.broker_url}", implementation="redispy")
+    return MemoryStorage()
 
 
 class RateLimiter:
-    """Thread-safe; one instance per app. Windows are kept only for keys seen recently."""
+    """`limit` requests per window for each identity, under `namespace` in `storage` (one
+    deployment's queue name keeps its counters apart from another's in a shared Redis).
+    For the tasks of one event loop (an app's)."""
 
-    def __init__(self, limit_per_minute: int) -> None:
-        self.limit = limit_per_minute
-        self._windows: dict[str, _Window] = {}
-        self._lock = threading.Lock()
+    def __init__(
+        self,
+        limit: int,
+        storage: Storage,
+        namespace: str,
+        *,
+        window_seconds: int = WINDOW_SECONDS,
+    ) -> None:
+        self.limit = limit
+        self._item = RateLimitItemPerSecond(limit, window_seconds, namespace=namespace)
+        self._window = window_seconds
+        self._storage = storage
 
-    def hit(self, key_id: str, now: datetime) -> RateDecision:
-        at = now.timestamp()
-        with self._lock:
-            window = self._current(key_id, at)
-            allowed = window.count < self.limit
-            if allowed:
-                window.count += 1
-        reset = max(1, math.ceil(window.started + WINDOW_SECONDS - at))
-        return RateDecision(allowed, self.limit, max(0, self.limit - window.count), reset)
+    async def hit(self, identity: str) -> RateDecision:
+        """Charge one request to `identity`; refused once its window's budget is spent.
 
-    def _current(self, key_id: str, at: float) -> _Window:
-        window = self._windows.get(key_id)
-        if window is None or at >= window.started + WINDOW_SECONDS:
-            if len(self._windows) > 10_000:
-                self._forget_before(at - WINDOW_SECONDS)
-            window = self._windows[key_id] = _Window(at, 0)
-        return window
-
-    def _forget_before(self, cutoff: float) -> None:
-        stale = [key for key, window in self._windows.items() if window.started < cutoff]
-        for key in stale:
-            del self._windows[key]
+        The fixed-window strategy of `limits` (an atomic increment that starts the window's
+        expiry), read through the storage so that the count comes back with the increment."""
+        key = self._item.key_for(identity)
+        count = await self._storage.incr(key, self._window)
+        reset_at = await self._storage.get_expiry(key)
+        reset = min(self._window, max(1, math.ceil(reset_at - time.time())))
+        return RateDecision(count <= self.limit, self.limit, max(0, self.limit - count), reset)
 
 
 def keep_decision(scope: Scope, decision: RateDecision) -> None:

@@ -83,6 +83,12 @@ def _serve_processes(settings: Settings, args: argparse.Namespace) -> int:
     if settings.embedded:
         raise CliError("--workers above 1 needs INTENT_BROKER_URL (a Redis or RabbitMQ broker)")
     _build(settings).stop()  # migrations once, before the processes race to apply them
+    if not settings.broker_url.startswith(("redis://", "rediss://")):
+        log.warning(
+            "rate limits are counted in each process without a Redis broker: "
+            "each key gets up to %d times its budget",
+            args.workers,
+        )
     log.info("serving on %s:%d with %d processes", args.host, args.port, args.workers)
     serve_processes(APP_FACTORY, args.host, args.port, args.workers, access_log=args.access_log)
     return 0

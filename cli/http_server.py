@@ -19,7 +19,8 @@ GRACEFUL_SECONDS: Final = 30  # in-flight requests (long exports) get this long 
 OPTIONS: Final[dict[str, Any]] = {
     "lifespan": "on",
     "loop": "uvloop",  # libuv's event loop, in C
-    "http": "httptools",  # a C HTTP parser (uvicorn's fallback, h11, is pure Python)
+    # uvicorn's C HTTP parser (its fallback, h11, is pure Python), with a deadline for headers.
+    "http": "cli.http_protocol:HeaderDeadlineProtocol",
     "timeout_graceful_shutdown": GRACEFUL_SECONDS,
     # The client and scheme stay those of the connection: the API believes forwarding headers
     # only from INTENT_TRUSTED_PROXIES (api.links), where uvicorn would trust 127.0.0.1.

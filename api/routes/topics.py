@@ -71,11 +71,11 @@ class TopicDeps:
 Topics = NamedDependency[TopicDeps]
 
 
-def limit_by_address(request: AnyRequest, ctx: Ctx, topics: Topics) -> str:
+async def limit_by_address(request: AnyRequest, topics: Topics) -> str:
     """The `visitor` dependency: charges the client address (the socket peer, never a header
     the client sets) and refuses with 429 once its budget is spent."""
     address = request.client.host if request.client is not None else "unknown"
-    charge(request, topics.limiter.hit(f"address:{address}", ctx.now()))
+    charge(request, await topics.limiter.hit(f"address:{address}"))
     return address
 
 
@@ -262,7 +262,7 @@ def router(base_path: str, deps: TopicDeps) -> Router:
         route_handlers=HANDLERS,
         dependencies={
             "topics": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
-            "visitor": Provide(limit_by_address, sync_to_thread=False),
+            "visitor": Provide(limit_by_address),
         },
         tags=["Topic Discovery"],
     )

@@ -44,7 +44,7 @@ class DeletedEnvelope(msgspec.Struct):
 
 def iso(moment: datetime) -> str:
     """`2026-11-27T09:30:00.000Z`: UTC, milliseconds, `Z`."""
-    # isoformat is C code: a quarter of strftime's time, and a page has several timestamps.
+    # isoformat rather than strftime: see benchmarks/PERF.md (API timestamps).
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -1,15 +1,42 @@
-"""The per-key budget: a fixed one-minute window per API key id."""
+"""The request budget on every storage it runs on (process memory, Redis): a fixed window per
+identity, the same answers from both."""
 
-from datetime import UTC, datetime, timedelta
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
 
-from api.ratelimit import RateLimiter
+import pytest
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 
-START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+from api.ratelimit import RateDecision, RateLimiter
 
 
-def test_budget_counts_down_then_refuses_with_retry_after() -> None:
-    limiter = RateLimiter(2)
-    first, second, third = (limiter.hit("k1", START) for _ in range(3))
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def storage(request: pytest.FixtureRequest) -> Iterator[Storage]:
+    if request.param == "memory":
+        yield MemoryStorage()
+        return
+    url = request.getfixturevalue("redis_url")
+    yield RedisStorage(f"async+{url}", implementation="redispy")
+
+
+_LOOP = asyncio.new_event_loop()  # one loop for all: a Redis client stays on the loop it met
+
+
+def _hits(limiter: RateLimiter, identity: str, times: int) -> list[RateDecision]:
+    async def hit_all() -> list[RateDecision]:
+        return [await limiter.hit(identity) for _ in range(times)]
+
+    return _LOOP.run_until_complete(hit_all())
+
+
+def _limiter(storage: Storage, limit: int, window_seconds: int = 60) -> RateLimiter:
+    return RateLimiter(limit, storage, f"test-{uuid.uuid4().hex}", window_seconds=window_seconds)
+
+
+def test_budget_counts_down_then_refuses_with_retry_after(storage: Storage) -> None:
+    first, second, third = _hits(_limiter(storage, 2), "k1", 3)
     assert (first.allowed, first.remaining) == (True, 1)
     assert (second.allowed, second.remaining) == (True, 0)
     assert not third.allowed
@@ -21,19 +48,21 @@ def test_budget_counts_down_then_refuses_with_retry_after() -> None:
     }
 
 
-def test_each_key_has_its_own_budget() -> None:
-    limiter = RateLimiter(1)
-    assert limiter.hit("k1", START).allowed
-    assert limiter.hit("k2", START).allowed
-    assert not limiter.hit("k1", START).allowed
+def test_each_identity_has_its_own_budget(storage: Storage) -> None:
+    limiter = _limiter(storage, 1)
+    assert _hits(limiter, "k1", 1)[0].allowed
+    assert _hits(limiter, "k2", 1)[0].allowed
+    assert not _hits(limiter, "k1", 1)[0].allowed
 
 
-def test_budget_is_restored_when_the_window_ends() -> None:
-    limiter = RateLimiter(1)
-    limiter.hit("k1", START)
-    assert limiter.hit("k1", START + timedelta(seconds=59)).reset_seconds == 1
-    assert limiter.hit("k1", START + timedelta(seconds=60)).allowed
+def test_budget_is_restored_when_the_window_ends(storage: Storage) -> None:
+    limiter = _limiter(storage, 1, window_seconds=1)
+    assert [d.allowed for d in _hits(limiter, "k1", 2)] == [True, False]
+    deadline = time.monotonic() + 5
+    while not _hits(limiter, "k1", 1)[0].allowed:
+        assert time.monotonic() < deadline, "the budget never came back"
+        time.sleep(0.1)
 
 
-def test_allowed_answer_has_no_retry_after() -> None:
-    assert "Retry-After" not in RateLimiter(5).hit("k1", START).headers()
+def test_allowed_answer_has_no_retry_after(storage: Storage) -> None:
+    assert "Retry-After" not in _hits(_limiter(storage, 5), "k1", 1)[0].headers()
