@@ -1,17 +1,18 @@
-"""What every job use case receives: the stores, the catalog, the enqueue callable, time, settings.
+"""What every job use case receives: stores, catalog, enqueue callable, time, settings, metrics.
 
 Built by `jobs.services.build_services` (or by tests with fakes); nothing here picks an
 implementation, and nothing here imports the broker library, so the API layer may hold one.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from data.catalog import DatasetCatalog
 from data.metadata.models import RunId
 from data.metadata.store import MetadataStore
 from data.snapshots import SnapshotStore
+from jobs.metrics import JobMetrics
 from jobs.settings import Settings
 from jobs.work import WorkRunner
 
@@ -28,3 +29,4 @@ class JobDeps:
     clock: Clock
     settings: Settings
     runner: WorkRunner  # how the work of an attempt is run (a child process in workers)
+    metrics: JobMetrics = field(default_factory=JobMetrics)  # what this process observes

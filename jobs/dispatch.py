@@ -9,6 +9,7 @@ from datetime import datetime
 
 from data.metadata.models import RunId
 from jobs.deps import JobDeps
+from jobs.logs import bound
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,9 @@ def send(deps: JobDeps, run_id: RunId) -> bool:
     try:
         deps.enqueue(run_id)
     except Exception:  # any broker failure: the reconciler retries the send
-        log.warning(
-            "could not enqueue run %s; the reconciler will send it again", run_id, exc_info=True
-        )
+        with bound(run_id=run_id):
+            log.warning(
+                "could not enqueue run %s; the reconciler will send it again", run_id, exc_info=True
+            )
         return False
     return True

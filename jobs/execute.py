@@ -1,7 +1,8 @@
 """Executing one run attempt: claim -> heartbeat -> materialize and publish -> fenced completion.
 
 A message for a run that is not queued (a redelivery, a duplicate, a late one) does nothing; the
-database decides, never the broker.
+database decides, never the broker. The attempt's stages are written to the run as the work
+reports them, and its log lines carry the run's ids.
 """
 
 import json
@@ -17,6 +18,8 @@ from jobs.deps import JobDeps
 from jobs.errors import InvalidConfig, WorkCancelled
 from jobs.failures import as_job_error, settle_failure
 from jobs.lease import Heartbeat
+from jobs.logs import bound
+from jobs.progress import RunStage, StageRecorder
 from jobs.work import WorkOrder, snapshot_key, threads_per_run
 
 log = logging.getLogger(__name__)
@@ -28,20 +31,30 @@ def execute_run(deps: JobDeps, run_id: RunId) -> None:
     Every failure of the work is recorded on the run; only an unreachable store raises, and
     the broker then retries the message (or the reconciler recovers the run).
     """
-    run = claim(deps, run_id)
-    if run is None:
-        log.info("run %s is not queued; the message is a duplicate or late", run_id)
-        return
+    with bound(run_id=run_id):
+        run = claim(deps, run_id)
+        if run is None:
+            log.info("run %s is not queued; the message is a duplicate or late", run_id)
+            return
+        ids = {"organization_id": run.organization_id, "audience_id": run.audience_id}
+        with bound(attempt=run.attempts, **ids):
+            _attempt(deps, run)
+
+
+def _attempt(deps: JobDeps, run: Run) -> None:
     log.info("run %s attempt %d started", run.id, run.attempts)
+    stages = StageRecorder(deps.store, run)
     try:
-        ref = produce(deps, run)
+        ref = produce(deps, run, stages)
     except WorkCancelled:
         log.info("run %s attempt %d was cancelled: another attempt owns it", run.id, run.attempts)
         return
     except Exception as exc:  # every failure of the attempt is recorded on the run
         settle_failure(deps, run, as_job_error(exc))
         return
-    complete(deps, run, ref)
+    stages(RunStage.PUBLISHING)
+    if complete(deps, run, ref):
+        deps.metrics.observe_run(str(ref.manifest["backend"]), stages.durations())
 
 
 def claim(deps: JobDeps, run_id: RunId) -> Run | None:
@@ -50,13 +63,17 @@ def claim(deps: JobDeps, run_id: RunId) -> Run | None:
     return deps.store.claim_run(run_id, now, now + timedelta(seconds=deps.settings.lease_seconds))
 
 
-def produce(deps: JobDeps, run: Run) -> SnapshotRef:
-    """Publish the snapshot of a claimed attempt while a heartbeat keeps its lease."""
+def produce(deps: JobDeps, run: Run, stages: StageRecorder | None = None) -> SnapshotRef:
+    """Publish the snapshot of a claimed attempt while a heartbeat keeps its lease; `stages`
+    hears each stage the work reports."""
     order = work_order(deps, run)
     lease = Heartbeat(deps.store, run, deps.clock, deps.settings.lease_seconds)
     with lease:
         return deps.runner(
-            order, time_limit=deps.settings.run_time_limit_seconds, cancel=lease.lost
+            order,
+            time_limit=deps.settings.run_time_limit_seconds,
+            cancel=lease.lost,
+            progress=stages,
         )
 
 

@@ -11,7 +11,14 @@ from data.metadata.models import Run
 from engine.errors import ConfigError, EngineError
 from jobs.deps import JobDeps
 from jobs.dispatch import send_runs
-from jobs.errors import DataNotAvailable, EngineFailed, InternalError, InvalidConfig, JobError
+from jobs.errors import (
+    DataNotAvailable,
+    EngineFailed,
+    InternalError,
+    InvalidConfig,
+    JobError,
+    WorkerLost,
+)
 from jobs.work import snapshot_key
 
 log = logging.getLogger(__name__)
@@ -44,7 +51,15 @@ def settle_failure(deps: JobDeps, run: Run, error: JobError) -> None:
 
 def fail_for_good(deps: JobDeps, run: Run, error: JobError) -> bool:
     """Fail the run (fenced by its attempt) and drop any snapshot a dead attempt published."""
-    failed = deps.store.fail_run(run.id, run.attempts, error.code, str(error), deps.clock())
+    failed = deps.store.fail_run(
+        run.id,
+        run.attempts,
+        error.code,
+        str(error),
+        deps.clock(),
+        lease_expired=isinstance(error, WorkerLost),
+        gave_up=error.retryable,  # a retryable error fails a run only once attempts are used up
+    )
     if failed:
         log.warning("run %s failed with %s: %s", run.id, error.code, error)
         deps.snapshots.delete(snapshot_key(run))

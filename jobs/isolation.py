@@ -1,7 +1,8 @@
 """Running one piece of work in a child process that a deadline or a cancel event can kill.
 
 DuckDB and Polars compute in native threads that ignore Python exceptions, so killing a process
-is the one way to stop either engine for sure and to get all of its memory back.
+is the one way to stop either engine for sure and to get all of its memory back. While it works,
+the child may `tell_parent` small messages (progress), which the parent hands to `on_message`.
 """
 
 import contextlib
@@ -26,6 +27,9 @@ R = TypeVar("R")
 POLL_SECONDS: Final = 0.05
 ORPHAN_EXIT_CODE: Final = 70
 _ENVIRONMENT_LOCK: Final = threading.Lock()
+_MESSAGE: Final = "message"  # an outcome kind that is not the end of the work
+_to_parent: Connection | None = None  # in a child process: where `tell_parent` writes
+_to_parent_lock: Final = threading.Lock()
 
 
 def child_context(preload: Sequence[str]) -> BaseContext:
@@ -77,9 +81,11 @@ def run_in_child(
     time_limit: float,
     cancel: threading.Event,
     env: Mapping[str, str] | None = None,
+    on_message: Callable[[Any], None] | None = None,
 ) -> R:
     """`target(arg)` in a child process; its result, or its exception re-raised here.
 
+    `on_message` hears, in this thread, what the child says with `tell_parent` before it ends.
     `env` is added to the child's environment (with forkserver, to the server's: it applies from
     whichever call starts the server). Raises RunTimedOut after `time_limit` seconds,
     WorkCancelled once `cancel` is set, and InternalError when the child dies without an answer;
@@ -95,7 +101,8 @@ def run_in_child(
     results_out.close()
     lifeline_in.close()
     try:
-        outcome = _await(child, results_in, time.monotonic() + time_limit, time_limit, cancel)
+        deadline = time.monotonic() + time_limit
+        outcome = _await(child, results_in, deadline, time_limit, cancel, on_message)
     finally:
         lifeline_out.close()  # the child's watchdog sees EOF and exits
         results_in.close()
@@ -127,10 +134,16 @@ def _await(
     deadline: float,
     time_limit: float,
     cancel: threading.Event,
+    on_message: Callable[[Any], None] | None,
 ) -> tuple[str, Any]:
     while True:
         if results.poll(POLL_SECONDS):
-            return _receive(results, child)
+            outcome = _receive(results, child)
+            if outcome[0] != _MESSAGE:
+                return outcome
+            if on_message is not None:
+                on_message(outcome[1])
+            continue
         if cancel.is_set():
             raise WorkCancelled("the work was cancelled: its lease was lost")
         if time.monotonic() >= deadline:
@@ -165,12 +178,21 @@ def _reap(child: BaseProcess) -> None:
 def _child_main(
     target: Callable[[Any], Any], arg: Any, results: Connection, lifeline: Connection
 ) -> None:
+    global _to_parent
     threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
+    _to_parent = results
     try:
         outcome: tuple[str, Any] = ("ok", target(arg))
     except BaseException as exc:  # the parent decides what every failure means
         outcome = ("error", exc)
     _send(results, outcome)
+
+
+def tell_parent(message: Any) -> None:
+    """In a child of `run_in_child`: hand `message` (picklable) to the parent's `on_message`;
+    anywhere else, nothing."""
+    if _to_parent is not None:
+        _send(_to_parent, (_MESSAGE, message))
 
 
 def _send(results: Connection, outcome: tuple[str, Any]) -> None:
@@ -180,7 +202,8 @@ def _send(results: Connection, outcome: tuple[str, Any]) -> None:
     except Exception as exc:
         described = f"{type(outcome[1]).__name__}: {outcome[1]}"
         payload = pickle.dumps(("error", InternalError(f"{described} (not portable: {exc!r})")))
-    results.send_bytes(payload)
+    with _to_parent_lock:  # one message at a time on the pipe, whichever thread sends
+        results.send_bytes(payload)
 
 
 def _exit_with_parent(lifeline: Connection) -> None:

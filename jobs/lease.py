@@ -4,6 +4,7 @@ When the store refuses an extension the attempt has been fenced off (its lease e
 run was recovered), so `lost` is set and the work is stopped.
 """
 
+import contextvars
 import logging
 import threading
 from datetime import timedelta
@@ -26,7 +27,13 @@ class Heartbeat:
         self._clock = clock
         self._ttl = timedelta(seconds=lease_seconds)
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"heartbeat-{run.id}", daemon=True)
+        # The thread runs in a copy of this context, so that its log lines carry the run's ids.
+        self._thread = threading.Thread(
+            target=contextvars.copy_context().run,
+            args=(self._loop,),
+            name=f"heartbeat-{run.id}",
+            daemon=True,
+        )
 
     def __enter__(self) -> "Heartbeat":
         self._thread.start()

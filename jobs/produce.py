@@ -7,19 +7,25 @@ from functools import partial
 
 from data.snapshots import SnapshotRef
 from engine.materialize import materialize
+from engine.progress import stages_to
 from engine.stats import compute_stats
+from jobs.progress import RunStage, engine_stage_ended, report
 from jobs.work import WorkOrder
 
 
 def produce_snapshot(order: WorkOrder) -> SnapshotRef:
-    """Materialize the run and publish its snapshot (an existing one of the run is returned)."""
-    result = materialize(
-        order.inputs,
-        order.config,
-        order.backend,
-        threads=order.threads,
-        memory_limit=order.memory_limit,
-    )
+    """Materialize the run and publish its snapshot (an existing one of the run is returned),
+    reporting each stage as it starts."""
+    report(RunStage.CANDIDATES)
+    with stages_to(engine_stage_ended):
+        result = materialize(
+            order.inputs,
+            order.config,
+            order.backend,
+            threads=order.threads,
+            memory_limit=order.memory_limit,
+        )
+    report(RunStage.WRITING)
     return order.snapshots.publish(
         order.key,
         result,

@@ -16,6 +16,7 @@ from jobs.dispatch import send_runs
 from jobs.errors import WorkerLost
 from jobs.exports import EXPORT_BUILD_LIMIT, lost_export
 from jobs.failures import fail_for_good
+from jobs.logs import bound
 
 RESEND_CAP: Final = timedelta(minutes=5)
 
@@ -32,7 +33,8 @@ class ReconcileReport:
 def reconcile_once(deps: JobDeps, now: datetime) -> ReconcileReport:
     report = ReconcileReport()
     for run in deps.store.expired_leases(now):
-        _recover(deps, run, now, report)
+        with bound(run_id=run.id, attempt=run.attempts, organization_id=run.organization_id):
+            _recover(deps, run, now, report)
     report.resent = _resend_stale(deps, now)
     report.staging_removed = _collect_staging(deps, now)
     report.exports_failed = _fail_lost_exports(deps, now)
@@ -46,7 +48,7 @@ def _recover(deps: JobDeps, run: Run, now: datetime, report: ReconcileReport) ->
         if fail_for_good(deps, run, lost):
             report.failed.append(run.id)
         return
-    if deps.store.requeue_run(run.id, run.attempts, now, lost.code, str(lost)):
+    if deps.store.requeue_run(run.id, run.attempts, now, lost.code, str(lost), lease_expired=True):
         report.requeued.append(run.id)
         send_runs(deps, [run.id], now)
 

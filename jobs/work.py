@@ -2,6 +2,7 @@
 
 A `WorkOrder` holds plain values only, so the work can run in a child process (`ChildRunner`,
 killable at the time limit; what workers use) or in the calling thread (`InlineRunner`, tests).
+Either way, the stages the work reports (`jobs.progress.report`) reach the runner's `progress`.
 """
 
 import os
@@ -15,6 +16,7 @@ from data.snapshots import SnapshotKey, SnapshotRef, SnapshotStore
 from engine.config import AudienceConfig
 from engine.schema import MaterializeInput
 from jobs.isolation import child_context, run_in_child
+from jobs.progress import Listener, reporting_to
 from jobs.settings import Settings
 
 
@@ -51,9 +53,15 @@ def child_env(settings: Settings) -> dict[str, str]:
 
 class WorkRunner(Protocol):
     def __call__(
-        self, order: WorkOrder, *, time_limit: float, cancel: threading.Event
+        self,
+        order: WorkOrder,
+        *,
+        time_limit: float,
+        cancel: threading.Event,
+        progress: Listener | None = None,
     ) -> SnapshotRef:
-        """The published snapshot; RunTimedOut past `time_limit`, WorkCancelled once `cancel`."""
+        """The published snapshot; RunTimedOut past `time_limit`, WorkCancelled once `cancel`.
+        `progress` hears each stage the work reports, in the calling thread."""
         ...
 
 
@@ -69,11 +77,22 @@ class ChildRunner:
     env: Mapping[str, str] = field(default_factory=dict)  # added to the children's environment
 
     def __call__(
-        self, order: WorkOrder, *, time_limit: float, cancel: threading.Event
+        self,
+        order: WorkOrder,
+        *,
+        time_limit: float,
+        cancel: threading.Event,
+        progress: Listener | None = None,
     ) -> SnapshotRef:
         context = child_context(self.preload)
         return run_in_child(
-            context, self.target, order, time_limit=time_limit, cancel=cancel, env=self.env
+            context,
+            self.target,
+            order,
+            time_limit=time_limit,
+            cancel=cancel,
+            env=self.env,
+            on_message=progress,
         )
 
 
@@ -84,6 +103,12 @@ class InlineRunner:
     target: Target
 
     def __call__(
-        self, order: WorkOrder, *, time_limit: float, cancel: threading.Event
+        self,
+        order: WorkOrder,
+        *,
+        time_limit: float,
+        cancel: threading.Event,
+        progress: Listener | None = None,
     ) -> SnapshotRef:
-        return self.target(order)
+        with reporting_to(progress):
+            return self.target(order)

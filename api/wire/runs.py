@@ -8,6 +8,7 @@ from api.wire.common import Meta, iso, iso_or_none
 from data.metadata.models import Run
 from engine.states import RunStatus, RunType
 from jobs.backfill import MAX_BACKFILL_DATES
+from jobs.progress import RunStage
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DataDate = Annotated[str, msgspec.Meta(pattern=DATE_PATTERN, examples=["2026-11-27"])]
@@ -35,6 +36,8 @@ class RunOut(msgspec.Struct, rename="camel"):
     started_at: str | None
     completed_at: str | None
     cancelled_at: str | None
+    stage: RunStage | None  # while running: what the attempt is doing; when failed: where
+    progress: float | None  # 0..1 while running, 1 once completed
 
 
 class RunEnvelope(msgspec.Struct):
@@ -65,6 +68,8 @@ def run_out(run: Run) -> RunOut:
         started_at=iso_or_none(run.started_at),
         completed_at=iso_or_none(run.completed_at),
         cancelled_at=iso_or_none(run.cancelled_at),
+        stage=None if run.stage is None else RunStage(run.stage),
+        progress=run.progress,
     )
 
 

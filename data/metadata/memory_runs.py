@@ -4,13 +4,14 @@
 """
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from data.metadata import rules, steps
 from data.metadata.memory_rows import newest_first, oldest_first, require
-from data.metadata.models import Audience, AudienceId, Organization, OrgId, Run, RunId
+from data.metadata.models import Audience, AudienceId, Organization, OrgId, Run, RunId, RunTally
 from data.metadata.steps import Step
 from engine.states import RunStatus, RunType
 
@@ -86,10 +87,8 @@ class MemoryRuns:
                 or step.attempt not in (None, run.attempts)
             ):
                 return None
-            attempts = run.attempts + 1 if step.next_attempt else run.attempts
-            changed = rules.in_utc(
-                replace(run, status=step.target, attempts=attempts, **step.changes)
-            )
+            counted = {column: getattr(run, column) + 1 for column in step.counts}
+            changed = rules.in_utc(replace(run, status=step.target, **step.changes, **counted))
             self._runs[run_id] = changed
             return changed
 
@@ -118,10 +117,19 @@ class MemoryRuns:
         return self._step(run_id, step) is not None
 
     def fail_run(
-        self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
+        self,
+        run_id: RunId,
+        attempt: int | None,
+        code: str,
+        message: str,
+        now: datetime,
+        *,
+        lease_expired: bool = False,
+        gave_up: bool = False,
     ) -> bool:
         """running -> failed, fenced by `attempt` (None: whichever attempt is running)."""
-        return self._step(run_id, steps.fail(attempt, code, message, now)) is not None
+        step = steps.fail(attempt, code, message, now, lease_expired=lease_expired, gave_up=gave_up)
+        return self._step(run_id, step) is not None
 
     def requeue_run(
         self,
@@ -130,9 +138,20 @@ class MemoryRuns:
         now: datetime,
         code: str | None = None,
         message: str | None = None,
+        *,
+        lease_expired: bool = False,
     ) -> bool:
         """running -> queued, fenced by `attempt`; see `steps.requeue`."""
-        return self._step(run_id, steps.requeue(attempt, code, message)) is not None
+        step = steps.requeue(attempt, code, message, lease_expired=lease_expired)
+        return self._step(run_id, step) is not None
+
+    def set_run_stage(self, run_id: RunId, attempt: int, stage: str, progress: float) -> bool:
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None or run.status != RunStatus.RUNNING or run.attempts != attempt:
+                return False
+            self._runs[run_id] = replace(run, stage=stage, progress=progress)
+            return True
 
     def cancel_run(self, run_id: RunId, now: datetime) -> bool:
         return self._step(run_id, steps.cancel(now)) is not None
@@ -177,3 +196,28 @@ class MemoryRuns:
             return (run.audience_id, run.run_type) == (audience_id, run_type)
 
         return max((run.data_date for run in self._select(same)), default=None)
+
+    # operations
+
+    def run_tally(self) -> RunTally:
+        everything = self._select(lambda _: True)
+        kinds = Counter((run.status, run.run_type) for run in everything)
+        queued = [run.created_at for run in everything if run.status == RunStatus.QUEUED]
+        return RunTally(
+            by_status=dict(kinds),
+            oldest_queued_at=min(queued, default=None),
+            attempts=sum(run.attempts for run in everything),
+            lease_expiries=sum(run.lease_expiries for run in everything),
+            gave_up=sum(run.gave_up for run in everything),
+        )
+
+    def running_runs(self, limit: int = 100) -> list[Run]:
+        found = self._select(lambda r: r.status == RunStatus.RUNNING)
+        return sorted(found, key=lambda r: (r.started_at, r.id))[:limit]
+
+    def failure_counts(self, since: datetime) -> dict[str, int]:
+        def failed(run: Run) -> bool:
+            done = run.completed_at
+            return run.status == RunStatus.FAILED and done is not None and done >= since
+
+        return dict(Counter(str(run.error_code) for run in self._select(failed)))

@@ -64,6 +64,31 @@ class Run:
     lease_expires_at: datetime | None = None
     last_enqueued_at: datetime | None = None
     snapshot_path: str | None = None  # set once, by the fenced completion
+    stage: str | None = None  # while running: what the attempt is doing (jobs.progress.RunStage)
+    progress: float | None = None  # 0..1 with `stage`; 1 once completed
+    lease_expiries: int = 0  # attempts whose lease expired (their worker was lost)
+    gave_up: bool = False  # failed on a retryable error with no attempts left
+
+
+@dataclass(frozen=True)
+class RunTally:
+    """Every run counted, for operations: by status and type, the queue's head, the attempts."""
+
+    by_status: dict[tuple[RunStatus, RunType], int]
+    oldest_queued_at: datetime | None
+    attempts: int  # claims, over every run
+    lease_expiries: int
+    gave_up: int
+
+    def count(self, status: RunStatus) -> int:
+        return sum(n for (found, _), n in self.by_status.items() if found == status)
+
+    @property
+    def retried(self) -> int:
+        """Attempts that went back to the queue: every claim ends running, completed, failed or
+        requeued, and a run is failed or completed once."""
+        ended = (RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.FAILED)
+        return self.attempts - sum(self.count(status) for status in ended)
 
 
 @dataclass(frozen=True)

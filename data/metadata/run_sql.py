@@ -35,14 +35,21 @@ def _guarded(step: Step, rows: sa.ColumnElement[bool]) -> sa.Update:
     if step.attempt is not None:
         guard.append(runs.c.attempts == step.attempt)
     changes = dict(step.changes, status=step.target)
-    if step.next_attempt:
-        changes["attempts"] = runs.c.attempts + 1
+    for column in step.counts:
+        changes[column] = runs.c[column] + 1
     return sa.update(runs).where(*guard).values(changes)
 
 
 def heartbeat(run_id: RunId, attempt: int, lease_until: datetime) -> sa.Update:
     running = (runs.c.status == RunStatus.RUNNING, runs.c.attempts == attempt)
     return sa.update(runs).where(runs.c.id == run_id, *running).values(lease_expires_at=lease_until)
+
+
+def set_stage(run_id: RunId, attempt: int, stage: str, progress: float) -> sa.Update:
+    running = (runs.c.status == RunStatus.RUNNING, runs.c.attempts == attempt)
+    return (
+        sa.update(runs).where(runs.c.id == run_id, *running).values(stage=stage, progress=progress)
+    )
 
 
 def mark_enqueued(run_ids: Sequence[RunId], now: datetime | None) -> sa.Update:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.errors import MetadataError
-from data.metadata import export_sql, idempotency_sql, lookups, rules, run_sql, steps
+from data.metadata import export_sql, idempotency_sql, lookups, overview_sql, rules, run_sql, steps
 from data.metadata.engines import write_gate, writer
 from data.metadata.models import (
     ApiKey,
@@ -27,6 +27,7 @@ from data.metadata.models import (
     OrgId,
     Run,
     RunId,
+    RunTally,
 )
 from data.metadata.steps import Step
 from data.metadata.store import IdempotencyOutcome
@@ -292,10 +293,19 @@ class SqlMetadataStore:
         return self._step(run_id, step)
 
     def fail_run(
-        self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
+        self,
+        run_id: RunId,
+        attempt: int | None,
+        code: str,
+        message: str,
+        now: datetime,
+        *,
+        lease_expired: bool = False,
+        gave_up: bool = False,
     ) -> bool:
         """running -> failed, fenced by `attempt` (None: whichever attempt is running)."""
-        return self._step(run_id, steps.fail(attempt, code, message, now))
+        step = steps.fail(attempt, code, message, now, lease_expired=lease_expired, gave_up=gave_up)
+        return self._step(run_id, step)
 
     def requeue_run(
         self,
@@ -304,12 +314,18 @@ class SqlMetadataStore:
         now: datetime,
         code: str | None = None,
         message: str | None = None,
+        *,
+        lease_expired: bool = False,
     ) -> bool:
         """running -> queued, fenced by `attempt`; see `steps.requeue`."""
-        return self._step(run_id, steps.requeue(attempt, code, message))
+        step = steps.requeue(attempt, code, message, lease_expired=lease_expired)
+        return self._step(run_id, step)
 
     def cancel_run(self, run_id: RunId, now: datetime) -> bool:
         return self._step(run_id, steps.cancel(now))
+
+    def set_run_stage(self, run_id: RunId, attempt: int, stage: str, progress: float) -> bool:
+        return self._count(runs, run_sql.set_stage(run_id, attempt, stage, progress)) == 1
 
     def mark_enqueued(self, run_ids: Sequence[RunId], now: datetime | None) -> None:
         if run_ids:
@@ -330,6 +346,17 @@ class SqlMetadataStore:
     def latest_run_date(self, audience_id: AudienceId, run_type: RunType) -> str | None:
         row = self._row(run_sql.latest_date(audience_id, run_type))
         return None if row is None else row.data_date
+
+    # operations
+
+    def run_tally(self) -> RunTally:
+        return overview_sql.tally_of(self._rows(overview_sql.TALLY))
+
+    def running_runs(self, limit: int = 100) -> list[Run]:
+        return [_run(row) for row in self._rows(overview_sql.running(limit))]
+
+    def failure_counts(self, since: datetime) -> dict[str, int]:
+        return overview_sql.failures_of(self._rows(overview_sql.failures(since)))
 
     # exports
 

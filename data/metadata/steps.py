@@ -6,7 +6,7 @@ and in-memory lifecycles cannot drift apart. Each step is checked against engine
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from engine.states import RunStatus, check_transition
 
@@ -19,15 +19,20 @@ class Step:
     target: RunStatus
     attempt: int | None
     changes: dict[str, Any] = field(default_factory=dict)
-    next_attempt: bool = False  # the claim counts one more attempt
+    counts: tuple[str, ...] = ()  # integer columns that count one more (the claim's attempts)
 
     def __post_init__(self) -> None:
         check_transition(self.current, self.target)
 
 
+CLAIMED_STAGE: Final = "claimed"  # the first stage of every attempt (jobs.progress.RunStage)
+LEASE_EXPIRIES: Final = ("lease_expiries",)
+
+
 def claim(now: datetime, lease_until: datetime) -> Step:
     changes = {"started_at": now, "lease_expires_at": lease_until}
-    return Step(RunStatus.QUEUED, RunStatus.RUNNING, None, changes, next_attempt=True)
+    progress = {"stage": CLAIMED_STAGE, "progress": 0.0}
+    return Step(RunStatus.QUEUED, RunStatus.RUNNING, None, changes | progress, ("attempts",))
 
 
 def complete(attempt: int, candidates: int, results: int, path: str, now: datetime) -> Step:
@@ -39,22 +44,37 @@ def complete(attempt: int, candidates: int, results: int, path: str, now: dateti
         "lease_expires_at": None,
         "error_code": None,  # an earlier attempt's transient error no longer describes the run
         "error_message": None,
+        "stage": None,
+        "progress": 1.0,
     }
     return Step(RunStatus.RUNNING, RunStatus.COMPLETED, attempt, changes)
 
 
-def fail(attempt: int | None, code: str, message: str, now: datetime) -> Step:
-    changes = {"error_code": code, "error_message": message}
+def fail(
+    attempt: int | None,
+    code: str,
+    message: str,
+    now: datetime,
+    *,
+    lease_expired: bool = False,
+    gave_up: bool = False,
+) -> Step:
+    """The stage stays: it says where the run failed."""
+    changes = {"error_code": code, "error_message": message, "gave_up": gave_up}
     done = {"completed_at": now, "lease_expires_at": None}
-    return Step(RunStatus.RUNNING, RunStatus.FAILED, attempt, changes | done)
+    counts = LEASE_EXPIRIES if lease_expired else ()
+    return Step(RunStatus.RUNNING, RunStatus.FAILED, attempt, changes | done, counts)
 
 
-def requeue(attempt: int, code: str | None, message: str | None) -> Step:
+def requeue(
+    attempt: int, code: str | None, message: str | None, *, lease_expired: bool = False
+) -> Step:
     # No message was sent for the next attempt yet: a null `last_enqueued_at` says so, and the
     # reconciler sends one unless the caller enqueues (and marks) the run first.
-    cleared = {"lease_expires_at": None, "last_enqueued_at": None}
+    cleared = {"lease_expires_at": None, "last_enqueued_at": None, "stage": None, "progress": None}
     changes = {"error_code": code, "error_message": message}
-    return Step(RunStatus.RUNNING, RunStatus.QUEUED, attempt, changes | cleared)
+    counts = LEASE_EXPIRIES if lease_expired else ()
+    return Step(RunStatus.RUNNING, RunStatus.QUEUED, attempt, changes | cleared, counts)
 
 
 def cancel(now: datetime) -> Step:

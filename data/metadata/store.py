@@ -20,6 +20,7 @@ from data.metadata.models import (
     OrgId,
     Run,
     RunId,
+    RunTally,
 )
 from engine.states import RunStatus, RunType
 
@@ -101,9 +102,18 @@ class MetadataStore(Protocol):
         now: datetime,
     ) -> bool: ...
     def fail_run(
-        self, run_id: RunId, attempt: int | None, code: str, message: str, now: datetime
+        self,
+        run_id: RunId,
+        attempt: int | None,
+        code: str,
+        message: str,
+        now: datetime,
+        *,
+        lease_expired: bool = False,
+        gave_up: bool = False,
     ) -> bool:
-        """running -> failed fenced by attempt."""
+        """running -> failed fenced by attempt; `lease_expired` counts the attempt's expired
+        lease, `gave_up` says the error was retryable but no attempt was left."""
         ...
 
     def requeue_run(
@@ -113,8 +123,24 @@ class MetadataStore(Protocol):
         now: datetime,
         code: str | None = None,
         message: str | None = None,
+        *,
+        lease_expired: bool = False,
     ) -> bool:
         """running -> queued (lease expired or transient error), fenced by attempt."""
+        ...
+
+    def set_run_stage(self, run_id: RunId, attempt: int, stage: str, progress: float) -> bool:
+        """The stage and progress of a running run, fenced by attempt."""
+        ...
+
+    # operations: counts over every run
+    def run_tally(self) -> RunTally: ...
+    def running_runs(self, limit: int = 100) -> list[Run]:
+        """Running runs, longest running first."""
+        ...
+
+    def failure_counts(self, since: datetime) -> dict[str, int]:
+        """Runs failed at or after `since`, by error code."""
         ...
 
     def cancel_run(self, run_id: RunId, now: datetime) -> bool:

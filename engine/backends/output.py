@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from engine.errors import BackendError
+from engine.progress import stage_ended
 from engine.schema import MATCHED_TOPIC, RESULT_SCHEMA, MaterializeResult
 
 # Result field -> flat column a backend returns. `overlap` and `best` are the intent aggregates.
@@ -55,6 +56,7 @@ class Stopwatch:
         now = time.perf_counter()
         self.laps[stage] = now - self._last
         self._last = now
+        stage_ended(stage)
 
 
 def empty_result(backend: str, candidate_count: int = 0) -> MaterializeResult:

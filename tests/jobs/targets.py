@@ -76,3 +76,20 @@ def polars_threads_main(threads: int) -> None:
     env = {"POLARS_MAX_THREADS": str(threads)}
     cancel = threading.Event()
     print(run_in_child(context, polars_pool_size, None, time_limit=60, cancel=cancel, env=env))
+
+
+STAGE_PAUSE_SECONDS = 0.4
+
+
+def slowed_produce(order: Any) -> Any:
+    """The real work, pausing after it reports each stage, as a long run would spend there."""
+    from jobs.isolation import tell_parent
+    from jobs.produce import produce_snapshot
+    from jobs.progress import reporting_to
+
+    def report_then_pause(stage: str) -> None:
+        tell_parent(stage)
+        threading.Event().wait(STAGE_PAUSE_SECONDS)
+
+    with reporting_to(report_then_pause):
+        return produce_snapshot(order)

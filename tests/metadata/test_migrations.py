@@ -132,3 +132,23 @@ def test_a_database_at_0002_upgrades_to_accept_backfill_runs_and_downgrades_back
     assert "backfill" in _run_type_check(engine)
     assert _migrate(engine, command.downgrade, "0002") == "0002"
     assert "backfill" not in _run_type_check(engine)
+
+
+def _run_columns(engine: sa.Engine) -> set[str]:
+    return {str(column["name"]) for column in sa.inspect(engine).get_columns("runs")}
+
+
+PROGRESS_COLUMNS = {"stage", "progress", "lease_expiries", "gave_up"}
+
+
+def test_a_database_at_0005_gains_run_progress_and_attempt_counts(engine: sa.Engine) -> None:
+    assert _migrate(engine, command.upgrade, "0005") == "0005"
+    assert not PROGRESS_COLUMNS & _run_columns(engine)
+    assert upgrade_engine(engine) == HEAD
+    assert _run_columns(engine) >= PROGRESS_COLUMNS
+
+
+def test_downgrade_to_0005_removes_run_progress_and_attempt_counts(engine: sa.Engine) -> None:
+    upgrade_engine(engine)
+    assert _migrate(engine, command.downgrade, "0005") == "0005"
+    assert not PROGRESS_COLUMNS & _run_columns(engine)

@@ -1,0 +1,96 @@
+"""Prometheus metrics of runs and exports.
+
+Run counts, the queue and how attempts ended are read from the metadata store at each scrape
+(`RunCollector`): the store is the one truth every process shares, so any API process answers
+the same. Durations and exported bytes are observed by the process doing the work (`JobMetrics`).
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Final
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
+
+from data.metadata.models import RunTally
+from data.metadata.store import MetadataStore
+from engine.states import TERMINAL, RunStatus, RunType
+
+RUN_SECONDS_BUCKETS: Final = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
+RUN_STAGES: Final = ("candidates", "people", "topics", "write", "publish", "total")
+ATTEMPT_OUTCOMES: Final = ("started", "retried", "lease_expired", "gave_up")
+
+
+class JobMetrics:
+    """What this process observes: the stage durations of the attempts it completes and the
+    bytes of the exports it writes."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.run_seconds = Histogram(
+            "intent_run_duration_seconds",
+            "Seconds a completed attempt spent in each stage (total: from claim to completion)",
+            ["backend", "stage"],
+            buckets=RUN_SECONDS_BUCKETS,
+            registry=self.registry,
+        )
+        self.export_bytes = Counter(
+            "intent_export_bytes",
+            "Bytes of exports written, stored or streamed",
+            ["format"],
+            registry=self.registry,
+        )
+
+    def observe_run(self, backend: str, seconds: Mapping[str, float]) -> None:
+        for stage, spent in seconds.items():
+            self.run_seconds.labels(backend, stage).observe(spent)
+
+    def count_export(self, export_format: str, size: int) -> None:
+        self.export_bytes.labels(export_format).inc(size)
+
+
+class RunCollector:
+    """Run metrics computed from the metadata store when scraped."""
+
+    def __init__(self, store: MetadataStore, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._clock = clock
+
+    def describe(self) -> Iterable[Metric]:
+        return self._families(None)
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._families(self._store.run_tally())
+
+    def _families(self, tally: RunTally | None) -> list[Metric]:
+        runs = CounterMetricFamily(
+            "intent_runs",
+            "Runs that reached each final status",
+            labels=["status", "run_type"],
+        )
+        attempts = CounterMetricFamily(
+            "intent_run_attempts",
+            "Attempts started, and how those that did not end the run ended",
+            labels=["outcome"],
+        )
+        depth = GaugeMetricFamily("intent_queue_depth", "Runs waiting in the queue")
+        oldest = GaugeMetricFamily(
+            "intent_queue_oldest_seconds", "Age of the oldest queued run (0: none queued)"
+        )
+        running = GaugeMetricFamily("intent_runs_running", "Runs being worked on")
+        families: list[Metric] = [runs, attempts, depth, oldest, running]
+        if tally is None:
+            return families
+        for status in sorted(TERMINAL):
+            for run_type in RunType:
+                runs.add_metric([status, run_type], tally.by_status.get((status, run_type), 0))
+        outcomes = (tally.attempts, tally.retried, tally.lease_expiries, tally.gave_up)
+        for outcome, count in zip(ATTEMPT_OUTCOMES, outcomes, strict=True):
+            attempts.add_metric([outcome], count)
+        depth.add_metric([], tally.count(RunStatus.QUEUED))
+        waited = 0.0
+        if tally.oldest_queued_at is not None:
+            waited = max(0.0, (self._clock() - tally.oldest_queued_at).total_seconds())
+        oldest.add_metric([], waited)
+        running.add_metric([], tally.count(RunStatus.RUNNING))
+        return families
