@@ -10,7 +10,9 @@ from limits.aio.storage import Storage
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 
+from api import metrics
 from api.auth import KeyCache, caller_of, key_guard
 from api.bounded_cache import Ticker
 from api.completed_runs import CompletedRuns
@@ -18,6 +20,7 @@ from api.context import CONTEXT_KEY, ApiContext
 from api.envelope import add_response_headers, handle_error
 from api.methods import set_allow
 from api.openapi import API_KEY, openapi_config, refine
+from api.metrics import HttpMetrics, MetricsMiddleware, Scrape
 from api.params import ApiRequest
 from api.ratelimit import RateLimiter, shared_storage
 from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
@@ -65,17 +68,23 @@ def create_app(
         ResultPages(deps.snapshots, page_cache_bytes),
     )
     checks = default_checks(ctx, broker_check)
+    http = HttpMetrics()
+    scrape = Scrape(deps, settings, http)
     app = Litestar(
         route_handlers=[
             _keyed_routes(ctx),
             topics.router(BASE_PATH, _topic_deps(settings, deps, storage)),
             *downloads.HANDLERS,
             *ops.HANDLERS,
+            *metrics.HANDLERS,
         ],
         dependencies={
             "ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False),
             "ready_checks": Provide(lambda: checks, use_cache=True, sync_to_thread=False),
+            "scrape": Provide(lambda: scrape, use_cache=True, sync_to_thread=False),
         },
+        middleware=[DefineMiddleware(MetricsMiddleware, metrics=http)],
+        logging_config=None,  # the composition root configures logging (INTENT_LOG_FORMAT)
         exception_handlers={Exception: handle_error},
         before_send=[add_response_headers, set_allow],
         request_max_body_size=MAX_BODY_BYTES,

@@ -4,6 +4,7 @@
      ├── InvalidBody              400 VALIDATION_ERROR: a body that is not strict, shallow JSON
      ├── NotFound                 404 NOT_FOUND: missing, another organization's, or a malformed id
      ├── Unauthorized             401 UNAUTHORIZED: one body for every way a key can be wrong
+     ├── MetricsTokenInvalid      401 UNAUTHORIZED: /metrics without INTENT_METRICS_TOKEN
      ├── Forbidden                403 FORBIDDEN: a download token tampered with or expired
      ├── SlotsFull                403 SLOTS_FULL
      ├── RunNotCancellable        409 RUN_NOT_CANCELLABLE
@@ -97,6 +98,12 @@ class Unauthorized(ApiError):
             "A valid API key is required in the x-api-key header "
             "(Authorization: Bearer is not accepted)"
         )
+
+
+class MetricsTokenInvalid(ApiError):
+    """A scrape of /metrics without the bearer token that INTENT_METRICS_TOKEN sets."""
+
+    status, code = 401, "UNAUTHORIZED"
 
 
 class Forbidden(ApiError):

@@ -26,6 +26,7 @@ from cli.system import build_system
 from data.metadata.store import MetadataStore
 from jobs import accounts
 from jobs.errors import OrganizationExists
+from jobs.logs import configure_logging
 from jobs.settings import Settings
 
 DEMO_ORG: Final = "demo"
@@ -52,7 +53,7 @@ def run_demo(args: argparse.Namespace) -> int:
     server.start()
     system.start()
     try:
-        logging.getLogger().setLevel(logging.WARNING)  # the app configures INFO logging on start
+        configure_logging(settings.log_format, logging.WARNING)  # the walk-through speaks
         say(f"API listening on {server.url} (OpenAPI docs at {server.url}/schema)")
         walk_through(server.url, api_key, settings)
     finally:

@@ -5,10 +5,15 @@ running attempts finish and the threads stop. A second signal stops at once.
 """
 
 import argparse
+import contextlib
 import logging
+import os
 import signal
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -19,6 +24,7 @@ from cli.errors import CliError
 from cli.http_server import HttpServer, serve_processes
 from cli.system import APP_FACTORY, System, build_system, freeze_start_up
 from jobs.errors import JobError
+from jobs.logs import configure_logging
 from jobs.settings import Settings, SettingsError
 
 log = logging.getLogger("intent.serve")
@@ -53,6 +59,7 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
+    configure_logging(settings.log_format)
     ensure_dataset(settings.dataset, generate_missing=args.demo_data, echo=_to_stderr)
     if args.workers != 1:
         return _serve_processes(settings, args)
@@ -90,8 +97,28 @@ def _serve_processes(settings: Settings, args: argparse.Namespace) -> int:
             args.workers,
         )
     log.info("serving on %s:%d with %d processes", args.host, args.port, args.workers)
-    serve_processes(APP_FACTORY, args.host, args.port, args.workers, access_log=args.access_log)
+    with shared_metrics_dir(settings):
+        serve_processes(APP_FACTORY, args.host, args.port, args.workers, access_log=args.access_log)
     return 0
+
+
+@contextlib.contextmanager
+def shared_metrics_dir(settings: Settings) -> Iterator[Path]:
+    """The directory where the API processes keep their metrics for each other's scrapes
+    (prometheus_client's multiprocess mode): PROMETHEUS_MULTIPROC_DIR emptied of an earlier
+    start's files, or a new directory removed afterwards. The processes it starts inherit it."""
+    if settings.metrics_dir is not None:
+        settings.metrics_dir.mkdir(parents=True, exist_ok=True)
+        for stale in settings.metrics_dir.glob("*.db"):
+            stale.unlink()
+        yield settings.metrics_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="intent-metrics-") as made:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+        try:
+            yield Path(made)
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def load_settings() -> Settings:

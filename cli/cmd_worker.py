@@ -11,6 +11,7 @@ from typing import Any
 
 from cli.errors import CliError
 from jobs.errors import JobError
+from jobs.logs import configure_logging
 from jobs.loop import run_loop
 from jobs.services import connect
 from jobs.settings import Settings, SettingsError
@@ -37,13 +38,13 @@ def run_worker(args: argparse.Namespace) -> int:
     threads = args.threads or settings.worker_threads
     if threads < 1:
         raise CliError(f"--threads must be at least 1, got {threads}")
-    _serve(lambda stop: serve_worker(settings, threads, stop))
+    _serve(settings, lambda stop: serve_worker(settings, threads, stop))
     return 0
 
 
 def run_scheduler(args: argparse.Namespace) -> int:
     settings = _broker_settings("scheduler")
-    _serve(lambda stop: run_loop(connect(settings).deps, stop))
+    _serve(settings, lambda stop: run_loop(connect(settings).deps, stop))
     return 0
 
 
@@ -60,8 +61,8 @@ def _broker_settings(command: str) -> Settings:
     return settings
 
 
-def _serve(body: Callable[[threading.Event], None]) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+def _serve(settings: Settings, body: Callable[[threading.Event], None]) -> None:
+    configure_logging(settings.log_format)
     stop = threading.Event()
     _on_stop_signals(stop)
     try:

@@ -25,6 +25,7 @@ OPTIONS: Final[dict[str, Any]] = {
     # The client and scheme stay those of the connection: the API believes forwarding headers
     # only from INTENT_TRUSTED_PROXIES (api.links), where uvicorn would trust 127.0.0.1.
     "proxy_headers": False,
+    "log_config": None,  # uvicorn's loggers propagate to the root, set up by jobs.logs
 }
 
 

@@ -13,6 +13,7 @@ from litestar import Litestar
 from api.app import create_app
 from cli.priority import start_in_background
 from jobs.embedded import EmbeddedRuntime
+from jobs.logs import configure_logging
 from jobs.services import Services, connect
 from jobs.settings import Settings
 
@@ -56,7 +57,9 @@ def build_system(settings: Settings) -> System:
 def serve_app() -> Litestar:
     """The app of one process of `intent serve --workers N`, from the environment's settings;
     only with a broker (no embedded runtime), which it closes when the server stops."""
-    system = build_system(Settings.from_env())
+    settings = Settings.from_env()
+    configure_logging(settings.log_format)
+    system = build_system(settings)
     system.app.on_shutdown.append(system.stop)
     freeze_start_up()
     return system.app

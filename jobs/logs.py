@@ -103,13 +103,15 @@ def make_handler(log_format: str, stream: TextIO | None = None) -> logging.Handl
 
 def configure_logging(log_format: str, level: int = logging.INFO) -> None:
     """The root logger writes `log_format` lines to stderr; every other logger propagates to it
-    (uvicorn's included, whose own handlers are removed)."""
+    (uvicorn's included, whose own handlers are removed; a disabled access log stays off)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.addHandler(make_handler(log_format))
     root.setLevel(level)
+    logging.captureWarnings(True)  # warnings become log lines in the same format
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
-        logger.handlers.clear()
-        logger.propagate = True
+        if logger.handlers:  # uvicorn's own configuration; a disabled access log has none
+            logger.handlers.clear()
+            logger.propagate = True

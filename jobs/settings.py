@@ -13,6 +13,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 BACKENDS: Final = ("auto", "duckdb", "polars", "verify")
+LOG_FORMATS: Final = ("text", "json")
 MIB: Final = 1 << 20
 DEFAULT_PAGE_CACHE_MB: Final = 1024  # the API's default result-page budget (1 GiB)
 
@@ -101,6 +102,9 @@ class Settings:
     analyze_allow_private: bool = False  # let topic analyze fetch private/loopback addresses
     public_url: str | None = None  # the origin of every link the API builds, e.g. download URLs
     trusted_proxies: tuple[str, ...] = ()  # networks whose forwarding headers are believed
+    log_format: str = "text"  # INTENT_LOG_FORMAT: text | json (one object per line)
+    metrics_token: str | None = None  # INTENT_METRICS_TOKEN: /metrics wants it as a bearer token
+    metrics_dir: Path | None = None  # PROMETHEUS_MULTIPROC_DIR: shared by `serve --workers N`
 
     @property
     def page_cache_bytes(self) -> int:
@@ -125,6 +129,12 @@ class Settings:
             raise SettingsError(
                 f"INTENT_BACKEND must be one of {', '.join(BACKENDS)}, got {backend!r}"
             )
+        log_format = env.get("INTENT_LOG_FORMAT") or "text"
+        if log_format not in LOG_FORMATS:
+            raise SettingsError(
+                f"INTENT_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}"
+            )
+        metrics_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
         return cls(
             home=home,
             database_url=env.get("INTENT_DATABASE_URL") or f"sqlite:///{home / 'intent.db'}",
@@ -154,6 +164,9 @@ class Settings:
             analyze_allow_private=_flag(env, "INTENT_ANALYZE_ALLOW_PRIVATE"),
             public_url=_public_url(env, "INTENT_PUBLIC_URL"),
             trusted_proxies=_networks(env, "INTENT_TRUSTED_PROXIES"),
+            log_format=log_format,
+            metrics_token=env.get("INTENT_METRICS_TOKEN") or None,
+            metrics_dir=Path(metrics_dir) if metrics_dir else None,
         )
 
 

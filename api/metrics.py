@@ -1,0 +1,136 @@
+"""The API's Prometheus side: request counts and durations by route template, and `GET /metrics`.
+
+Labels never carry ids, keys or e-mail addresses: a route is its template
+(`/v1/intent/audiences/{audience_id}/runs`), and requests no route matched share one label.
+With PROMETHEUS_MULTIPROC_DIR set (`intent serve --workers N`), a scrape sums every process's
+files; run and queue metrics come from the metadata store either way.
+"""
+
+import hmac
+import time
+from collections.abc import Sequence
+from typing import Annotated, Final
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.enums import ScopeType
+from litestar.params import HeaderParameter
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import generate_latest as exposition_of
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from api.errors import MetricsTokenInvalid
+from api.request_id import request_id
+from jobs.deps import JobDeps
+from jobs.logs import bind, unbind
+from jobs.metrics import RunCollector
+from jobs.settings import Settings
+
+UNMATCHED: Final = "unmatched"  # the route label of requests no route matched
+HTTP_BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+class HttpMetrics:
+    """Requests and their durations, by route template, method and status."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.requests = Counter(
+            "intent_http_requests",
+            "HTTP requests answered",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.seconds = Histogram(
+            "intent_http_request_duration_seconds",
+            "Seconds from a request's arrival to the end of its response",
+            ["route", "method"],
+            buckets=HTTP_BUCKETS,
+            registry=self.registry,
+        )
+        # Labelled children looked up once: `labels()` costs more than the increment.
+        self._counted: dict[tuple[str, str, int], Counter] = {}
+        self._timed: dict[tuple[str, str], Histogram] = {}
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        counter = self._counted.get((route, method, status))
+        if counter is None:
+            counter = self._counted.setdefault(
+                (route, method, status), self.requests.labels(route, method, str(status))
+            )
+        histogram = self._timed.get((route, method))
+        if histogram is None:
+            histogram = self._timed.setdefault((route, method), self.seconds.labels(route, method))
+        counter.inc()
+        histogram.observe(seconds)
+
+
+class MetricsMiddleware:
+    """Times each request, counts it by route template and binds its request id to log lines."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client gets when no response starts
+        token = bind(request_id=request_id(scope))
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            unbind(token)
+            route = scope.get("path_template") or UNMATCHED
+            method = str(scope.get("method", ""))
+            self.metrics.observe(route, method, status, time.perf_counter() - started)
+
+
+class Scrape:
+    """The text of one scrape: this process's metrics (or every process's, in multiprocess
+    mode) and the run metrics of the metadata store."""
+
+    def __init__(self, deps: JobDeps, settings: Settings, http: HttpMetrics) -> None:
+        self.token = settings.metrics_token
+        runs = CollectorRegistry()
+        runs.register(RunCollector(deps.store, deps.clock))
+        self.registries: Sequence[CollectorRegistry]
+        if settings.metrics_dir is None:
+            self.registries = (http.registry, deps.metrics.registry, runs)
+        else:
+            processes = CollectorRegistry()
+            MultiProcessCollector(processes, path=str(settings.metrics_dir))  # type: ignore[no-untyped-call]
+            self.registries = (processes, runs)
+
+    def render(self) -> bytes:
+        return b"".join(exposition_of(registry) for registry in self.registries)
+
+    def check(self, authorization: str | None) -> None:
+        """Refuse a scrape without the bearer token, when one is configured."""
+        if self.token is None:
+            return
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), self.token.encode()):
+            raise MetricsTokenInvalid("/metrics needs the bearer token of INTENT_METRICS_TOKEN")
+
+
+@get("/metrics", sync_to_thread=True, include_in_schema=False)
+def metrics(
+    scrape: NamedDependency[Scrape],
+    authorization: Annotated[str | None, HeaderParameter(name="authorization")] = None,
+) -> Response[bytes]:
+    scrape.check(authorization)
+    return Response(scrape.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+HANDLERS = [metrics]
