@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from data.catalog import DatasetCatalog
 from data.generator import generate
 
 END_DATE = date(2026, 11, 27)
+
+
+Report = Callable[[str, float], None]  # (what is being measured, overall fraction 0..1)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,7 +82,11 @@ def in_fresh_process(module: str, *args: object) -> dict[str, object]:
     return result
 
 
-def bench_scale(args: argparse.Namespace, scale: float) -> dict[str, object]:
+def bench_scale(
+    args: argparse.Namespace, scale: float, progress: Report | None = None
+) -> dict[str, object]:
+    """The figures of one scale; `progress` hears each probe as it starts (fraction of the
+    scale's probes done)."""
     dataset = ensure_dataset(args.data_dir, scale)
     day = DatasetCatalog(dataset).latest_complete_date()
     assert day is not None
@@ -86,18 +94,31 @@ def bench_scale(args: argparse.Namespace, scale: float) -> dict[str, object]:
     wanted = [a for a in args.audiences.split(",") if a] or list(mix)
     backends = [b for b in args.backends.split(",") if b] + ([] if args.no_pandas else ["pandas"])
     rows: dict[str, list[dict[str, object]]] = {}
+    probes = len(wanted) * len(backends) + 1  # and the snapshot measurement
     for name in wanted:
         rows[name] = []
         for backend in backends:
+            if progress is not None:
+                progress(f"{name} {backend}", sum(map(len, rows.values())) / probes)
             repeat = 2 if backend == "pandas" else args.repeat
             m = probe(dataset, day, backend, mix[name], repeat, args.drop_caches)
             print(f"  scale {scale:g} {name:14} {backend:7} {_brief(m)}", file=sys.stderr)
             rows[name].append(m)
     settle()
+    if progress is not None:
+        progress("snapshot", (probes - 1) / probes)
     snapshot = in_fresh_process(
         "benchmarks.snapshot_bench", dataset, day, json.dumps(mix["no_filters"])
     )
     return {"scale": scale, "date": day, "audiences": rows, "configs": mix, "snapshot": snapshot}
+
+
+def _within(progress: Report | None, index: int, count: int, scale: float) -> Report | None:
+    """A scale's own progress as a share of the whole run's."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda what, done: report(f"scale {scale:g} {what}", (index + done) / count)
 
 
 def _brief(m: dict[str, object]) -> str:
@@ -111,8 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     return run(parser.parse_args(argv))
 
 
-def run(args: argparse.Namespace) -> int:
-    figures = [bench_scale(args, float(s)) for s in args.scales.split(",") if s]
+def run(args: argparse.Namespace, progress: Report | None = None) -> int:
+    """Every scale of `args`; `progress` hears (what, overall fraction) as probes start."""
+    scales = [float(s) for s in args.scales.split(",") if s]
+    figures = [
+        bench_scale(args, scale, _within(progress, index, len(scales), scale))
+        for index, scale in enumerate(scales)
+    ]
     text, agreed = render(figures)
     print(text)
     if args.json:

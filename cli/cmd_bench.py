@@ -4,6 +4,7 @@ import argparse
 from typing import Any
 
 from benchmarks import suite
+from cli.progress import progress_bar
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
@@ -13,4 +14,9 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
         description=suite.__doc__,
     )
     suite.add_arguments(p)
-    p.set_defaults(handler=suite.run)
+    p.set_defaults(handler=run_bench)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    with progress_bar() as report:
+        return suite.run(args, report)

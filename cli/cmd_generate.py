@@ -1,16 +1,17 @@
 """`intent data generate`: write a deterministic synthetic intent dataset.
 
-A progress bar goes to stderr on a terminal; `--json` prints one summary object on stdout.
+A progress bar goes to stderr on a terminal (none when piped); `--json` prints one summary
+object on stdout.
 """
 
 import argparse
 import json
-import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Any, Final
 
 from cli.errors import CliError
+from cli.progress import progress_bar
 from data.errors import DatasetError, DateExistsError
 from data.generator import DEFAULT_TOPICS, GenerateSummary, generate
 
@@ -18,7 +19,6 @@ DEFAULT_SCALE: Final = 0.01
 DEFAULT_DAYS: Final = 3
 DEFAULT_END_DATE: Final = date(2026, 11, 27)  # fixed, so a default run is reproducible
 DEFAULT_SEED: Final = 42
-BAR_WIDTH: Final = 30
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
@@ -54,25 +54,22 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        summary = generate(
-            args.out,
-            scale=args.scale,
-            days=args.days,
-            end_date=args.end_date,
-            seed=args.seed,
-            topics=args.topics,
-            progress=bar.update if bar else None,
-            replace=args.replace,
-        )
+        with progress_bar() as report:
+            summary = generate(
+                args.out,
+                scale=args.scale,
+                days=args.days,
+                end_date=args.end_date,
+                seed=args.seed,
+                topics=args.topics,
+                progress=report,
+                replace=args.replace,
+            )
     except DateExistsError as exc:
         raise CliError(f"{exc} (--replace overwrites them)") from exc
     except DatasetError as exc:
         raise CliError(str(exc)) from exc
-    finally:
-        if bar:
-            bar.close()
     print(json.dumps(summary_document(summary)) if args.json else summary_text(summary))
     return 0
 
@@ -101,29 +98,6 @@ def summary_text(summary: GenerateSummary) -> str:
     ]
     lines.append(f"done in {summary.seconds['total']:.1f} s")
     return "\n".join(lines)
-
-
-class ProgressBar:
-    """One redrawn line: stage name, bar and percentage; redrawn only when the percentage moves."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._shown: tuple[str, int] | None = None
-
-    def update(self, stage: str, fraction: float) -> None:
-        percent = int(fraction * 100)
-        if (stage, percent) == self._shown:
-            return
-        self._shown = (stage, percent)
-        filled = int(fraction * BAR_WIDTH)
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self._stream.write(f"\r{stage:<22} [{bar}] {percent:3d}%")
-        self._stream.flush()
-
-    def close(self) -> None:
-        if self._shown is not None:
-            self._stream.write("\n")
-            self._stream.flush()
 
 
 def _iso_date(text: str) -> date:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.errors import CliError
+from cli.progress import progress_bar
 from data.catalog import is_iso_date
 from data.errors import DatasetError
 from data.ingest import IngestRequest, IngestResult, ingest
@@ -50,7 +51,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         ignore_extra=args.ignore_extra,
     )
     try:
-        result = ingest(request)
+        with progress_bar() as report:
+            result = ingest(request, report)
     except DatasetError as exc:
         raise CliError(str(exc), exit_code=1) from None
     print(json.dumps(result.to_dict(), indent=2) if args.json else _text(request, result))

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from cli.cmd_config import read_config_file
 from cli.errors import CliError
+from cli.progress import Report, progress_bar
 from data.catalog import DatasetCatalog
 from data.errors import DatasetError
 from data.snapshots.files import base_manifest, write_snapshot_dir
@@ -29,8 +30,10 @@ from engine.config import AudienceConfig, applied_filters, config_hash, parse_co
 from engine.errors import ConfigError, EngineError
 from engine.materialize import CHOICES, materialize
 from engine.preview import preview
+from engine.progress import stages_to
 from engine.schema import MaterializeInput, MaterializeResult
 from engine.stats import compute_stats
+from jobs.progress import AFTER_ENGINE_STAGE, STARTS_AT, RunStage
 from jobs.settings import Settings
 
 MAX_SAMPLE: Final = 50
@@ -87,14 +90,17 @@ def run_snapshot(args: argparse.Namespace) -> int:
     out: Path = args.out
     _check_out(out)
     job = _resolve(args)
-    result = _materialize(job, args.backend)
-    extra = {
-        "configHash": config_hash(job.config),
-        "dataDate": job.inputs.data_date,
-        "inputManifestDigest": job.catalog.manifest_digest(job.inputs.data_date),
-    }
-    manifest = base_manifest(result, run_id=str(uuid.uuid4()), attempt=1, extra=extra)
-    written = _write_then_move(out, result, partial(compute_stats, result.table), manifest)
+    with progress_bar() as report:
+        result = _materialize(job, args.backend, report)
+        extra = {
+            "configHash": config_hash(job.config),
+            "dataDate": job.inputs.data_date,
+            "inputManifestDigest": job.catalog.manifest_digest(job.inputs.data_date),
+        }
+        manifest = base_manifest(result, run_id=str(uuid.uuid4()), attempt=1, extra=extra)
+        if report is not None:
+            report(RunStage.WRITING, STARTS_AT[RunStage.WRITING])
+        written = _write_then_move(out, result, partial(compute_stats, result.table), manifest)
     _print_summary(written, out, as_json=args.json)
     return 0
 
@@ -146,9 +152,19 @@ def _latest_date(catalog: DatasetCatalog) -> str:
     return date
 
 
-def _materialize(job: Job, backend: str) -> MaterializeResult:
+def _materialize(job: Job, backend: str, report: Report | None = None) -> MaterializeResult:
+    """The result; `report` hears the engine's stages on the scale of a worker's run."""
+
+    def stage_ended(stage: str) -> None:
+        following = AFTER_ENGINE_STAGE.get(stage)
+        if report is not None and following is not None:
+            report(following, STARTS_AT[following])
+
     try:
-        return materialize(job.inputs, job.config, backend)
+        if report is not None:
+            report(RunStage.CANDIDATES, STARTS_AT[RunStage.CANDIDATES])
+        with stages_to(stage_ended):
+            return materialize(job.inputs, job.config, backend)
     except ENGINE_FAILURES as exc:
         raise CliError(f"run on {job.inputs.data_date} failed: {exc}", exit_code=1) from None
 

@@ -28,6 +28,10 @@ TOP_LEVEL: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "worker": ("run a worker for the configured broker", ("cli.cmd_worker",)),
     "scheduler": ("run the daily scheduler and reconciler loop", ("cli.cmd_worker",)),
     "db": ("manage the metadata database", ("cli.cmd_db",)),
+    "status": (
+        "show the queue, running runs, recent failures and the data dates",
+        ("cli.cmd_status",),
+    ),
     "orgs": ("manage organizations", ("cli.cmd_admin",)),
     "keys": ("manage API keys", ("cli.cmd_admin",)),
     "backfill": ("queue one backfill run per complete date of a range", ("cli.cmd_backfill",)),

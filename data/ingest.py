@@ -15,6 +15,7 @@ import pyarrow as pa
 from data import contract, duck, writer
 from data.catalog import DatasetCatalog, is_iso_date
 from data.errors import DataNotAvailable, DateExistsError, IngestError
+from data.generator.progress import Progress, Report
 from data.ingest_read import read_input
 from data.validation.report import Problem, Severity
 from data.validation.rows import (
@@ -30,6 +31,10 @@ TOPICS: Final = "topics"
 PEOPLE: Final = "people"
 INTENT: Final = "intent"
 VERSION_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # one safe directory name
+
+
+# Relative cost of each stage, for the progress fraction (reading and sorting dominate).
+INGEST_STAGES: Final = (("reading", 4.0), ("checking", 2.0), ("writing", 4.0))
 
 
 @dataclass(frozen=True)
@@ -65,16 +70,23 @@ class IngestResult:
         }
 
 
-def ingest(request: IngestRequest) -> IngestResult:
-    """Ingest one data date; raises IngestError (naming file and column) and publishes nothing."""
+def ingest(request: IngestRequest, progress: Report | None = None) -> IngestResult:
+    """Ingest one data date; raises IngestError (naming file and column) and publishes nothing.
+    `progress` hears each stage as it starts, with the overall fraction done."""
+    stages = Progress(progress, INGEST_STAGES)
     catalog = DatasetCatalog(request.dataset)
     _check_request(request, catalog)
     version = _people_version(request, catalog)
     with duck.connect() as con:
+        stages.stage("reading")
         _load(con, request)
+        stages.stage("checking")
         _check_rows(con, request, catalog, version)
         tables = {name: con.table(_table(name)).to_arrow_table() for name in _loaded(request)}
-    return _publish(request, version, tables)
+    stages.stage("writing")
+    result = _publish(request, version, tables)
+    stages.finish()
+    return result
 
 
 def _check_request(request: IngestRequest, catalog: DatasetCatalog) -> None:

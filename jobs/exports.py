@@ -78,7 +78,8 @@ def build_export(deps: JobDeps, export: Export, snapshot: Path) -> Export:
             content_type=info.content_type,
         )
     done = replace(done, completed_at=deps.clock())
-    deps.store.finish_export(done)
+    if deps.store.finish_export(done) and done.byte_size is not None:
+        deps.metrics.count_export(done.export_type, done.byte_size)
     return done
 
 

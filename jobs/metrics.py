@@ -48,6 +48,16 @@ class JobMetrics:
     def count_export(self, export_format: str, size: int) -> None:
         self.export_bytes.labels(export_format).inc(size)
 
+    def counted_export(self, export_format: str, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        """`chunks` as they are sent, counted once the stream ends (or breaks off)."""
+        sent = 0
+        try:
+            for chunk in chunks:
+                sent += len(chunk)
+                yield chunk
+        finally:
+            self.count_export(export_format, sent)
+
 
 class RunCollector:
     """Run metrics computed from the metadata store when scraped."""

@@ -132,7 +132,7 @@ def _stream_handler(fmt: ExportFormat) -> HTTPRouteHandler:
 def _stream(ctx: ApiContext, run: Run, fmt: ExportFormat) -> Stream:
     results = ctx.snapshots.open_results(snapshot_of(run))
     return Stream(
-        iter_export(results, fmt.value),
+        ctx.deps.metrics.counted_export(fmt.value, iter_export(results, fmt.value)),
         media_type=CONTENT_TYPES[fmt],
         headers={
             "Content-Type": CONTENT_TYPES[fmt],  # complete, charset included: sent as it is

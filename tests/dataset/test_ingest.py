@@ -240,3 +240,16 @@ def test_unknown_file_type_is_an_error(dataset: Path, exported: Exported) -> Non
     renamed = Path(shutil.copy(path, path.with_suffix(".xlsx")))
     with pytest.raises(IngestError, match="unknown file type"):
         ingest(request_for(dataset, renamed))
+
+
+def test_ingest_reports_each_stage_with_a_growing_fraction(
+    dataset: Path, exported: Exported
+) -> None:
+    heard: list[tuple[str, float]] = []
+    ingest(
+        request_for(dataset, exported(suffix=".parquet")["intent"]),
+        lambda stage, done: heard.append((stage, done)),
+    )
+    assert [stage for stage, _ in heard] == ["reading", "checking", "writing", "done"]
+    assert [done for _, done in heard] == sorted(done for _, done in heard)
+    assert heard[-1] == ("done", 1.0)

@@ -1,12 +1,10 @@
-"""`intent data generate`: JSON and human summaries, errors, and the progress bar."""
+"""`intent data generate`: JSON and human summaries and errors (its bar: tests/cli)."""
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from cli.cmd_generate import ProgressBar
 from cli.main import main
 
 SMALL_ARGS = ["--scale", "0.001", "--days", "2", "--topics", "200", "--seed", "3"]
@@ -61,19 +59,3 @@ def test_a_scale_too_small_for_one_person_is_an_error_naming_scale(
 
 def test_a_malformed_end_date_is_a_usage_error(tmp_path: Path) -> None:
     assert run(["data", "generate", "--out", str(tmp_path), "--end-date", "27/11/2026"]) == 2
-
-
-def test_progress_bar_draws_stage_bar_and_percent() -> None:
-    stream = io.StringIO()
-    bar = ProgressBar(stream)
-    bar.update("people", 0.5)
-    bar.close()
-    assert stream.getvalue() == "\rpeople                 [###############---------------]  50%\n"
-
-
-def test_progress_bar_redraws_only_when_the_percent_moves() -> None:
-    stream = io.StringIO()
-    bar = ProgressBar(stream)
-    for fraction in (0.101, 0.102, 0.109, 0.11):
-        bar.update("people", fraction)
-    assert stream.getvalue().count("\r") == 2
