@@ -120,6 +120,10 @@ runs = sa.Table(
     sa.Index(None, "status", "last_enqueued_at"),
     # listing an audience's runs newest first
     sa.Index(None, "audience_id", "created_at"),
+    # the operations tally (metrics, `intent status`) reads this index alone, not the wide rows
+    sa.Index(
+        "ix_runs_tally", "status", "run_type", "created_at", "attempts", "lease_expiries", "gave_up"
+    ),
 )
 
 exports = sa.Table(

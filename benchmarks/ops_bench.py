@@ -1,0 +1,183 @@
+"""Operations figures (benchmarks/PERF.md, "Operations"): the time of one /metrics scrape with
+many runs in the store, and what run progress adds to a run.
+
+    python -m benchmarks.ops_bench scrape --runs 10000 [--postgres-url URL]
+    python -m benchmarks.ops_bench progress --scale 1 --repeat 8
+
+`progress` alternates runs of the selective audience with stage reports and without them (the
+same runner with no listener, on a store that ignores stage writes), each run a real attempt in
+a child process on a SQLite store, and prints the median of each and their ratio.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import TestClient
+
+from api.app import create_app
+from benchmarks.api_services import postgres_database
+from benchmarks.audiences import audience_mix
+from benchmarks.suite import ensure_dataset, topic_popularity
+from data.catalog import DatasetCatalog
+from data.metadata.models import Audience, AudienceId, Run, RunId
+from data.metadata.store import MetadataStore
+from data.snapshots import SnapshotRef
+from engine.config_json import canonical_json, config_hash
+from engine.config_parse import parse_config
+from engine.states import RunStatus, RunType
+from jobs.deps import JobDeps
+from jobs.execute import execute_run
+from jobs.progress import Listener
+from jobs.services import connect
+from jobs.settings import Settings
+from jobs.work import WorkOrder, WorkRunner
+
+STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.QUEUED, RunStatus.CANCELLED)
+
+
+def _settings(home: Path, dataset: Path, database_url: str | None = None) -> Settings:
+    env = {"INTENT_HOME": str(home), "INTENT_DATASET": str(dataset)}
+    if database_url:
+        env["INTENT_DATABASE_URL"] = database_url
+    return Settings.from_env(env)
+
+
+def _audience(store: MetadataStore, raw: dict[str, Any], now: datetime) -> Audience:
+    org = store.create_organization(f"bench-{uuid.uuid4().hex[:8]}", 10, now)
+    config = parse_config(raw)
+    audience = Audience(
+        AudienceId(str(uuid.uuid4())), org.id, "bench", "active", canonical_json(config),
+        config_hash(config), now, now,
+    )  # fmt: skip
+    store.create_audience(audience)
+    return audience
+
+
+def _run(audience: Audience, data_date: str, created: datetime, status: RunStatus) -> Run:
+    return Run(
+        RunId(str(uuid.uuid4())), audience.id, audience.organization_id, status,
+        RunType.MANUAL, audience.config_json, audience.config_hash, data_date, created,
+    )  # fmt: skip
+
+
+def scrape(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as home:
+        if args.postgres_url:
+            with postgres_database(args.postgres_url, "intent_ops_bench") as url:
+                return _scrape(Path(home), url, args)
+        return _scrape(Path(home), None, args)
+
+
+def _scrape(home: Path, database_url: str | None, args: argparse.Namespace) -> dict[str, Any]:
+    settings = _settings(home, home / "dataset", database_url)
+    services = connect(settings)
+    store = services.deps.store
+    now = datetime.now(UTC)
+    audience = _audience(store, {"topicIds": [1]}, now)
+    for n in range(args.runs):
+        created = now - timedelta(seconds=n)
+        store.insert_run(_run(audience, f"2026-{1 + n % 12:02d}-01", created, STATUSES[n % 4]))
+    app = create_app(settings, services.deps)
+    timings = []
+    with TestClient(app) as client:
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            reply = client.get("/metrics")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert reply.status_code == 200
+    database = "postgresql" if database_url else "sqlite"
+    return {"database": database, "runs": args.runs, "median_ms": statistics.median(timings)}
+
+
+class Silent:
+    """The runner of `deps` with nobody listening to its stages."""
+
+    def __init__(self, runner: WorkRunner) -> None:
+        self.runner = runner
+
+    def __call__(
+        self,
+        order: WorkOrder,
+        *,
+        time_limit: float,
+        cancel: threading.Event,
+        progress: Listener | None = None,
+    ) -> SnapshotRef:
+        return self.runner(order, time_limit=time_limit, cancel=cancel)
+
+
+class NoStages:
+    """A store that writes everything but stages."""
+
+    def __init__(self, store: MetadataStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def set_run_stage(self, run_id: RunId, attempt: int, stage: str, progress: float) -> bool:
+        return True
+
+
+def progress(args: argparse.Namespace) -> dict[str, Any]:
+    dataset = ensure_dataset(args.data_dir, args.scale)
+    day = DatasetCatalog(dataset).latest_complete_date()
+    assert day is not None
+    raw = audience_mix(topic_popularity(dataset, day))["selective"]
+    with tempfile.TemporaryDirectory() as home:
+        services = connect(_settings(Path(home), dataset))
+        reporting = services.deps
+        silent = replace(
+            reporting, runner=Silent(reporting.runner), store=NoStages(reporting.store)
+        )
+        audience = _audience(reporting.store, raw, datetime.now(UTC))
+        seconds: dict[str, list[float]] = {"with": [], "without": []}
+        _one_run(silent, audience, day)  # warms the child process server and the page cache
+        for n in range(2 * args.repeat):
+            name, deps = ("with", reporting) if n % 2 else ("without", silent)
+            seconds[name].append(_one_run(deps, audience, day))
+    medians = {name: statistics.median(values) for name, values in seconds.items()}
+    ratio = medians["with"] / medians["without"]
+    return {"scale": args.scale, "repeat": args.repeat, "median_s": medians, "ratio": ratio}
+
+
+def _one_run(deps: JobDeps, audience: Audience, day: str) -> float:
+    run = _run(audience, day, datetime.now(UTC), RunStatus.QUEUED)
+    deps.store.insert_run(run)
+    started = time.perf_counter()
+    execute_run(deps, run.id)
+    spent = time.perf_counter() - started
+    done = deps.store.get_run(run.id)
+    assert done is not None and done.status == RunStatus.COMPLETED, done
+    return spent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ops_bench", description=__doc__)
+    commands = parser.add_subparsers(dest="what", required=True)
+    s = commands.add_parser("scrape")
+    s.add_argument("--runs", type=int, default=10_000)
+    s.add_argument("--repeat", type=int, default=30)
+    s.add_argument("--postgres-url")
+    p = commands.add_parser("progress")
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--repeat", type=int, default=8)
+    p.add_argument("--data-dir", type=Path, default=Path("bench-data"))
+    args = parser.parse_args(argv)
+    figures = scrape(args) if args.what == "scrape" else progress(args)
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
