@@ -158,7 +158,8 @@ def _one_run(deps: JobDeps, audience: Audience, day: str) -> float:
     execute_run(deps, run.id)
     spent = time.perf_counter() - started
     done = deps.store.get_run(run.id)
-    assert done is not None and done.status == RunStatus.COMPLETED, done
+    if done is None or done.status != RunStatus.COMPLETED:
+        raise RuntimeError(f"the benchmark run did not complete: {done}")
     return spent
 
 
