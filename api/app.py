@@ -10,7 +10,6 @@ from limits.aio.storage import Storage
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 
 from api import metrics
 from api.auth import KeyCache, caller_of, key_guard
@@ -19,8 +18,8 @@ from api.completed_runs import CompletedRuns
 from api.context import CONTEXT_KEY, ApiContext
 from api.envelope import add_response_headers, handle_error
 from api.methods import set_allow
+from api.metrics import HttpMetrics, RequestHooks, Scrape
 from api.openapi import API_KEY, openapi_config, refine
-from api.metrics import HttpMetrics, MetricsMiddleware, Scrape
 from api.params import ApiRequest
 from api.ratelimit import RateLimiter, shared_storage
 from api.result_pages import DEFAULT_BUDGET_BYTES, ResultPages
@@ -70,6 +69,7 @@ def create_app(
     checks = default_checks(ctx, broker_check)
     http = HttpMetrics()
     scrape = Scrape(deps, settings, http)
+    timing = RequestHooks(http)
     app = Litestar(
         route_handlers=[
             _keyed_routes(ctx),
@@ -83,10 +83,10 @@ def create_app(
             "ready_checks": Provide(lambda: checks, use_cache=True, sync_to_thread=False),
             "scrape": Provide(lambda: scrape, use_cache=True, sync_to_thread=False),
         },
-        middleware=[DefineMiddleware(MetricsMiddleware, metrics=http)],
+        before_request=timing.before_request,
         logging_config=None,  # the composition root configures logging (INTENT_LOG_FORMAT)
         exception_handlers={Exception: handle_error},
-        before_send=[add_response_headers, set_allow],
+        before_send=[add_response_headers, set_allow, timing.before_send],
         request_max_body_size=MAX_BODY_BYTES,
         request_class=ApiRequest,
         openapi_config=openapi_config(settings.public_url),

@@ -48,7 +48,8 @@ def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Er
     """The app's only exception handler."""
     reply = reply_for(exc)
     if reply is INTERNAL:  # a bug, not a refusal
-        log.exception("request %s failed", request_id(request.scope), exc_info=exc)
+        rid = request_id(request.scope)
+        log.exception("request %s failed", rid, exc_info=exc, extra={"request_id": rid})
     body = ErrorEnvelope(
         error=ErrorBody(
             code=reply.code,

@@ -9,25 +9,23 @@ files; run and queue metrics come from the metadata store either way.
 import hmac
 import time
 from collections.abc import Sequence
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
-from litestar.enums import ScopeType
 from litestar.params import HeaderParameter
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client import generate_latest as exposition_of
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from api.errors import MetricsTokenInvalid
-from api.request_id import request_id
 from jobs.deps import JobDeps
-from jobs.logs import bind, unbind
 from jobs.metrics import RunCollector
 from jobs.settings import Settings
 
-UNMATCHED: Final = "unmatched"  # the route label of requests no route matched
+UNMATCHED: Final = "unmatched"
+_STARTED_KEY: Final = "metrics_started"  # the route label of requests no route matched
 HTTP_BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 
@@ -54,6 +52,8 @@ class HttpMetrics:
         self._timed: dict[tuple[str, str], Histogram] = {}
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        """One request answered with `status`, `seconds` after it arrived (to its response's
+        start: a streamed export counts its time to the first byte)."""
         counter = self._counted.get((route, method, status))
         if counter is None:
             counter = self._counted.setdefault(
@@ -66,34 +66,31 @@ class HttpMetrics:
         histogram.observe(seconds)
 
 
-class MetricsMiddleware:
-    """Times each request, counts it by route template and binds its request id to log lines."""
+class RequestHooks:
+    """Litestar hooks that time each request and count it by route template and status.
 
-    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
-        self.app = app
+    `before_request` notes the start; `before_send` observes the request when its response
+    starts. Hooks the app calls anyway, rather than a middleware: a middleware wraps every route
+    in two more ASGI layers, which cost more than the counting itself. Nothing is set in the
+    request's context: a context variable set per request costs several times the counting
+    (benchmarks/PERF.md), so the API's log lines name their request themselves.
+    """
+
+    def __init__(self, metrics: HttpMetrics) -> None:
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
+    async def before_request(self, request: Request[Any, Any, Any]) -> None:
+        request.scope["state"][_STARTED_KEY] = time.perf_counter()
+
+    async def before_send(self, message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
             return
-        started = time.perf_counter()
-        status = 500  # what the client gets when no response starts
-        token = bind(request_id=request_id(scope))
-
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            unbind(token)
-            route = scope.get("path_template") or UNMATCHED
-            method = str(scope.get("method", ""))
-            self.metrics.observe(route, method, status, time.perf_counter() - started)
+        started = scope.get("state", {}).get(_STARTED_KEY)
+        if started is None:  # no route matched: no handler ran, and nothing is counted
+            return
+        route = scope.get("path_template") or UNMATCHED
+        method = str(scope.get("method", ""))
+        self.metrics.observe(route, method, message["status"], time.perf_counter() - started)
 
 
 class Scrape:

@@ -3,13 +3,19 @@ many runs in the store, and what run progress adds to a run.
 
     python -m benchmarks.ops_bench scrape --runs 10000 [--postgres-url URL]
     python -m benchmarks.ops_bench progress --scale 1 --repeat 8
+    python -m benchmarks.ops_bench page --scale 1 --requests 2000 --rounds 7
 
+`page` is the CPU time of one results page of 100 rows, served in-process (ASGI calls, no
+sockets) by the app of `create_app` and by the same app without the request metrics, in
+alternating rounds: what the metrics add to each request, without the noise of a loaded machine's
+scheduling that a many-client latency test has.
 `progress` alternates runs of the selective audience with stage reports and without them (the
 same runner with no listener, on a store that ignores stage writes), each run a real attempt in
 a child process on a SQLite store, and prints the median of each and their ratio.
 """
 
 import argparse
+import asyncio
 import json
 import statistics
 import sys
@@ -20,11 +26,15 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+from unittest.mock import patch
 
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.metrics import HttpMetrics, RequestHooks
 from benchmarks.api_services import postgres_database
 from benchmarks.audiences import audience_mix
 from benchmarks.suite import ensure_dataset, topic_popularity
@@ -35,12 +45,14 @@ from data.snapshots import SnapshotRef
 from engine.config_json import canonical_json, config_hash
 from engine.config_parse import parse_config
 from engine.states import RunStatus, RunType
+from jobs import accounts
 from jobs.deps import JobDeps
 from jobs.execute import execute_run
+from jobs.produce import produce_snapshot
 from jobs.progress import Listener
 from jobs.services import connect
 from jobs.settings import Settings
-from jobs.work import WorkOrder, WorkRunner
+from jobs.work import InlineRunner, WorkOrder, WorkRunner
 
 STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.QUEUED, RunStatus.CANCELLED)
 
@@ -163,6 +175,87 @@ def _one_run(deps: JobDeps, audience: Audience, day: str) -> float:
     return spent
 
 
+async def _serve(app: Litestar, path: str, headers: list[tuple[bytes, bytes]], n: int) -> float:
+    """CPU seconds per request for `n` GETs of `path` straight into the ASGI app."""
+    scope: dict[str, Any] = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+        "query_string": b"limit=100", "headers": [(b"host", b"bench"), *headers],
+        "server": ("bench", 80), "client": ("127.0.0.1", 1),
+    }  # fmt: skip
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        return None
+
+    started = time.process_time()
+    for _ in range(n):
+        await app(dict(scope, state={}), receive, send)  # type: ignore[arg-type]
+    return (time.process_time() - started) / n
+
+
+def _without_metrics(*args: Any, **kwargs: Any) -> Litestar:
+    """The app `create_app` builds, less the request metrics (its two hooks)."""
+    kwargs.pop("before_request")
+    hooks = kwargs["before_send"]
+    kwargs["before_send"] = [
+        h for h in hooks if not isinstance(getattr(h, "__self__", None), RequestHooks)
+    ]
+    return Litestar(*args, **kwargs)
+
+
+def page(args: argparse.Namespace) -> dict[str, Any]:
+    dataset = ensure_dataset(args.data_dir, args.scale)
+    day = DatasetCatalog(dataset).latest_complete_date()
+    assert day is not None
+    raw = audience_mix(topic_popularity(dataset, day))["no_filters"]
+    with tempfile.TemporaryDirectory() as home:
+        settings = _settings(Path(home), dataset)
+        deps = replace(connect(settings).deps, runner=InlineRunner(produce_snapshot))
+        now = datetime.now(UTC)
+        audience = _audience(deps.store, raw, now)
+        org = deps.store.get_organization(audience.organization_id)
+        assert org is not None
+        key = accounts.create_api_key(deps.store, org.name, now)[1]
+        run = _run(audience, day, now, RunStatus.QUEUED)
+        deps.store.insert_run(run)
+        execute_run(deps, run.id)
+        path = f"/v1/intent/audiences/{audience.id}/runs/{run.id}/results"
+        headers = [(b"x-api-key", key.encode())]
+        apps = {"with": create_app(settings, deps)}
+        with patch("api.app.Litestar", _without_metrics):
+            apps["without"] = create_app(settings, deps)
+        for app in apps.values():
+            asyncio.run(_serve(app, path, headers, args.requests // 10))  # warm caches
+        seconds: dict[str, list[float]] = {name: [] for name in apps}
+        for round_number in range(args.rounds):  # each round in the other order
+            for name, app in sorted(apps.items(), reverse=bool(round_number % 2)):
+                seconds[name].append(asyncio.run(_serve(app, path, headers, args.requests)))
+    medians = {name: statistics.median(v) * 1e6 for name, v in seconds.items()}
+    ratio = medians["with"] / medians["without"]
+    return {"cpu_us_per_page": medians, "ratio": ratio, "hooks_us": _hooks_us(path)}
+
+
+def _hooks_us(route: str, calls: int = 100_000) -> float:
+    """CPU microseconds of the two hooks for one request, called directly."""
+    hooks = RequestHooks(HttpMetrics())
+    request = SimpleNamespace(scope={"state": {}})
+    start: dict[str, Any] = {"type": "http.response.start", "status": 200}
+    scope: dict[str, Any] = {"path_template": route, "method": "GET", "state": {}}
+
+    async def calls_of() -> None:
+        for _ in range(calls):
+            await hooks.before_request(request)  # type: ignore[arg-type]
+            scope["state"] = request.scope["state"]
+            await hooks.before_send(start, scope)  # type: ignore[arg-type]
+
+    started = time.process_time()
+    asyncio.run(calls_of())
+    return (time.process_time() - started) / calls * 1e6
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ops_bench", description=__doc__)
     commands = parser.add_subparsers(dest="what", required=True)
@@ -174,8 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--repeat", type=int, default=8)
     p.add_argument("--data-dir", type=Path, default=Path("bench-data"))
+    m = commands.add_parser("page")
+    m.add_argument("--scale", type=float, default=1.0)
+    m.add_argument("--data-dir", type=Path, default=Path("bench-data"))
+    m.add_argument("--requests", type=int, default=2000)
+    m.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args(argv)
-    figures = scrape(args) if args.what == "scrape" else progress(args)
+    figures = {"scrape": scrape, "progress": progress, "page": page}[args.what](args)
     print(json.dumps(figures))
     return 0
 

@@ -103,3 +103,13 @@ def test_a_running_run_shows_its_stage_on_get(api: Api) -> None:
     body = api.client.get(api.run_url(audience_id, run["id"]), headers=tenant.headers).json()
     assert body["data"]["status"] == RunStatus.RUNNING
     assert (body["data"]["stage"], body["data"]["progress"]) == ("people", 0.25)
+
+
+def test_a_refused_request_is_counted_with_its_status(api: Api) -> None:
+    assert api.client.get("/v1/intent/audiences").status_code == 401
+    samples = scrape(api)
+    counted = {
+        (labels["route"], labels["status"]): value
+        for labels, value in samples["intent_http_requests_total"]
+    }
+    assert counted[("/v1/intent/audiences", "401")] == 1
