@@ -1,7 +1,7 @@
 """The API's Prometheus side: request counts and durations by route template, and `GET /metrics`.
 
 Labels never carry ids, keys or e-mail addresses: a route is its template
-(`/v1/intent/audiences/{audience_id}/runs`), and requests no route matched share one label.
+(`/v1/intent/audiences/{audience_id}/runs`); requests no route matched are not counted.
 With PROMETHEUS_MULTIPROC_DIR set (`intent serve --workers N`), a scrape sums every process's
 files; run and queue metrics come from the metadata store either way.
 """
@@ -24,7 +24,6 @@ from jobs.deps import JobDeps
 from jobs.metrics import RunCollector
 from jobs.settings import Settings
 
-UNMATCHED: Final = "unmatched"
 _STARTED_KEY: Final = "metrics_started"  # the route label of requests no route matched
 HTTP_BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
@@ -51,19 +50,21 @@ class HttpMetrics:
         self._counted: dict[tuple[str, str, int], Counter] = {}
         self._timed: dict[tuple[str, str], Histogram] = {}
 
-    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        """One request answered with `status`, `seconds` after it arrived (to its response's
-        start: a streamed export counts its time to the first byte)."""
+    def observe(self, route: str, method: str, status: int, seconds: float | None) -> None:
+        """One request answered with `status`, `seconds` after its handler was reached (to its
+        response's start: a streamed export counts its time to the first byte); None: refused
+        before that (by the key guard), counted but not timed."""
         counter = self._counted.get((route, method, status))
         if counter is None:
             counter = self._counted.setdefault(
                 (route, method, status), self.requests.labels(route, method, str(status))
             )
         histogram = self._timed.get((route, method))
-        if histogram is None:
+        if histogram is None:  # looked up even when not timed: its series exists from the start
             histogram = self._timed.setdefault((route, method), self.seconds.labels(route, method))
         counter.inc()
-        histogram.observe(seconds)
+        if seconds is not None:
+            histogram.observe(seconds)
 
 
 class RequestHooks:
@@ -85,12 +86,12 @@ class RequestHooks:
     async def before_send(self, message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        started = scope.get("state", {}).get(_STARTED_KEY)
-        if started is None:  # no route matched: no handler ran, and nothing is counted
+        route = scope.get("path_template")
+        if route is None:  # no route matched: nothing is counted (no raw path in any label)
             return
-        route = scope.get("path_template") or UNMATCHED
-        method = str(scope.get("method", ""))
-        self.metrics.observe(route, method, message["status"], time.perf_counter() - started)
+        started = scope.get("state", {}).get(_STARTED_KEY)
+        spent = None if started is None else time.perf_counter() - started
+        self.metrics.observe(route, str(scope.get("method", "")), message["status"], spent)
 
 
 class Scrape:
