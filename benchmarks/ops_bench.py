@@ -42,8 +42,7 @@ from data.catalog import DatasetCatalog
 from data.metadata.models import Audience, AudienceId, Run, RunId
 from data.metadata.store import MetadataStore
 from data.snapshots import SnapshotRef
-from engine.config_json import canonical_json, config_hash
-from engine.config_parse import parse_config
+from engine.config import canonical_json, config_hash, parse_config
 from engine.states import RunStatus, RunType
 from jobs import accounts
 from jobs.deps import JobDeps
