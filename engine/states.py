@@ -71,3 +71,25 @@ EXPORT_TRANSITIONS: Final[frozenset[tuple[ExportStatus, ExportStatus]]] = frozen
 def check_export_transition(current: ExportStatus, target: ExportStatus) -> None:
     if (current, target) not in EXPORT_TRANSITIONS:
         raise InvalidTransition(current, target)
+
+
+class DeliveryStatus(StrEnum):
+    """A webhook delivery: pending until an attempt succeeds or the last one fails."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+DELIVERY_TRANSITIONS: Final[frozenset[tuple[DeliveryStatus, DeliveryStatus]]] = frozenset(
+    {
+        (DeliveryStatus.PENDING, DeliveryStatus.PENDING),  # an attempt failed; retry scheduled
+        (DeliveryStatus.PENDING, DeliveryStatus.SUCCEEDED),  # the receiver answered 2xx
+        (DeliveryStatus.PENDING, DeliveryStatus.FAILED),  # the last attempt failed
+    }
+)
+
+
+def check_delivery_transition(current: DeliveryStatus, target: DeliveryStatus) -> None:
+    if (current, target) not in DELIVERY_TRANSITIONS:
+        raise ValueError(f"a webhook delivery cannot go from {current} to {target}")

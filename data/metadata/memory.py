@@ -15,6 +15,7 @@ from data.errors import MetadataError
 from data.metadata import rules
 from data.metadata.memory_rows import newest_first, oldest_first, require
 from data.metadata.memory_runs import MemoryRuns
+from data.metadata.memory_webhooks import MemoryWebhooks
 from data.metadata.models import (
     ApiKey,
     Audience,
@@ -26,12 +27,15 @@ from data.metadata.models import (
     OrgId,
     Run,
     RunId,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookId,
 )
 from data.metadata.store import IdempotencyOutcome
 from engine.states import ExportStatus
 
 
-class MemoryMetadataStore(MemoryRuns):
+class MemoryMetadataStore(MemoryRuns, MemoryWebhooks):
     """`MetadataStore` in process memory; every method holds the one lock while it runs."""
 
     def __init__(self) -> None:
@@ -42,6 +46,8 @@ class MemoryMetadataStore(MemoryRuns):
         self._runs: dict[RunId, Run] = {}
         self._exports: dict[ExportId, Export] = {}
         self._idempotency: dict[tuple[OrgId, str], IdempotencyRecord] = {}
+        self._webhooks: dict[WebhookId, WebhookEndpoint] = {}
+        self._deliveries: dict[str, WebhookDelivery] = {}
 
     # organizations and keys
 

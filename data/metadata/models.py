@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NewType
 
-from engine.states import RunStatus, RunType
+from engine.states import DeliveryStatus, RunStatus, RunType
 
 OrgId = NewType("OrgId", str)
 AudienceId = NewType("AudienceId", str)
 RunId = NewType("RunId", str)
 ExportId = NewType("ExportId", str)
+WebhookId = NewType("WebhookId", str)
 
 
 @dataclass(frozen=True)
@@ -119,3 +120,37 @@ class IdempotencyRecord:
     created_at: datetime
     status_code: int | None = None  # None while the first request is in flight
     response_body: bytes | None = None
+
+
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    id: WebhookId
+    organization_id: OrgId
+    url: str
+    events: str  # the subscribed event types, sorted, separated by spaces
+    secret: str  # "whsec_" + base64 of the signing key: the server signs with it
+    created_at: datetime
+    consecutive_failures: int = 0  # deliveries that ended failed since the last success
+    disabled_at: datetime | None = None  # set after too many consecutive failed deliveries
+    deleted_at: datetime | None = None
+
+    @property
+    def event_types(self) -> list[str]:
+        return self.events.split()
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    id: str  # "msg_" + hex: the `webhook-id` header, the same on every attempt
+    webhook_id: WebhookId
+    organization_id: OrgId
+    event_type: str
+    subject_id: str  # the run or export the event is about
+    body: str  # the JSON body, fixed when the event is recorded
+    status: DeliveryStatus
+    created_at: datetime
+    next_attempt_at: datetime  # due from then; a claimed attempt moves it past its lease
+    attempts: int = 0
+    last_status_code: int | None = None
+    last_error: str | None = None
+    delivered_at: datetime | None = None

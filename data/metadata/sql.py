@@ -14,7 +14,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.errors import MetadataError
-from data.metadata import export_sql, idempotency_sql, lookups, overview_sql, rules, run_sql, steps
+from data.metadata import (
+    export_sql,
+    idempotency_sql,
+    lookups,
+    overview_sql,
+    rules,
+    run_sql,
+    steps,
+    webhook_sql,
+)
 from data.metadata.engines import write_gate, writer
 from data.metadata.models import (
     ApiKey,
@@ -28,6 +37,9 @@ from data.metadata.models import (
     Run,
     RunId,
     RunTally,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookId,
 )
 from data.metadata.steps import Step
 from data.metadata.store import IdempotencyOutcome
@@ -38,8 +50,10 @@ from data.metadata.tables import (
     idempotency_keys,
     organizations,
     runs,
+    webhook_deliveries,
+    webhook_endpoints,
 )
-from engine.states import ExportStatus, RunStatus, RunType
+from engine.states import DeliveryStatus, ExportStatus, RunStatus, RunType
 
 Values = dict[str, Any]
 
@@ -53,6 +67,12 @@ def _run(row: sa.Row[Any]) -> Run:
     values["status"] = RunStatus(values["status"])
     values["run_type"] = RunType(values["run_type"])
     return Run(**values)
+
+
+def _delivery(row: sa.Row[Any]) -> WebhookDelivery:
+    values = _values(row)
+    values["status"] = DeliveryStatus(values["status"])
+    return WebhookDelivery(**values)
 
 
 def _active_count(org_id: OrgId) -> sa.ScalarSelect[int]:
@@ -388,6 +408,72 @@ class SqlMetadataStore:
     def restart_export(self, export: Export) -> bool:
         expected = rules.export_transition(export, ExportStatus.FAILED)
         return self._count(exports, export_sql.rewrite(export, expected)) == 1
+
+    # webhooks
+
+    def create_webhook(self, endpoint: WebhookEndpoint) -> None:
+        self._insert(webhook_endpoints, vars(rules.in_utc(endpoint)))
+
+    def get_webhook(self, org_id: OrgId, webhook_id: WebhookId) -> WebhookEndpoint | None:
+        row = self._row(webhook_sql.live(org_id).where(webhook_endpoints.c.id == webhook_id))
+        return None if row is None else WebhookEndpoint(**_values(row))
+
+    def list_webhooks(self, org_id: OrgId) -> list[WebhookEndpoint]:
+        return [WebhookEndpoint(**_values(row)) for row in self._rows(webhook_sql.live(org_id))]
+
+    def delete_webhook(self, org_id: OrgId, webhook_id: WebhookId, now: datetime) -> bool:
+        return self._count(webhook_endpoints, webhook_sql.delete(org_id, webhook_id, now)) == 1
+
+    def enabled_webhooks(self) -> list[WebhookEndpoint]:
+        return [WebhookEndpoint(**_values(row)) for row in self._rows(webhook_sql.enabled())]
+
+    def record_webhook_result(
+        self, webhook_id: WebhookId, ok: bool, disable_after: int, now: datetime
+    ) -> None:
+        self._count(
+            webhook_endpoints, webhook_sql.record_result(webhook_id, ok, disable_after, now)
+        )
+
+    def create_delivery(self, delivery: WebhookDelivery) -> bool:
+        values = vars(rules.in_utc(delivery)) | {"status": delivery.status.value}
+        return self._insert_new(webhook_deliveries, values)
+
+    def get_delivery(self, delivery_id: str) -> WebhookDelivery | None:
+        d = webhook_deliveries.c
+        row = self._row(sa.select(webhook_deliveries).where(d.id == delivery_id))
+        return None if row is None else _delivery(row)
+
+    def list_deliveries(
+        self, webhook_id: WebhookId, limit: int, offset: int = 0
+    ) -> list[WebhookDelivery]:
+        statement = webhook_sql.deliveries_of(webhook_id, limit, offset)
+        return [_delivery(row) for row in self._rows(statement)]
+
+    def due_deliveries(self, now: datetime, limit: int = 500) -> list[WebhookDelivery]:
+        return [_delivery(row) for row in self._rows(webhook_sql.due(now, limit))]
+
+    def claim_delivery(
+        self, delivery: WebhookDelivery, now: datetime, lease_until: datetime
+    ) -> WebhookDelivery | None:
+        claim = webhook_sql.claim(delivery.id, delivery.attempts, now, lease_until)
+        if self._count(webhook_deliveries, claim) != 1:
+            return None
+        return self.get_delivery(delivery.id)
+
+    def finish_delivery(self, delivery: WebhookDelivery) -> bool:
+        return self._count(webhook_deliveries, webhook_sql.finish(delivery)) == 1
+
+    def undelivered_runs(
+        self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500
+    ) -> list[Run]:
+        statement = webhook_sql.undelivered_runs(endpoint, status, event_type, limit)
+        return [_run(row) for row in self._rows(statement)]
+
+    def undelivered_exports(
+        self, endpoint: WebhookEndpoint, event_type: str, limit: int = 500
+    ) -> list[Export]:
+        statement = webhook_sql.undelivered_exports(endpoint, event_type, limit)
+        return [Export(**_values(row)) for row in self._rows(statement)]
 
     # idempotency
 

@@ -21,6 +21,9 @@ from data.metadata.models import (
     Run,
     RunId,
     RunTally,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookId,
 )
 from engine.states import RunStatus, RunType
 
@@ -182,6 +185,60 @@ class MetadataStore(Protocol):
         """failed -> processing, writing `export`'s fields (a rebuild); False when it has not
         failed, e.g. because another caller restarted it first."""
         ...
+
+    # webhooks
+    def create_webhook(self, endpoint: WebhookEndpoint) -> None: ...
+    def get_webhook(self, org_id: OrgId, webhook_id: WebhookId) -> WebhookEndpoint | None: ...
+    def list_webhooks(self, org_id: OrgId) -> list[WebhookEndpoint]:
+        """The organization's endpoints that are not deleted, oldest first."""
+        ...
+
+    def delete_webhook(self, org_id: OrgId, webhook_id: WebhookId, now: datetime) -> bool: ...
+    def enabled_webhooks(self) -> list[WebhookEndpoint]:
+        """Every organization's endpoints that are neither deleted nor disabled."""
+        ...
+
+    def record_webhook_result(
+        self, webhook_id: WebhookId, ok: bool, disable_after: int, now: datetime
+    ) -> None:
+        """A delivery ended: reset the failure count, or add one and disable the endpoint when
+        the count reaches `disable_after`."""
+        ...
+
+    def create_delivery(self, delivery: WebhookDelivery) -> bool:
+        """False when that endpoint has a delivery of that event for that subject already."""
+        ...
+
+    def get_delivery(self, delivery_id: str) -> WebhookDelivery | None: ...
+    def list_deliveries(
+        self, webhook_id: WebhookId, limit: int, offset: int = 0
+    ) -> list[WebhookDelivery]: ...
+    def due_deliveries(self, now: datetime, limit: int = 500) -> list[WebhookDelivery]:
+        """Pending deliveries whose next attempt is due, the longest waiting first."""
+        ...
+
+    def claim_delivery(
+        self, delivery: WebhookDelivery, now: datetime, lease_until: datetime
+    ) -> WebhookDelivery | None:
+        """Take the next attempt of a due pending delivery (attempts + 1, due again at
+        `lease_until` should the sender vanish); None when another sender took it."""
+        ...
+
+    def finish_delivery(self, delivery: WebhookDelivery) -> bool:
+        """Write the outcome of attempt `delivery.attempts` (a retry time, success or failure);
+        False when that attempt no longer owns the delivery."""
+        ...
+
+    def undelivered_runs(
+        self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500
+    ) -> list[Run]:
+        """Runs that ended in `status` since the endpoint was created, with no delivery of
+        `event_type` to it yet."""
+        ...
+
+    def undelivered_exports(
+        self, endpoint: WebhookEndpoint, event_type: str, limit: int = 500
+    ) -> list[Export]: ...
 
     # idempotency
     def reserve_idempotency_key(

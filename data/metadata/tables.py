@@ -8,7 +8,7 @@ from typing import Final
 import sqlalchemy as sa
 
 from data.metadata.types import UtcDateTime
-from engine.states import ExportStatus
+from engine.states import DeliveryStatus, ExportStatus
 
 ID: Final = 36  # a UUID string
 HASH: Final = 64  # a SHA-256 hex digest
@@ -36,6 +36,7 @@ RUN_STATUSES: Final = ("queued", "running", "completed", "failed", "cancelled")
 RUN_TYPES: Final = ("manual", "daily", "preview", "backfill")
 AUDIENCE_STATUSES: Final = ("draft", "active", "paused")
 EXPORT_STATUSES: Final = tuple(status.value for status in ExportStatus)
+DELIVERY_STATUSES: Final = tuple(status.value for status in DeliveryStatus)
 
 organizations = sa.Table(
     "organizations",
@@ -124,6 +125,8 @@ runs = sa.Table(
     sa.Index(
         "ix_runs_tally", "status", "run_type", "created_at", "attempts", "lease_expiries", "gave_up"
     ),
+    # the webhook sender's scan for runs that ended since an endpoint was created
+    sa.Index(None, "organization_id", "completed_at"),
 )
 
 exports = sa.Table(
@@ -150,6 +153,8 @@ exports = sa.Table(
     sa.UniqueConstraint("run_id", "export_type"),
     # the reconciler's scan for exports still processing since before a time
     sa.Index(None, "status", "created_at"),
+    # the webhook sender's scan for exports completed since an endpoint was created
+    sa.Index(None, "organization_id", "completed_at"),
 )
 
 idempotency_keys = sa.Table(
@@ -165,4 +170,44 @@ idempotency_keys = sa.Table(
     sa.Column("response_body", sa.LargeBinary),
     # purging old records
     sa.Index(None, "created_at"),
+)
+
+webhook_endpoints = sa.Table(
+    "webhook_endpoints",
+    metadata,
+    sa.Column("id", sa.String(ID), primary_key=True),
+    _fk("organization_id", "organizations.id"),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("events", sa.String(255), nullable=False),
+    sa.Column("secret", sa.String(128), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False),
+    sa.Column("disabled_at", UtcDateTime),
+    sa.Column("deleted_at", UtcDateTime),
+    # listing an organization's endpoints
+    sa.Index(None, "organization_id", "created_at"),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    _fk("webhook_id", "webhook_endpoints.id"),
+    _fk("organization_id", "organizations.id"),
+    sa.Column("event_type", sa.String(32), nullable=False),
+    sa.Column("subject_id", sa.String(ID), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_status_code", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("delivered_at", UtcDateTime),
+    sa.CheckConstraint(_in("status", DELIVERY_STATUSES), name="status"),
+    # one delivery per endpoint and event: recording an event twice is harmless
+    sa.UniqueConstraint("webhook_id", "event_type", "subject_id"),
+    # the sender's scan for due deliveries; the delivery log of an endpoint
+    sa.Index(None, "status", "next_attempt_at"),
+    sa.Index(None, "webhook_id", "created_at"),
 )

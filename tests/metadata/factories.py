@@ -14,8 +14,11 @@ from data.metadata.models import (
     OrgId,
     Run,
     RunId,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookId,
 )
-from engine.states import RunStatus, RunType
+from engine.states import DeliveryStatus, RunStatus, RunType
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -73,5 +76,32 @@ def export(parent: Run, **overrides: Any) -> Export:
         status="processing",
         content_type="text/csv",
         created_at=NOW,
+    )
+    return replace(row, **overrides)
+
+
+def webhook(org_id: OrgId, **overrides: Any) -> WebhookEndpoint:
+    row = WebhookEndpoint(
+        id=WebhookId(new_id()),
+        organization_id=org_id,
+        url="https://hooks.example.com/intent",
+        events="run.completed run.failed",
+        secret="whsec_" + "A" * 44,
+        created_at=NOW,
+    )
+    return replace(row, **overrides)
+
+
+def delivery(parent: WebhookEndpoint, **overrides: Any) -> WebhookDelivery:
+    row = WebhookDelivery(
+        id=f"msg_{uuid.uuid4().hex}",
+        webhook_id=parent.id,
+        organization_id=parent.organization_id,
+        event_type="run.completed",
+        subject_id=new_id(),
+        body='{"type":"run.completed"}',
+        status=DeliveryStatus.PENDING,
+        created_at=NOW,
+        next_attempt_at=NOW,
     )
     return replace(row, **overrides)

@@ -1,0 +1,179 @@
+"""The webhooks of the in-memory metadata store: endpoints, deliveries and the sender's scans.
+
+`memory.MemoryMetadataStore` owns the lock and the tables; the writes are guarded exactly as the
+SQL statements of `webhook_sql` are.
+"""
+
+import threading
+from dataclasses import replace
+from datetime import datetime
+
+from data.metadata import rules
+from data.metadata.memory_rows import newest_first, oldest_first, require
+from data.metadata.models import (
+    Export,
+    ExportId,
+    Organization,
+    OrgId,
+    Run,
+    RunId,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookId,
+)
+from engine.states import DeliveryStatus, RunStatus
+
+
+class MemoryWebhooks:
+    """The webhooks part of `MemoryMetadataStore`; every method holds the store's lock."""
+
+    _lock: threading.RLock
+    _orgs: dict[OrgId, Organization]
+    _runs: dict[RunId, Run]
+    _exports: dict[ExportId, Export]
+    _webhooks: dict[WebhookId, WebhookEndpoint]
+    _deliveries: dict[str, WebhookDelivery]
+
+    def create_webhook(self, endpoint: WebhookEndpoint) -> None:
+        with self._lock:
+            org = endpoint.organization_id
+            require("webhook_endpoints", "organization_id", org, lambda v: v in self._orgs)
+            self._webhooks[endpoint.id] = rules.in_utc(endpoint)
+
+    def get_webhook(self, org_id: OrgId, webhook_id: WebhookId) -> WebhookEndpoint | None:
+        with self._lock:
+            found = self._webhooks.get(webhook_id)
+        if found is None or found.deleted_at is not None or found.organization_id != org_id:
+            return None
+        return found
+
+    def list_webhooks(self, org_id: OrgId) -> list[WebhookEndpoint]:
+        with self._lock:
+            mine = [w for w in self._webhooks.values() if w.organization_id == org_id]
+        return oldest_first(w for w in mine if w.deleted_at is None)
+
+    def delete_webhook(self, org_id: OrgId, webhook_id: WebhookId, now: datetime) -> bool:
+        with self._lock:
+            found = self.get_webhook(org_id, webhook_id)
+            if found is None:
+                return False
+            self._webhooks[webhook_id] = rules.in_utc(replace(found, deleted_at=now))
+            return True
+
+    def enabled_webhooks(self) -> list[WebhookEndpoint]:
+        with self._lock:
+            found = list(self._webhooks.values())
+        return oldest_first(w for w in found if w.deleted_at is None and w.disabled_at is None)
+
+    def record_webhook_result(
+        self, webhook_id: WebhookId, ok: bool, disable_after: int, now: datetime
+    ) -> None:
+        with self._lock:
+            found = self._webhooks.get(webhook_id)
+            if found is None:
+                return
+            failures = 0 if ok else found.consecutive_failures + 1
+            disabled = found.disabled_at
+            if disabled is None and not ok and failures >= disable_after:
+                disabled = now
+            changed = replace(found, consecutive_failures=failures, disabled_at=disabled)
+            self._webhooks[webhook_id] = rules.in_utc(changed)
+
+    def create_delivery(self, delivery: WebhookDelivery) -> bool:
+        with self._lock:
+            hook = delivery.webhook_id
+            require("webhook_deliveries", "webhook_id", hook, lambda v: v in self._webhooks)
+            key = (delivery.webhook_id, delivery.event_type, delivery.subject_id)
+            taken = any((d.webhook_id, d.event_type, d.subject_id) == key
+                        for d in self._deliveries.values())  # fmt: skip
+            if taken or delivery.id in self._deliveries:
+                return False
+            self._deliveries[delivery.id] = rules.in_utc(delivery)
+            return True
+
+    def get_delivery(self, delivery_id: str) -> WebhookDelivery | None:
+        with self._lock:
+            return self._deliveries.get(delivery_id)
+
+    def list_deliveries(
+        self, webhook_id: WebhookId, limit: int, offset: int = 0
+    ) -> list[WebhookDelivery]:
+        with self._lock:
+            mine = [d for d in self._deliveries.values() if d.webhook_id == webhook_id]
+        return newest_first(mine)[offset : offset + limit]
+
+    def due_deliveries(self, now: datetime, limit: int = 500) -> list[WebhookDelivery]:
+        with self._lock:
+            due = [d for d in self._deliveries.values() if _due(d, now)]
+        return sorted(due, key=lambda d: (d.next_attempt_at, d.id))[:limit]
+
+    def claim_delivery(
+        self, delivery: WebhookDelivery, now: datetime, lease_until: datetime
+    ) -> WebhookDelivery | None:
+        with self._lock:
+            current = self._deliveries.get(delivery.id)
+            if current is None or not _due(current, now) or current.attempts != delivery.attempts:
+                return None
+            claimed = replace(current, attempts=current.attempts + 1, next_attempt_at=lease_until)
+            self._deliveries[delivery.id] = rules.in_utc(claimed)
+            return self._deliveries[delivery.id]
+
+    def finish_delivery(self, delivery: WebhookDelivery) -> bool:
+        with self._lock:
+            current = self._deliveries.get(delivery.id)
+            owned = current is not None and current.attempts == delivery.attempts
+            if not owned or current is None or current.status != DeliveryStatus.PENDING:
+                return False
+            outcome = replace(
+                current,
+                status=delivery.status,
+                next_attempt_at=delivery.next_attempt_at,
+                last_status_code=delivery.last_status_code,
+                last_error=delivery.last_error,
+                delivered_at=delivery.delivered_at,
+            )
+            self._deliveries[delivery.id] = rules.in_utc(outcome)
+            return True
+
+    def undelivered_runs(
+        self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500
+    ) -> list[Run]:
+        with self._lock:
+            sent = self._subjects(endpoint.id, event_type)
+            found = [
+                run
+                for run in self._runs.values()
+                if run.organization_id == endpoint.organization_id
+                and run.status == status
+                and run.completed_at is not None
+                and run.completed_at >= endpoint.created_at
+                and run.id not in sent
+            ]
+        return sorted(found, key=lambda r: (r.completed_at, r.id))[:limit]
+
+    def undelivered_exports(
+        self, endpoint: WebhookEndpoint, event_type: str, limit: int = 500
+    ) -> list[Export]:
+        with self._lock:
+            sent = self._subjects(endpoint.id, event_type)
+            found = [
+                export
+                for export in self._exports.values()
+                if export.organization_id == endpoint.organization_id
+                and export.status == "completed"
+                and export.completed_at is not None
+                and export.completed_at >= endpoint.created_at
+                and export.id not in sent
+            ]
+        return sorted(found, key=lambda e: (e.completed_at, e.id))[:limit]
+
+    def _subjects(self, webhook_id: WebhookId, event_type: str) -> set[str]:
+        return {
+            d.subject_id
+            for d in self._deliveries.values()
+            if d.webhook_id == webhook_id and d.event_type == event_type
+        }
+
+
+def _due(delivery: WebhookDelivery, now: datetime) -> bool:
+    return delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at <= now

@@ -1,0 +1,123 @@
+"""Webhook endpoints and deliveries as SQL statements: the sender's scans and guarded writes.
+
+A delivery attempt is claimed with one UPDATE guarded on `pending`, its attempt count and its due
+time, and finished with one guarded on `pending` and the attempt it claimed; of two senders only
+one wins each step.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from data.metadata.models import OrgId, WebhookDelivery, WebhookEndpoint, WebhookId
+from data.metadata.tables import exports, runs, webhook_deliveries, webhook_endpoints
+from engine.states import DeliveryStatus
+
+PENDING = DeliveryStatus.PENDING.value
+
+
+def live(org_id: OrgId | None) -> sa.Select[Any]:
+    """Endpoints not deleted (of one organization), oldest first."""
+    statement = sa.select(webhook_endpoints).where(webhook_endpoints.c.deleted_at.is_(None))
+    if org_id is not None:
+        statement = statement.where(webhook_endpoints.c.organization_id == org_id)
+    return statement.order_by(webhook_endpoints.c.created_at, webhook_endpoints.c.id)
+
+
+def enabled() -> sa.Select[Any]:
+    return live(None).where(webhook_endpoints.c.disabled_at.is_(None))
+
+
+def delete(org_id: OrgId, webhook_id: WebhookId, now: datetime) -> sa.Update:
+    mine = (webhook_endpoints.c.id == webhook_id, webhook_endpoints.c.organization_id == org_id)
+    alive = webhook_endpoints.c.deleted_at.is_(None)
+    return sa.update(webhook_endpoints).where(*mine, alive).values(deleted_at=now)
+
+
+def record_result(webhook_id: WebhookId, ok: bool, disable_after: int, now: datetime) -> sa.Update:
+    """A success resets the failure count; a failure adds one and disables at the threshold."""
+    endpoint = webhook_endpoints.c
+    statement = sa.update(webhook_endpoints).where(endpoint.id == webhook_id)
+    if ok:
+        return statement.values(consecutive_failures=0)
+    failures = endpoint.consecutive_failures + 1
+    disable = sa.case((failures >= disable_after, sa.func.coalesce(endpoint.disabled_at, now)))
+    return statement.values(
+        consecutive_failures=failures, disabled_at=sa.func.coalesce(endpoint.disabled_at, disable)
+    )
+
+
+def deliveries_of(webhook_id: WebhookId, limit: int, offset: int) -> sa.Select[Any]:
+    d = webhook_deliveries.c
+    newest = (d.created_at.desc(), d.id.desc())
+    of_endpoint = sa.select(webhook_deliveries).where(d.webhook_id == webhook_id)
+    return of_endpoint.order_by(*newest).limit(limit).offset(offset)
+
+
+def due(now: datetime, limit: int) -> sa.Select[Any]:
+    d = webhook_deliveries.c
+    waiting = (d.status == PENDING, d.next_attempt_at <= now)
+    return (
+        sa.select(webhook_deliveries).where(*waiting).order_by(d.next_attempt_at, d.id).limit(limit)
+    )
+
+
+def claim(delivery_id: str, attempts: int, now: datetime, lease_until: datetime) -> sa.Update:
+    d = webhook_deliveries.c
+    guard = (
+        d.id == delivery_id,
+        d.status == PENDING,
+        d.attempts == attempts,
+        d.next_attempt_at <= now,
+    )
+    return (
+        sa.update(webhook_deliveries)
+        .where(*guard)
+        .values(attempts=attempts + 1, next_attempt_at=lease_until)
+    )
+
+
+def finish(delivery: WebhookDelivery) -> sa.Update:
+    """Write the outcome of the attempt `delivery.attempts`, if it still owns the delivery."""
+    d = webhook_deliveries.c
+    guard = (d.id == delivery.id, d.status == PENDING, d.attempts == delivery.attempts)
+    outcome = {
+        "status": delivery.status.value,
+        "next_attempt_at": delivery.next_attempt_at,
+        "last_status_code": delivery.last_status_code,
+        "last_error": delivery.last_error,
+        "delivered_at": delivery.delivered_at,
+    }
+    return sa.update(webhook_deliveries).where(*guard).values(outcome)
+
+
+def _no_delivery(endpoint: WebhookEndpoint, event_type: str, subject: sa.Column[Any]) -> Any:
+    d = webhook_deliveries.c
+    mine = (d.webhook_id == endpoint.id, d.event_type == event_type, d.subject_id == subject)
+    return ~sa.exists().where(*mine)
+
+
+def undelivered_runs(
+    endpoint: WebhookEndpoint, status: str, event_type: str, limit: int
+) -> sa.Select[Any]:
+    """Runs of the endpoint's organization that ended in `status` since it was created and have
+    no delivery of `event_type` to it yet."""
+    r = runs.c
+    ended = (r.organization_id == endpoint.organization_id, r.status == status)
+    since = r.completed_at >= endpoint.created_at
+    statement = sa.select(runs).where(*ended, since, _no_delivery(endpoint, event_type, r.id))
+    return statement.order_by(r.completed_at, r.id).limit(limit)
+
+
+def undelivered_exports(endpoint: WebhookEndpoint, event_type: str, limit: int) -> sa.Select[Any]:
+    e = exports.c
+    done = (e.organization_id == endpoint.organization_id, e.status == "completed")
+    since = e.completed_at >= endpoint.created_at
+    statement = sa.select(exports).where(*done, since, _no_delivery(endpoint, event_type, e.id))
+    return statement.order_by(e.completed_at, e.id).limit(limit)
+
+
+def as_columns(events: Sequence[str]) -> str:
+    return " ".join(sorted(set(events)))

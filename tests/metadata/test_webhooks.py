@@ -1,0 +1,120 @@
+"""Contract: webhook endpoints, their deliveries, and the sender's guarded claims and scans."""
+
+from dataclasses import replace
+
+from data.metadata.models import Audience, Organization, WebhookEndpoint
+from data.metadata.store import MetadataStore
+from engine.states import DeliveryStatus, RunStatus
+from tests.metadata import factories
+from tests.metadata.factories import at
+
+
+def _endpoint(store: MetadataStore, org: Organization, **overrides: object) -> WebhookEndpoint:
+    endpoint = factories.webhook(org.id, **overrides)
+    store.create_webhook(endpoint)
+    return endpoint
+
+
+def test_endpoint_reads_back_only_in_its_organization(
+    store: MetadataStore, org: Organization, make_org
+) -> None:
+    endpoint = _endpoint(store, org)
+    assert store.get_webhook(org.id, endpoint.id) == endpoint
+    assert store.get_webhook(make_org().id, endpoint.id) is None
+    assert store.list_webhooks(org.id) == [endpoint]
+
+
+def test_deleted_endpoint_is_gone_from_every_read(store: MetadataStore, org: Organization) -> None:
+    endpoint = _endpoint(store, org)
+    assert store.delete_webhook(org.id, endpoint.id, at(1))
+    assert not store.delete_webhook(org.id, endpoint.id, at(2))
+    assert store.get_webhook(org.id, endpoint.id) is None
+    assert store.list_webhooks(org.id) == []
+    assert store.enabled_webhooks() == []
+
+
+def test_failed_deliveries_disable_an_endpoint_at_the_threshold_and_success_resets(
+    store: MetadataStore, org: Organization
+) -> None:
+    endpoint = _endpoint(store, org)
+    store.record_webhook_result(endpoint.id, False, 2, at(1))
+    store.record_webhook_result(endpoint.id, True, 2, at(2))
+    store.record_webhook_result(endpoint.id, False, 2, at(3))
+    assert store.enabled_webhooks() == [replace(endpoint, consecutive_failures=1)]
+    store.record_webhook_result(endpoint.id, False, 2, at(4))
+    disabled = store.get_webhook(org.id, endpoint.id)
+    assert disabled is not None
+    assert (disabled.consecutive_failures, disabled.disabled_at) == (2, at(4))
+    assert store.enabled_webhooks() == []
+
+
+def test_one_delivery_per_endpoint_event_and_subject(
+    store: MetadataStore, org: Organization
+) -> None:
+    endpoint = _endpoint(store, org)
+    first = factories.delivery(endpoint)
+    assert store.create_delivery(first)
+    assert not store.create_delivery(factories.delivery(endpoint, subject_id=first.subject_id))
+    assert store.create_delivery(
+        factories.delivery(endpoint, subject_id=first.subject_id, event_type="run.failed")
+    )
+    assert store.get_delivery(first.id) == first
+
+
+def test_a_due_delivery_is_claimed_once_and_due_again_after_its_lease(
+    store: MetadataStore, org: Organization
+) -> None:
+    delivery = factories.delivery(_endpoint(store, org))
+    store.create_delivery(delivery)
+    assert store.due_deliveries(at(0)) == [delivery]
+    claimed = store.claim_delivery(delivery, at(0), at(30))
+    assert claimed is not None
+    assert claimed.attempts == 1
+    assert store.claim_delivery(delivery, at(0), at(30)) is None
+    assert store.due_deliveries(at(29)) == []
+    assert store.due_deliveries(at(30)) == [claimed]
+
+
+def test_finishing_is_fenced_by_the_attempt_that_claimed(
+    store: MetadataStore, org: Organization
+) -> None:
+    delivery = factories.delivery(_endpoint(store, org))
+    store.create_delivery(delivery)
+    first = store.claim_delivery(delivery, at(0), at(30))
+    assert first is not None
+    second = store.claim_delivery(first, at(30), at(60))  # the first sender vanished
+    assert second is not None
+    stale = replace(first, status=DeliveryStatus.SUCCEEDED, delivered_at=at(31))
+    assert not store.finish_delivery(stale)
+    done = replace(
+        second, status=DeliveryStatus.SUCCEEDED, last_status_code=204, delivered_at=at(32)
+    )
+    assert store.finish_delivery(done)
+    assert store.get_delivery(delivery.id) == done
+    assert store.due_deliveries(at(999)) == []
+
+
+def test_undelivered_runs_are_those_ended_since_the_endpoint_without_a_delivery(
+    store: MetadataStore, org: Organization, audience: Audience, make_run
+) -> None:
+    endpoint = _endpoint(store, org, created_at=at(10))
+    before = make_run(status=RunStatus.COMPLETED, completed_at=at(5))
+    after = make_run(status=RunStatus.COMPLETED, completed_at=at(11))
+    failed = make_run(status=RunStatus.FAILED, completed_at=at(12))
+    assert before.id not in [
+        r.id for r in store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed")
+    ]
+    assert store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed") == [after]
+    assert store.undelivered_runs(endpoint, RunStatus.FAILED, "run.failed") == [failed]
+    store.create_delivery(factories.delivery(endpoint, subject_id=after.id))
+    assert store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed") == []
+
+
+def test_undelivered_exports_are_completed_ones_since_the_endpoint(
+    store: MetadataStore, org: Organization, make_export
+) -> None:
+    endpoint = _endpoint(store, org, created_at=at(10), events="export.completed")
+    make_export(status="completed", completed_at=at(5))
+    done = make_export(status="completed", completed_at=at(11))
+    make_export()
+    assert store.undelivered_exports(endpoint, "export.completed") == [done]
