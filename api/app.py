@@ -33,6 +33,7 @@ from api.routes import (
     results,
     runs,
     topics,
+    webhooks,
 )
 from api.routes.ops import ReadyCheck, default_checks
 from data.topic_index import LiveTopicIndex
@@ -104,6 +105,7 @@ def _keyed_routes(ctx: ApiContext) -> Router:
         *audiences.HANDLERS,
         *runs.HANDLERS,
         *backfills.HANDLERS,
+        *webhooks.HANDLERS,
         *results.HANDLERS,
         *exports.HANDLERS,
     ]

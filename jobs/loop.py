@@ -14,6 +14,7 @@ from jobs.deps import JobDeps
 from jobs.idempotency import purge_idempotency_keys
 from jobs.reconciler import ReconcileReport, reconcile_once
 from jobs.scheduler import schedule_once
+from jobs.webhooks import webhook_tick
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,14 @@ class TickReport:
     reconciled: ReconcileReport
     scheduled: list[Run]
     idempotency_purged: int
+    webhook_attempts: int
 
 
 def tick_once(deps: JobDeps) -> TickReport:
     reconciled = reconcile_once(deps, deps.clock())
     scheduled = schedule_once(deps, deps.clock())
-    return TickReport(reconciled, scheduled, purge_idempotency_keys(deps.store, deps.clock()))
+    purged = purge_idempotency_keys(deps.store, deps.clock())
+    return TickReport(reconciled, scheduled, purged, webhook_tick(deps))
 
 
 def run_loop(deps: JobDeps, stop: threading.Event) -> None:
@@ -73,10 +76,11 @@ def _log(report: TickReport) -> None:
         len(rec.exports_failed),
         len(report.scheduled),
         report.idempotency_purged,
+        report.webhook_attempts,
     )
     if any(counts):
         log.info(
             "tick: %d requeued, %d failed, %d re-sent, %d staging removed, %d exports lost, "
-            "%d daily runs created, %d idempotency keys purged",
+            "%d daily runs created, %d idempotency keys purged, %d webhook attempts",
             *counts,
         )

@@ -105,6 +105,11 @@ class Settings:
     log_format: str = "text"  # INTENT_LOG_FORMAT: text | json (one object per line)
     metrics_token: str | None = None  # INTENT_METRICS_TOKEN: /metrics wants it as a bearer token
     metrics_dir: Path | None = None  # PROMETHEUS_MULTIPROC_DIR: shared by `serve --workers N`
+    webhook_max_attempts: int = 6
+    webhook_retry_seconds: int = 30  # the first retry's delay; each next one is three times longer
+    webhook_timeout_seconds: int = 10
+    webhook_disable_after: int = 5  # consecutive failed deliveries before an endpoint is disabled
+    webhooks_allow_private: bool = False
 
     @property
     def page_cache_bytes(self) -> int:
@@ -167,6 +172,11 @@ class Settings:
             log_format=log_format,
             metrics_token=env.get("INTENT_METRICS_TOKEN") or None,
             metrics_dir=Path(metrics_dir) if metrics_dir else None,
+            webhook_max_attempts=_int(env, "INTENT_WEBHOOK_MAX_ATTEMPTS", 6),
+            webhook_retry_seconds=_int(env, "INTENT_WEBHOOK_RETRY_SECONDS", 30),
+            webhook_timeout_seconds=_int(env, "INTENT_WEBHOOK_TIMEOUT_SECONDS", 10),
+            webhook_disable_after=_int(env, "INTENT_WEBHOOK_DISABLE_AFTER", 5),
+            webhooks_allow_private=_flag(env, "INTENT_WEBHOOKS_ALLOW_PRIVATE"),
         )
 
 

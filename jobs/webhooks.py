@@ -1,0 +1,348 @@
+"""Webhooks: org-scoped endpoints, events recorded as deliveries, and signed, retried sending.
+
+Events are read off the metadata store, not pushed by the code that ends a run: each tick
+records a delivery for every run or export that ended since an endpoint was created and has none
+yet, so an event cannot be lost to a crash between a run's completion and its notification.
+A delivery is sent by whichever process claims its next attempt (guarded in the store); a sender
+that dies mid-delivery leaves it due again after its lease, and it goes out again with the same
+`webhook-id`, as the Standard Webhooks scheme expects receivers to deduplicate on.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import httpx
+
+from data.metadata.models import Export, OrgId, Run, WebhookDelivery, WebhookEndpoint, WebhookId
+from data.metadata.store import MetadataStore
+from engine.errors import Problem
+from engine.states import DeliveryStatus, RunStatus, check_delivery_transition
+from jobs.deps import JobDeps
+from jobs.errors import FetchFailed, InvalidRequest, UrlNotAllowed
+from jobs.settings import Settings
+from jobs.urlguard import UrlGuard
+
+log = logging.getLogger(__name__)
+
+RUN_EVENTS: Final = {"run.completed": RunStatus.COMPLETED, "run.failed": RunStatus.FAILED}
+EXPORT_COMPLETED: Final = "export.completed"
+EVENT_TYPES: Final = (*RUN_EVENTS, EXPORT_COMPLETED)
+SECRET_PREFIX: Final = "whsec_"
+SCAN_LIMIT: Final = 500  # events recorded and deliveries sent per endpoint and tick
+SENDERS: Final = 8  # deliveries in flight at once in one process
+USER_AGENT: Final = "intent-engine-webhooks/1.0"
+
+
+@dataclass(frozen=True)
+class WebhookPolicy:
+    """How deliveries are retried and when an endpoint is given up on (`of(settings)`)."""
+
+    max_attempts: int = 6
+    retry_seconds: float = 30.0  # the first retry's delay; each next one waits three times more
+    timeout_seconds: float = 10.0
+    disable_after: int = 5  # consecutive failed deliveries
+    allow_private: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings) -> "WebhookPolicy":
+        return cls(
+            max_attempts=settings.webhook_max_attempts,
+            retry_seconds=settings.webhook_retry_seconds,
+            timeout_seconds=settings.webhook_timeout_seconds,
+            disable_after=settings.webhook_disable_after,
+            allow_private=settings.webhooks_allow_private,
+        )
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        """The wait after failed attempt number `attempts` (1-based): 30 s, 90 s, 270 s, ...
+        six attempts span about an hour by default."""
+        return timedelta(seconds=self.retry_seconds * 3 ** (attempts - 1))
+
+
+# -- endpoints -------------------------------------------------------------------------------
+
+
+def create_endpoint(
+    store: MetadataStore,
+    org_id: OrgId,
+    url: str,
+    events: Sequence[str],
+    now: datetime,
+    guard: UrlGuard,
+) -> WebhookEndpoint:
+    """A new endpoint with a fresh secret; InvalidRequest names a bad `url` or `events`."""
+    problems = [
+        Problem("events", f"unknown event type {e!r}") for e in events if e not in EVENT_TYPES
+    ]
+    if not events:
+        problems.append(Problem("events", f"name at least one of {', '.join(EVENT_TYPES)}"))
+    try:
+        guard.check(url)
+    except UrlNotAllowed as exc:
+        problems.append(Problem("url", str(exc)))
+    except FetchFailed:
+        pass  # a name that does not resolve yet may later; every delivery checks it again
+    if problems:
+        raise InvalidRequest(problems)
+    endpoint = WebhookEndpoint(
+        id=WebhookId(str(uuid.uuid4())),
+        organization_id=org_id,
+        url=url,
+        events=" ".join(sorted(set(events))),
+        secret=SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode(),
+        created_at=now,
+    )
+    store.create_webhook(endpoint)
+    return endpoint
+
+
+# -- signing (Standard Webhooks) -------------------------------------------------------------
+
+
+def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """`v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` keyed with the decoded secret."""
+    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def signed_headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    return {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature(secret, message_id, timestamp, body),
+    }
+
+
+# -- recording events ------------------------------------------------------------------------
+
+
+def record_events(deps: JobDeps, now: datetime) -> list[WebhookDelivery]:
+    """A delivery for every event since each enabled endpoint was created that has none."""
+    recorded = []
+    for endpoint in deps.store.enabled_webhooks():
+        for event, subject, data in _events(deps.store, endpoint):
+            delivery = new_delivery(endpoint, event, subject, data, now)
+            if deps.store.create_delivery(delivery):
+                recorded.append(delivery)
+    return recorded
+
+
+def _events(
+    store: MetadataStore, endpoint: WebhookEndpoint
+) -> list[tuple[str, str, dict[str, Any]]]:
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    for event in endpoint.event_types:
+        if event in RUN_EVENTS:
+            ended = store.undelivered_runs(endpoint, RUN_EVENTS[event], event, SCAN_LIMIT)
+            found += [(event, run.id, run_object(run)) for run in ended]
+        elif event == EXPORT_COMPLETED:
+            done = store.undelivered_exports(endpoint, event, SCAN_LIMIT)
+            found += [(event, export.id, export_object(export)) for export in done]
+    return found
+
+
+def new_delivery(
+    endpoint: WebhookEndpoint, event: str, subject: str, data: dict[str, Any], now: datetime
+) -> WebhookDelivery:
+    body = {"type": event, "timestamp": _iso(now), "data": data}
+    return WebhookDelivery(
+        id=f"msg_{uuid.uuid4().hex}",
+        webhook_id=endpoint.id,
+        organization_id=endpoint.organization_id,
+        event_type=event,
+        subject_id=subject,
+        body=json.dumps(body, separators=(",", ":")),
+        status=DeliveryStatus.PENDING,
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+def run_object(run: Run) -> dict[str, Any]:
+    """The run as the API shows it (`GET .../runs/{runId}`)."""
+    return {
+        "id": run.id,
+        "audienceId": run.audience_id,
+        "organizationId": run.organization_id,
+        "status": run.status.value,
+        "runType": run.run_type.value,
+        "configHash": run.config_hash,
+        "dataDate": run.data_date,
+        "candidateCount": run.candidate_count,
+        "resultCount": run.result_count,
+        "attempts": run.attempts,
+        "errorCode": run.error_code,
+        "errorMessage": run.error_message,
+        "createdAt": _iso(run.created_at),
+        "startedAt": _iso_or_none(run.started_at),
+        "completedAt": _iso_or_none(run.completed_at),
+        "cancelledAt": _iso_or_none(run.cancelled_at),
+    }
+
+
+def export_object(export: Export) -> dict[str, Any]:
+    """The export's fields as the API names them (without a download link, which expires)."""
+    return {
+        "id": export.id,
+        "organizationId": export.organization_id,
+        "audienceId": export.audience_id,
+        "runId": export.run_id,
+        "exportType": export.export_type,
+        "status": export.status,
+        "contentType": export.content_type,
+        "byteSize": export.byte_size,
+        "rowCount": export.row_count,
+        "sha256": export.sha256,
+        "createdAt": _iso(export.created_at),
+        "completedAt": _iso_or_none(export.completed_at),
+    }
+
+
+# -- the tick ------------------------------------------------------------------------------
+
+
+def webhook_tick(deps: JobDeps, post: "Post | None" = None) -> int:
+    """Record new events, then attempt every due delivery; how many attempts were made."""
+    policy = WebhookPolicy.of(deps.settings)
+    record_events(deps, deps.clock())
+    sender = post or http_post(UrlGuard(allow_private=policy.allow_private), deps.clock)
+    return send_due(deps, policy, sender, deps.clock())
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+Post = Callable[[WebhookEndpoint, WebhookDelivery, float], int]  # -> the HTTP status
+
+
+def send_due(deps: JobDeps, policy: WebhookPolicy, post: Post, now: datetime) -> int:
+    """Attempt every due delivery (at most SCAN_LIMIT), SENDERS at a time; how many were sent."""
+    due = deps.store.due_deliveries(now, SCAN_LIMIT)
+    if not due:
+        return 0
+    with ThreadPoolExecutor(min(SENDERS, len(due)), thread_name_prefix="webhook") as pool:
+        outcomes = list(pool.map(lambda d: attempt(deps, policy, post, d), due))
+    return sum(outcomes)
+
+
+def attempt(deps: JobDeps, policy: WebhookPolicy, post: Post, due: WebhookDelivery) -> bool:
+    """One attempt of `due` if this process claims it; False when another one did."""
+    now = deps.clock()
+    lease = now + timedelta(seconds=policy.timeout_seconds * 2 + 5)
+    delivery = deps.store.claim_delivery(due, now, lease)
+    if delivery is None:
+        return False
+    endpoint = deps.store.get_webhook(delivery.organization_id, delivery.webhook_id)
+    if endpoint is None or endpoint.disabled_at is not None:
+        gone = "the endpoint was deleted" if endpoint is None else "the endpoint is disabled"
+        _finish(deps, delivery, DeliveryStatus.FAILED, None, gone)
+        return True
+    status, error = _post(post, endpoint, delivery, policy.timeout_seconds)
+    ok = status is not None and 200 <= status < 300
+    outcome = _outcome(policy, delivery, ok)
+    finished = _finish(
+        deps,
+        replace(delivery, next_attempt_at=_next(policy, delivery, now, outcome)),
+        outcome,
+        status,
+        error,
+    )
+    if finished and outcome != DeliveryStatus.PENDING:
+        deps.store.record_webhook_result(endpoint.id, ok, policy.disable_after, deps.clock())
+    return True
+
+
+def _post(
+    post: Post, endpoint: WebhookEndpoint, delivery: WebhookDelivery, timeout: float
+) -> tuple[int | None, str | None]:
+    try:
+        status = post(endpoint, delivery, timeout)
+    except (UrlNotAllowed, FetchFailed, httpx.HTTPError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500]
+    return status, None if 200 <= status < 300 else f"the receiver answered {status}"
+
+
+def _outcome(policy: WebhookPolicy, delivery: WebhookDelivery, ok: bool) -> DeliveryStatus:
+    if ok:
+        return DeliveryStatus.SUCCEEDED
+    return (
+        DeliveryStatus.FAILED
+        if delivery.attempts >= policy.max_attempts
+        else DeliveryStatus.PENDING
+    )
+
+
+def _next(
+    policy: WebhookPolicy, delivery: WebhookDelivery, now: datetime, outcome: DeliveryStatus
+) -> datetime:
+    if outcome == DeliveryStatus.PENDING:
+        return now + policy.retry_delay(delivery.attempts)
+    return delivery.next_attempt_at
+
+
+def _finish(
+    deps: JobDeps,
+    delivery: WebhookDelivery,
+    outcome: DeliveryStatus,
+    status: int | None,
+    error: str | None,
+) -> bool:
+    check_delivery_transition(delivery.status, outcome)
+    delivered = deps.clock() if outcome == DeliveryStatus.SUCCEEDED else None
+    done = replace(
+        delivery,
+        status=outcome,
+        last_status_code=status,
+        last_error=error,
+        delivered_at=delivered,
+    )
+    finished = deps.store.finish_delivery(done)
+    if finished:
+        log.info(
+            "webhook delivery %s (%s) attempt %d: %s",
+            delivery.id,
+            delivery.event_type,
+            delivery.attempts,
+            outcome.value if status is None else f"{outcome.value}, status {status}",
+        )
+    return finished
+
+
+def http_post(guard: UrlGuard, clock: Callable[[], datetime]) -> Post:
+    """A Post that sends through `guard` (the address is checked after DNS and connected to as
+    checked), signed at the moment of sending, without following redirects."""
+
+    def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, timeout: float) -> int:
+        target = guard.check(endpoint.url)
+        body = delivery.body.encode()
+        timestamp = int(clock().timestamp())
+        headers = signed_headers(endpoint.secret, delivery.id, timestamp, body)
+        headers["host"] = target.host_header()
+        extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
+        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+            request = client.build_request(
+                "POST", target.pinned_url(), content=body, headers=headers, extensions=extensions
+            )
+            return client.send(request).status_code
+
+    return post
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else _iso(moment)
