@@ -49,7 +49,12 @@ def create_webhook(
     return WebhookEnvelope(webhook_out(endpoint, with_secret=True), meta(ctx, request.scope))
 
 
-@get("/webhooks", sync_to_thread=True, summary="List the organization's webhook endpoints")
+@get(
+    "/webhooks",
+    sync_to_thread=True,
+    responses=keyed(),
+    summary="List the organization's webhook endpoints",
+)
 def list_webhooks(request: AnyRequest, ctx: Ctx, caller: Who) -> WebhookListEnvelope:
     endpoints = ctx.store.list_webhooks(caller.org_id)
     return WebhookListEnvelope([webhook_out(e) for e in endpoints], meta(ctx, request.scope))

@@ -17,7 +17,10 @@ def owned(api: Api, tenant: Tenant) -> Ids:
     audience_id, run_id = api.completed_run(tenant)
     url = api.run_url(audience_id, run_id, "/exports")
     export = api.client.post(url, json={}, headers=tenant.headers).json()["data"]
+    hook = {"url": "https://93.184.215.14/hooks", "events": ["run.completed"]}
+    webhook = api.client.post(f"{BASE}/webhooks", json=hook, headers=tenant.headers).json()
     return {
+        "webhook_id": webhook["data"]["id"],
         "audience_id": audience_id,
         "run_id": run_id,
         "export_id": export["export"]["id"],

@@ -244,6 +244,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, e2e_dataset: Path) -> Itera
         "INTENT_RATE_LIMIT_PER_MINUTE": "1000000",
         "INTENT_TOPICS_RATE_LIMIT_PER_MINUTE": "1000000",
         "INTENT_ANALYZE_ALLOW_PRIVATE": "1",  # the page to analyze is on loopback
+        "INTENT_WEBHOOKS_ALLOW_PRIVATE": "1",  # webhook URLs the run generates may be local
         "INTENT_WORKER_THREADS": "1",
     }
     port = free_port()
