@@ -135,7 +135,6 @@ def test_a_database_at_0002_upgrades_to_accept_backfill_runs_and_downgrades_back
     assert "backfill" not in _run_type_check(engine)
 
 
-<<<<<<< HEAD
 def _run_columns(engine: sa.Engine) -> set[str]:
     return {str(column["name"]) for column in sa.inspect(engine).get_columns("runs")}
 
@@ -154,12 +153,12 @@ def test_downgrade_to_0005_removes_run_progress_and_attempt_counts(engine: sa.En
     upgrade_engine(engine)
     assert _migrate(engine, command.downgrade, "0005") == "0005"
     assert not PROGRESS_COLUMNS & _run_columns(engine)
-=======
+
+
 def test_webhook_tables_come_with_0006_and_go_with_its_downgrade(engine: sa.Engine) -> None:
     upgrade_engine(engine)
     assert {"webhook_endpoints", "webhook_deliveries"} <= set(sa.inspect(engine).get_table_names())
-    _migrate(engine, command.downgrade, "0005")
+    _migrate(engine, command.downgrade, "0004")
     assert not {"webhook_endpoints", "webhook_deliveries"} & set(
         sa.inspect(engine).get_table_names()
     )
->>>>>>> 90a78ca (metadata: webhook endpoints and deliveries (migration 0006), with guarded claims and the sender's scans, on both stores)
