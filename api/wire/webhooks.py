@@ -1,6 +1,6 @@
 """Webhook endpoints and their deliveries on the wire."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -13,7 +13,7 @@ EventType = Literal["run.completed", "run.failed", "export.completed"]
 
 class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True):
     url: str
-    events: list[EventType]
+    events: Annotated[list[EventType], msgspec.Meta(min_length=1)]
 
 
 class WebhookOut(msgspec.Struct, rename="camel", omit_defaults=True):
