@@ -34,7 +34,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/intent bench
+	$(BIN)/intent bench --data-dir bench-data --report bench-report
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock:

@@ -57,7 +57,7 @@ def running_server(
     home.mkdir(parents=True, exist_ok=True)
     with (home / "serve.log").open("wb") as log:
         process = subprocess.Popen(
-            [_intent(), "serve", "--port", str(port), "--workers", str(workers)],
+            [intent_script(), "serve", "--port", str(port), "--workers", str(workers)],
             env={**os.environ, **settings_env},
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -100,7 +100,7 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str) -> None:
     raise RuntimeError(f"intent serve was not ready within {READY_SECONDS:g} s")
 
 
-def _intent() -> str:
+def intent_script() -> str:
     found = shutil.which("intent", path=str(Path(sys.executable).parent))
     if found is None:
         raise RuntimeError("the `intent` console script is not installed beside this Python")

@@ -1,12 +1,14 @@
-"""One measurement in a fresh process: cold and warm timings and peak RSS of one audience.
+"""The engine in process: every audience of the mix on one backend, timed after a first run.
 
-`python -m benchmarks.probe DATASET DATE BACKEND CONFIG_JSON REPEAT` prints one JSON object.
+`python -m benchmarks.probe DATASET DATE BACKEND MIX_JSON REPEAT` prints one JSON object:
+per audience the seconds of each timed run, the result count and the digest of the ranked ids.
+The first run of each audience warms the OS cache and the process and is reported apart
+(`first_seconds`; with REPEAT 0 it is the only figure); a whole process, start-up included, is
+what `intent run` is measured as.
 """
 
 import hashlib
 import json
-import resource
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -15,17 +17,20 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import naive_pandas
 from data.catalog import DatasetCatalog
 from engine.config import AudienceConfig, parse_config
 from engine.materialize import materialize
 from engine.schema import MaterializeInput
 
 Ids = list[int] | np.ndarray[Any, Any]
+Runner = Callable[[MaterializeInput, AudienceConfig], tuple[Ids, int]]
 
 
-def _runner(backend: str) -> Callable[[MaterializeInput, AudienceConfig], tuple[Ids, int]]:
+def runner(backend: str) -> Runner:
     if backend == "pandas":
+        # pandas is optional (a dev extra): only the baseline's process imports it.
+        from benchmarks import naive_pandas
+
         return naive_pandas.run
 
     def run(inputs: MaterializeInput, config: AudienceConfig) -> tuple[Ids, int]:
@@ -35,42 +40,37 @@ def _runner(backend: str) -> Callable[[MaterializeInput, AudienceConfig], tuple[
     return run
 
 
-def _peak_rss_mib() -> float:
-    """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that across exec from the
-    forking parent, so every probe would report at least the benchmark driver's size."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def ids_digest(ids: Ids) -> str:
+    """SHA-256 of the ranked person ids as little-endian int64."""
+    return hashlib.sha256(np.asarray(ids, dtype="<i8").tobytes()).hexdigest()
+
+
+def _timed(run: Runner, inputs: MaterializeInput, config: AudienceConfig) -> tuple[float, Any]:
+    start = time.perf_counter()
+    out = run(inputs, config)
+    return time.perf_counter() - start, out
 
 
 def measure(
-    dataset: Path, date: str, backend: str, raw: dict[str, object], repeat: int
-) -> dict[str, object]:
+    dataset: Path, date: str, backend: str, mix: dict[str, dict[str, object]], repeat: int
+) -> dict[str, dict[str, object]]:
     catalog = DatasetCatalog(dataset)
     inputs = catalog.resolve(date)
-    config = parse_config(raw, known_topic_ids=catalog.topic_ids())
-    run = _runner(backend)
-    times, one_run_rss = [], 0.0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        ids, candidates = run(inputs, config)
-        times.append(time.perf_counter() - start)
-        one_run_rss = one_run_rss or _peak_rss_mib()
-    digest = hashlib.sha256(np.asarray(ids, dtype=np.int64).tobytes()).hexdigest()
-    return {
-        "backend": backend,
-        "cold_ms": times[0] * 1000,
-        "warm_ms": statistics.median(times[1:]) * 1000 if len(times) > 1 else None,
-        "results": len(ids),
-        "candidates": candidates,
-        "digest": digest,
-        # A worker runs each attempt in a fresh process: the peak of the first run is its figure.
-        "one_run_rss_mib": one_run_rss,
-        "peak_rss_mib": _peak_rss_mib(),
-    }
+    run = runner(backend)
+    figures: dict[str, dict[str, object]] = {}
+    for name, raw in mix.items():
+        config = parse_config(raw, known_topic_ids=catalog.topic_ids())
+        first, (ids, _) = _timed(run, inputs, config)
+        times = [_timed(run, inputs, config)[0] for _ in range(repeat)]
+        figures[name] = {
+            "seconds": times or [first],
+            "first_seconds": first,
+            "results": len(ids),
+            "digest": ids_digest(ids),
+        }
+    return figures
 
 
 if __name__ == "__main__":
-    dataset, date, backend, config_json, repeat = sys.argv[1:6]
-    print(json.dumps(measure(Path(dataset), date, backend, json.loads(config_json), int(repeat))))
+    dataset, date, backend, mix_json, repeat = sys.argv[1:6]
+    print(json.dumps(measure(Path(dataset), date, backend, json.loads(mix_json), int(repeat))))
