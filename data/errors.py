@@ -37,3 +37,8 @@ class MetadataError(DatasetError):
 
 class ExportError(DatasetError):
     """An export cannot be produced: an unknown format, or a results file that cannot be read."""
+
+
+class StorageError(DatasetError):
+    """A store cannot be used: a missing bucket or directory, refused credentials or an endpoint
+    that does not answer; the message names the bucket (or directory) and the settings to check."""

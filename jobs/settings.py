@@ -7,10 +7,12 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
+
+from data.storage import S3Settings
 
 BACKENDS: Final = ("auto", "duckdb", "polars", "verify")
 LOG_FORMATS: Final = ("text", "json")
@@ -110,6 +112,7 @@ class Settings:
     webhook_timeout_seconds: int = 10
     webhook_disable_after: int = 5  # consecutive failed deliveries before an endpoint is disabled
     webhooks_allow_private: bool = False
+    s3: S3Settings = field(default_factory=S3Settings)  # AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...
 
     @property
     def page_cache_bytes(self) -> int:
@@ -177,7 +180,19 @@ class Settings:
             webhook_timeout_seconds=_int(env, "INTENT_WEBHOOK_TIMEOUT_SECONDS", 10),
             webhook_disable_after=_int(env, "INTENT_WEBHOOK_DISABLE_AFTER", 5),
             webhooks_allow_private=_flag(env, "INTENT_WEBHOOKS_ALLOW_PRIVATE"),
+            s3=_s3(env),
         )
+
+
+def _s3(env: Mapping[str, str]) -> S3Settings:
+    """The standard AWS variables, so AWS, MinIO, R2 or B2 are configured the same way."""
+    endpoint = _public_url(env, "AWS_ENDPOINT_URL")
+    return S3Settings(
+        endpoint_url=endpoint,
+        access_key_id=env.get("AWS_ACCESS_KEY_ID") or None,
+        secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+    )
 
 
 def _kept_secret(home: Path) -> str:

@@ -2,20 +2,30 @@
 
 import os
 import socket
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
+import pyarrow.fs as pafs
 import pytest
 
 from benchmarks.api_services import postgres_database
 from data.metadata import tables
 from data.metadata.connect import open_store
 from data.metadata.sql import SqlMetadataStore
+from data.storage import S3Settings
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+S3_PORT = 9000
+S3 = S3Settings(  # the local S3-compatible server of .ci/services takes any credentials
+    endpoint_url=f"http://127.0.0.1:{S3_PORT}",
+    access_key_id="intent-test",
+    secret_access_key="intent-test",
+    region="us-east-1",
+)
 
 
 def reachable(port: int, host: str = "127.0.0.1") -> bool:
@@ -45,6 +55,27 @@ def temporary_database(prefix: str) -> Iterator[str]:
     require(5432, "PostgreSQL")
     with postgres_database(POSTGRES_URL, prefix) as url:
         yield url
+
+
+@contextmanager
+def temporary_bucket(prefix: str) -> Iterator[str]:
+    """A new, empty bucket on the local S3 server (its name), deleted with its objects on exit;
+    skips or fails if the server is absent."""
+    require(S3_PORT, "the S3 server")
+    name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    admin = pafs.S3FileSystem(
+        endpoint_override=S3.endpoint_url,
+        access_key=S3.access_key_id,
+        secret_key=S3.secret_access_key,
+        region=S3.region,
+        allow_bucket_creation=True,
+        allow_bucket_deletion=True,
+    )
+    admin.create_dir(name)
+    try:
+        yield name
+    finally:
+        admin.delete_dir(name)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import pytest
 from api.context import CONTEXT_KEY
 from api.result_pages import DEFAULT_BUDGET_BYTES
 from cli.system import build_system
+from data.storage import S3Settings
 from jobs.settings import MIB, Settings, SettingsError
 from jobs.work import child_env, threads_per_run
 from tests.jobs.factories import make_settings
@@ -116,4 +117,31 @@ def test_no_proxy_is_trusted_by_default(tmp_path) -> None:
 def test_unusable_trusted_proxies_are_refused_naming_the_variable(tmp_path) -> None:
     env = {"INTENT_HOME": str(tmp_path), "INTENT_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}
     with pytest.raises(SettingsError, match="INTENT_TRUSTED_PROXIES"):
+        Settings.from_env(env)
+
+
+def test_object_storage_is_configured_by_the_standard_aws_variables(tmp_path) -> None:
+    env = {
+        "INTENT_HOME": str(tmp_path),
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9000/",
+        "AWS_ACCESS_KEY_ID": "key",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_REGION": "eu-west-1",
+    }
+    s3 = Settings.from_env(env).s3
+    assert (s3.endpoint_url, s3.access_key_id, s3.secret_access_key, s3.region) == (
+        "http://127.0.0.1:9000",
+        "key",
+        "secret",
+        "eu-west-1",
+    )
+
+
+def test_unset_aws_variables_leave_object_storage_to_the_aws_defaults(tmp_path) -> None:
+    assert Settings.from_env({"INTENT_HOME": str(tmp_path)}).s3 == S3Settings()
+
+
+def test_an_unusable_endpoint_is_refused_naming_the_variable(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "AWS_ENDPOINT_URL": "127.0.0.1:9000"}
+    with pytest.raises(SettingsError, match="AWS_ENDPOINT_URL"):
         Settings.from_env(env)

@@ -1,0 +1,219 @@
+"""Where the dataset (and later snapshots and exports) lives: a local directory or a prefix of an
+S3-compatible bucket, behind one small `Store` interface over a pyarrow filesystem.
+
+Readers that take a filesystem and a path (pyarrow, DuckDB over Arrow, Polars over pyarrow) use
+`Store.filesystem` with `Store.locate(key)`, so row-group pruning becomes range requests on S3.
+Keys are `/`-separated and relative to the store's root. Nothing here reads the environment: the
+endpoint and credentials arrive as `S3Settings` from the settings module.
+"""
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Protocol
+
+import pyarrow.fs as pafs
+
+from data.errors import StorageError
+
+S3_SCHEME: Final = "s3://"
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    """The endpoint and credentials of S3-compatible storage (AWS_* variables); a None leaves
+    the choice to the AWS default chain (instance roles, profiles)."""
+
+    endpoint_url: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """What a store knows of one object without reading it: enough to tell it changed."""
+
+    size: int
+    mtime_ns: int
+
+
+class Store(Protocol):
+    """A tree of objects under one root; every key is relative to that root."""
+
+    @property
+    def uri(self) -> str: ...
+
+    @property
+    def filesystem(self) -> pafs.FileSystem: ...
+
+    def locate(self, key: str) -> str:
+        """The path of `key` inside `filesystem`, for readers that open it themselves."""
+
+    def info(self, key: str) -> ObjectInfo | None:
+        """The object's size and modification time; None when there is no object at `key`."""
+
+    def read_bytes(self, key: str) -> bytes:
+        """The whole object; FileNotFoundError when absent."""
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        """Store `data` at `key`; readers see the old object or the whole new one, never part."""
+
+    def upload(self, source: Path, key: str) -> None:
+        """Copy a local file to `key`, with the same all-or-nothing visibility."""
+
+    def children(self, key: str) -> list[str]:
+        """The sorted names of the directories (prefixes) directly under `key`."""
+
+    def files(self, key: str) -> list[str]:
+        """The sorted names of the objects directly under `key`."""
+
+    def delete_tree(self, key: str) -> None:
+        """Remove every object under `key`; nothing to remove is not an error."""
+
+    def check(self) -> None:
+        """Raise StorageError, naming the bucket or directory, when the root cannot be used."""
+
+
+class _ArrowStore:
+    """What both stores share: keys mapped below a root path of a pyarrow filesystem."""
+
+    def __init__(self, uri: str, filesystem: pafs.FileSystem, root: str) -> None:
+        self._uri = uri
+        self._filesystem = filesystem
+        self._root = root.rstrip("/")
+
+    @property
+    def uri(self) -> str:
+        return self._uri
+
+    @property
+    def filesystem(self) -> pafs.FileSystem:
+        return self._filesystem
+
+    def locate(self, key: str) -> str:
+        key = key.strip("/")
+        return f"{self._root}/{key}" if key else self._root
+
+    def info(self, key: str) -> ObjectInfo | None:
+        found = self._filesystem.get_file_info(self.locate(key))
+        if found.type != pafs.FileType.File:
+            return None
+        return ObjectInfo(found.size, found.mtime_ns or 0)
+
+    def read_bytes(self, key: str) -> bytes:
+        with self._filesystem.open_input_stream(self.locate(key)) as stream:
+            return bytes(stream.read())
+
+    def children(self, key: str) -> list[str]:
+        return self._entries(key, pafs.FileType.Directory)
+
+    def files(self, key: str) -> list[str]:
+        return self._entries(key, pafs.FileType.File)
+
+    def _entries(self, key: str, kind: "pafs.FileType") -> list[str]:
+        selector = pafs.FileSelector(self.locate(key), allow_not_found=True)
+        found = self._filesystem.get_file_info(selector)
+        return sorted(entry.base_name for entry in found if entry.type == kind)
+
+    def delete_tree(self, key: str) -> None:
+        path = self.locate(key)
+        kind = self._filesystem.get_file_info(path).type
+        if kind == pafs.FileType.Directory:
+            self._filesystem.delete_dir(path)
+        elif kind == pafs.FileType.File:
+            self._filesystem.delete_file(path)
+
+
+class LocalStore(_ArrowStore):
+    """A directory on local (or shared POSIX) disk; writes land by rename, so they are atomic."""
+
+    def __init__(self, root: Path) -> None:
+        root = root.absolute()
+        super().__init__(str(root), pafs.LocalFileSystem(), root.as_posix())
+        self.root = root
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        target = Path(self.locate(key))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+        staged.write_bytes(data)
+        os.replace(staged, target)
+
+    def upload(self, source: Path, key: str) -> None:
+        self.write_bytes(key, source.read_bytes())
+
+    def check(self) -> None:
+        if not self.root.is_dir():
+            raise StorageError(f"{self.root}: the directory does not exist")
+
+
+class S3Store(_ArrowStore):
+    """A prefix of an S3-compatible bucket; one PUT is atomic, so is each write."""
+
+    def __init__(self, bucket: str, prefix: str, settings: S3Settings) -> None:
+        prefix = prefix.strip("/")
+        uri = f"{S3_SCHEME}{bucket}/{prefix}" if prefix else f"{S3_SCHEME}{bucket}"
+        super().__init__(uri, s3_filesystem(settings), f"{bucket}/{prefix}" if prefix else bucket)
+        self.bucket = bucket
+        self._settings = settings
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        with self.filesystem.open_output_stream(self.locate(key)) as stream:
+            stream.write(data)
+
+    def upload(self, source: Path, key: str) -> None:
+        pafs.copy_files(
+            source.as_posix(),
+            self.locate(key),
+            source_filesystem=pafs.LocalFileSystem(),
+            destination_filesystem=self.filesystem,
+        )
+
+    def check(self) -> None:
+        try:
+            found = self.filesystem.get_file_info(self.bucket)
+        except OSError as exc:
+            raise StorageError(self._cannot_use(exc)) from None
+        if found.type == pafs.FileType.NotFound:
+            raise StorageError(
+                f"bucket {self.bucket!r} does not exist at {self._endpoint()} ({self.uri})"
+            )
+
+    def _cannot_use(self, exc: OSError) -> str:
+        return (
+            f"bucket {self.bucket!r} at {self._endpoint()} cannot be used: {exc}; check "
+            "AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION"
+        )
+
+    def _endpoint(self) -> str:
+        return self._settings.endpoint_url or "the default AWS endpoint"
+
+
+def s3_filesystem(settings: S3Settings) -> pafs.S3FileSystem:
+    """A pyarrow S3 filesystem for `settings`; buckets are neither created nor deleted by it."""
+    options: dict[str, object] = {}
+    if settings.endpoint_url:
+        options["endpoint_override"] = settings.endpoint_url
+    if settings.access_key_id and settings.secret_access_key:
+        options["access_key"] = settings.access_key_id
+        options["secret_key"] = settings.secret_access_key
+    if settings.region:
+        options["region"] = settings.region
+    return pafs.S3FileSystem(**options)
+
+
+def is_remote(location: str | Path) -> bool:
+    return str(location).startswith(S3_SCHEME)
+
+
+def open_store(location: str | Path, s3: S3Settings) -> Store:
+    """The store at `location`: `s3://bucket/prefix`, or a local directory path."""
+    text = str(location)
+    if not is_remote(text):
+        return LocalStore(Path(text))
+    bucket, _, prefix = text.removeprefix(S3_SCHEME).partition("/")
+    if not bucket:
+        raise StorageError(f"{text}: an s3:// location needs a bucket name")
+    return S3Store(bucket, prefix, s3)
