@@ -18,6 +18,9 @@ import pyarrow.fs as pafs
 from data.errors import StorageError
 
 S3_SCHEME: Final = "s3://"
+# Seconds a request may go without a byte before it fails: the AWS SDK's 3 s fails large ranged
+# reads from a busy server (seen on the local test server under a parallel test suite).
+REQUEST_TIMEOUT_S: Final = 60.0
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ class S3Store(_ArrowStore):
 
 def s3_filesystem(settings: S3Settings) -> pafs.S3FileSystem:
     """A pyarrow S3 filesystem for `settings`; buckets are neither created nor deleted by it."""
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"request_timeout": REQUEST_TIMEOUT_S}
     if settings.endpoint_url:
         options["endpoint_override"] = settings.endpoint_url
     if settings.access_key_id and settings.secret_access_key:

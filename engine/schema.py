@@ -1,13 +1,14 @@
 """The materialization seam: input file lists and the result table schema (DESIGN section 5).
 
 The engine never knows the dataset's directory layout; the data layer resolves a data date into a
-`MaterializeInput` of file paths.
+`MaterializeInput` of file paths, local or inside an object store's filesystem.
 """
 
 from dataclasses import dataclass, field
 from typing import Final
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,9 @@ class MaterializeInput:
     intent_files: tuple[str, ...]  # that date's intent parquet files (may be empty)
     people_files: tuple[str, ...]
     topics_file: str
+    # None: local paths, read by each backend's own reader. Otherwise paths inside this filesystem
+    # (an object store), read through pyarrow datasets that keep row-group pruning.
+    filesystem: pafs.FileSystem | None = None
 
 
 MATCHED_TOPIC: Final = pa.struct(

@@ -18,6 +18,13 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def s3_bucket() -> Iterator[str]:
+    """One bucket on the local S3 server for the session; tests take their own prefixes."""
+    with services.temporary_bucket("intent-test") as bucket:
+        yield bucket
+
+
 @pytest.fixture
 def redis_url() -> str:
     services.require(6379, "Redis")

@@ -4,11 +4,14 @@ people scan filtered by ICP predicates and `is_in` on candidate ids, then matche
 Polars sizes its thread pool once per process (POLARS_MAX_THREADS), so it takes no thread count.
 """
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
 
+from engine.backends import arrow_sources as sources
 from engine.backends import polars_exprs as exprs
 from engine.backends.output import (
     BACKEND_COLUMNS,
@@ -59,10 +62,25 @@ class PolarsBackend:
 
 
 def _matched(inputs: MaterializeInput, config: AudienceConfig) -> pl.DataFrame:
-    scan = pl.scan_parquet(list(inputs.intent_files))
+    scan = _scan(inputs, inputs.intent_files)
     return (
         scan.filter(exprs.matched_rows(config)).select("person_id", "topic_id", "score").collect()
     )
+
+
+def _scan(
+    inputs: MaterializeInput,
+    files: Sequence[str],
+    filtered: AudienceConfig | None = None,
+    **options: Any,
+) -> pl.LazyFrame:
+    """Polars' own parquet scan of local files; over an object store's filesystem, a scan of a
+    pyarrow dataset, to which Polars hands its column selection and row predicate."""
+    if inputs.filesystem is None:
+        return pl.scan_parquet(list(files), **options)
+    if filtered is None:
+        return pl.scan_pyarrow_dataset(sources.dataset(files, inputs.filesystem))
+    return pl.scan_pyarrow_dataset(sources.people_dataset(files, inputs.filesystem, filtered))
 
 
 def _candidates(matched: pl.DataFrame, config: AudienceConfig) -> pl.DataFrame:
@@ -72,10 +90,17 @@ def _candidates(matched: pl.DataFrame, config: AudienceConfig) -> pl.DataFrame:
     return per_person.filter(pl.col("overlap") >= config.min_topic_overlap)
 
 
-def _people(inputs: MaterializeInput, candidates: pl.DataFrame, predicate: pl.Expr) -> pl.LazyFrame:
+def _people(
+    inputs: MaterializeInput,
+    candidates: pl.DataFrame,
+    predicate: pl.Expr,
+    filtered: AudienceConfig | None = None,
+) -> pl.LazyFrame:
+    """Candidates' people rows passing `predicate`; `filtered`: the config whose ICP filters
+    `predicate` holds, letting an object store's scan skip the row groups they rule out."""
     wanted = pl.col("person_id").is_in(candidates["person_id"].implode())
     # Prefiltered: decode the predicate columns first, then only the passing rows of the rest.
-    scan = pl.scan_parquet(list(inputs.people_files), parallel="prefiltered")
+    scan = _scan(inputs, inputs.people_files, filtered, parallel="prefiltered")
     return scan.filter(predicate & wanted)
 
 
@@ -87,7 +112,7 @@ def _results(
     The aggregates are aligned to the people rows by a join of the id column alone: the wide
     people columns are never gathered whole (every gather of the frame allocates all of it).
     """
-    people = _people(inputs, candidates, exprs.all_filters(config)).collect()
+    people = _people(inputs, candidates, exprs.all_filters(config), config).collect()
     ids = people.select("person_id")
     aggregates = ids.join(candidates, on="person_id", how="left", maintain_order="left")
     flat = people.hstack([aggregates["overlap"], aggregates["best"]])
@@ -102,7 +127,7 @@ def _matched_topics(
     """Matched-topic rows (output.TOPIC_COLUMNS) of every result, by rank, score, topic id."""
     ranks = ranked.to_frame().with_row_index("rank")
     wanted = pl.col("topic_id").is_in(list(config.topic_ids))
-    topics = pl.scan_parquet(inputs.topics_file).filter(wanted).select(TOPIC_FIELDS).collect()
+    topics = _scan(inputs, (inputs.topics_file,)).filter(wanted).select(TOPIC_FIELDS).collect()
     rows = matched.join(ranks, on="person_id")
     ordered = rows.sort(["rank", "score", "topic_id"], descending=[False, True, False])
     # Names joined after sorting: the sort then moves integers only.

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from engine.backends.folding import fold, fold_domain, folded_values, full_name, present
@@ -34,7 +35,7 @@ class ReferenceBackend:
         results = [person for person in people if all(_passes(f, person) for f in config.filters)]
         if not results:
             return empty_result(self.name, len(candidates))
-        topics = {row["topic_id"]: row for row in _rows([inputs.topics_file])}
+        topics = {row["topic_id"]: row for row in _rows([inputs.topics_file], inputs.filesystem)}
         results.sort(key=lambda person: _order(person, candidates[person["person_id"]]))
         rows = [
             _result_row(rank, person, candidates[person["person_id"]], topics)
@@ -55,10 +56,10 @@ class ReferenceBackend:
         return Funnel(len(matched), persons, len(candidates), len(people), tuple(counts))
 
 
-def _rows(files: Iterable[str]) -> list[Row]:
+def _rows(files: Iterable[str], filesystem: pafs.FileSystem | None) -> list[Row]:
     rows: list[Row] = []
     for file in files:
-        rows.extend(pq.read_table(file).to_pylist())
+        rows.extend(pq.read_table(file, filesystem=filesystem).to_pylist())
     return rows
 
 
@@ -66,7 +67,7 @@ def _matched(inputs: MaterializeInput, config: AudienceConfig) -> list[tuple[int
     wanted = set(config.topic_ids)
     return [
         (row["person_id"], (row["topic_id"], row["score"]))
-        for row in _rows(inputs.intent_files)
+        for row in _rows(inputs.intent_files, inputs.filesystem)
         if row["topic_id"] in wanted and config.min_score <= row["score"] <= config.max_score
     ]
 
@@ -84,7 +85,11 @@ def _candidates(matched: list[tuple[int, Match]], config: AudienceConfig) -> dic
 
 
 def _people(inputs: MaterializeInput, candidates: dict[int, list[Match]]) -> list[Row]:
-    return [row for row in _rows(inputs.people_files) if row["person_id"] in candidates]
+    return [
+        row
+        for row in _rows(inputs.people_files, inputs.filesystem)
+        if row["person_id"] in candidates
+    ]
 
 
 def _order(person: Row, matches: list[Match]) -> tuple[int, int, bool, str, int]:

@@ -10,6 +10,12 @@ from tests.engine.conftest import MakeInputs
 from tests.engine.factories import config, hashed, person, topic
 
 
+@pytest.fixture
+def make_inputs(make_stored_inputs: MakeInputs) -> MakeInputs:
+    """Every contract test on local disk and on the S3 server: the same rows from both."""
+    return make_stored_inputs
+
+
 def ids(result: MaterializeResult) -> list[int]:
     return result.table.column("personId").to_pylist()
 
