@@ -9,13 +9,11 @@ that dies mid-delivery leaves it due again after its lease, and it goes out agai
 """
 
 import base64
-import hashlib
-import hmac
 import json
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -31,16 +29,15 @@ from jobs.deps import JobDeps
 from jobs.errors import FetchFailed, InvalidRequest, UrlNotAllowed
 from jobs.settings import Settings
 from jobs.urlguard import UrlGuard
+from jobs.webhook_http import SECRET_PREFIX, Clients, Post, http_post
 
 log = logging.getLogger(__name__)
 
 RUN_EVENTS: Final = {"run.completed": RunStatus.COMPLETED, "run.failed": RunStatus.FAILED}
 EXPORT_COMPLETED: Final = "export.completed"
 EVENT_TYPES: Final = (*RUN_EVENTS, EXPORT_COMPLETED)
-SECRET_PREFIX: Final = "whsec_"
-SCAN_LIMIT: Final = 500  # events recorded and deliveries sent per endpoint and tick
-SENDERS: Final = 8  # deliveries in flight at once in one process
-USER_AGENT: Final = "intent-engine-webhooks/1.0"
+SCAN_LIMIT: Final = 500  # events recorded per endpoint, and deliveries sent, per batch
+SENDERS: Final = 16  # deliveries in flight at once in one process
 
 
 @dataclass(frozen=True)
@@ -106,33 +103,16 @@ def create_endpoint(
     return endpoint
 
 
-# -- signing (Standard Webhooks) -------------------------------------------------------------
-
-
-def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    """`v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` keyed with the decoded secret."""
-    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
-    signed = f"{message_id}.{timestamp}.".encode() + body
-    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-
-
-def signed_headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    return {
-        "content-type": "application/json",
-        "user-agent": USER_AGENT,
-        "webhook-id": message_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, message_id, timestamp, body),
-    }
-
-
 # -- recording events ------------------------------------------------------------------------
 
 
-def record_events(deps: JobDeps, now: datetime) -> list[WebhookDelivery]:
-    """A delivery for every event since each enabled endpoint was created that has none."""
+def record_events(
+    deps: JobDeps, now: datetime, endpoints: Sequence[WebhookEndpoint] | None = None
+) -> list[WebhookDelivery]:
+    """A delivery for every event since each enabled endpoint (read now unless given) was
+    created that has none."""
     recorded = []
-    for endpoint in deps.store.enabled_webhooks():
+    for endpoint in deps.store.enabled_webhooks() if endpoints is None else endpoints:
         for event, subject, data in _events(deps.store, endpoint):
             delivery = new_delivery(endpoint, event, subject, data, now)
             if deps.store.create_delivery(delivery):
@@ -214,37 +194,64 @@ def export_object(export: Export) -> dict[str, Any]:
 # -- the tick ------------------------------------------------------------------------------
 
 
-def webhook_tick(deps: JobDeps, post: "Post | None" = None) -> int:
-    """Record new events, then attempt every due delivery; how many attempts were made."""
+def webhook_tick(deps: JobDeps, post: Post | None = None) -> int:
+    """Record new events, then attempt every due delivery, batch after batch while events keep
+    coming, for at most one tick's time (so the lag of a busy stream is a batch, not a tick);
+    how many attempts were made."""
     policy = WebhookPolicy.of(deps.settings)
-    record_events(deps, deps.clock())
-    sender = post or http_post(UrlGuard(allow_private=policy.allow_private), deps.clock)
-    return send_due(deps, policy, sender, deps.clock())
+    if post is not None:
+        return _drain(deps, policy, post)
+    with Clients(SENDERS, policy.timeout_seconds) as clients:
+        sender = http_post(UrlGuard(allow_private=policy.allow_private), deps.clock, clients)
+        return _drain(deps, policy, sender)
+
+
+def _drain(deps: JobDeps, policy: WebhookPolicy, post: Post) -> int:
+    until = deps.clock() + timedelta(seconds=deps.settings.tick_seconds)
+    attempts = 0
+    while True:
+        endpoints = deps.store.enabled_webhooks()
+        recorded = record_events(deps, deps.clock(), endpoints)
+        sent = send_due(deps, policy, post, deps.clock(), {e.id: e for e in endpoints})
+        attempts += sent
+        if not (sent or recorded) or deps.clock() >= until:
+            return attempts
 
 
 # -- sending ---------------------------------------------------------------------------------
 
-Post = Callable[[WebhookEndpoint, WebhookDelivery, float], int]  # -> the HTTP status
 
-
-def send_due(deps: JobDeps, policy: WebhookPolicy, post: Post, now: datetime) -> int:
-    """Attempt every due delivery (at most SCAN_LIMIT), SENDERS at a time; how many were sent."""
+def send_due(
+    deps: JobDeps,
+    policy: WebhookPolicy,
+    post: Post,
+    now: datetime,
+    endpoints: Mapping[WebhookId, WebhookEndpoint] | None = None,
+) -> int:
+    """Attempt every due delivery (at most SCAN_LIMIT), SENDERS at a time; how many were sent.
+    `endpoints`: the enabled endpoints as read for this batch (else each is read per attempt)."""
     due = deps.store.due_deliveries(now, SCAN_LIMIT)
     if not due:
         return 0
     with ThreadPoolExecutor(min(SENDERS, len(due)), thread_name_prefix="webhook") as pool:
-        outcomes = list(pool.map(lambda d: attempt(deps, policy, post, d), due))
+        outcomes = list(pool.map(lambda d: attempt(deps, policy, post, d, endpoints), due))
     return sum(outcomes)
 
 
-def attempt(deps: JobDeps, policy: WebhookPolicy, post: Post, due: WebhookDelivery) -> bool:
+def attempt(
+    deps: JobDeps,
+    policy: WebhookPolicy,
+    post: Post,
+    due: WebhookDelivery,
+    endpoints: Mapping[WebhookId, WebhookEndpoint] | None = None,
+) -> bool:
     """One attempt of `due` if this process claims it; False when another one did."""
     now = deps.clock()
     lease = now + timedelta(seconds=policy.timeout_seconds * 2 + 5)
     delivery = deps.store.claim_delivery(due, now, lease)
     if delivery is None:
         return False
-    endpoint = deps.store.get_webhook(delivery.organization_id, delivery.webhook_id)
+    endpoint = _endpoint_of(deps, delivery, endpoints or {})
     if endpoint is None or endpoint.disabled_at is not None:
         gone = "the endpoint was deleted" if endpoint is None else "the endpoint is disabled"
         _finish(deps, delivery, DeliveryStatus.FAILED, None, gone)
@@ -259,9 +266,26 @@ def attempt(deps: JobDeps, policy: WebhookPolicy, post: Post, due: WebhookDelive
         status,
         error,
     )
-    if finished and outcome != DeliveryStatus.PENDING:
+    if finished and outcome != DeliveryStatus.PENDING and not (ok and _no_failures(endpoint)):
         deps.store.record_webhook_result(endpoint.id, ok, policy.disable_after, deps.clock())
     return True
+
+
+def _endpoint_of(
+    deps: JobDeps, delivery: WebhookDelivery, endpoints: Mapping[WebhookId, WebhookEndpoint]
+) -> WebhookEndpoint | None:
+    """The delivery's endpoint from the batch's reading; one not in it (deleted or disabled
+    since) is read again, so the delivery log can say which."""
+    known = endpoints.get(delivery.webhook_id)
+    if known is not None:
+        return known
+    return deps.store.get_webhook(delivery.organization_id, delivery.webhook_id)
+
+
+def _no_failures(endpoint: WebhookEndpoint) -> bool:
+    """A success has no failure count to reset (as read with the endpoint): the common case
+    costs no write."""
+    return endpoint.consecutive_failures == 0
 
 
 def _post(
@@ -318,26 +342,6 @@ def _finish(
             outcome.value if status is None else f"{outcome.value}, status {status}",
         )
     return finished
-
-
-def http_post(guard: UrlGuard, clock: Callable[[], datetime]) -> Post:
-    """A Post that sends through `guard` (the address is checked after DNS and connected to as
-    checked), signed at the moment of sending, without following redirects."""
-
-    def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, timeout: float) -> int:
-        target = guard.check(endpoint.url)
-        body = delivery.body.encode()
-        timestamp = int(clock().timestamp())
-        headers = signed_headers(endpoint.secret, delivery.id, timestamp, body)
-        headers["host"] = target.host_header()
-        extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            request = client.build_request(
-                "POST", target.pinned_url(), content=body, headers=headers, extensions=extensions
-            )
-            return client.send(request).status_code
-
-    return post
 
 
 def _iso(moment: datetime) -> str:

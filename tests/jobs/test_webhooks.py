@@ -12,13 +12,12 @@ from jobs.errors import InvalidRequest
 from jobs.execute import execute_run
 from jobs.submit import submit_run
 from jobs.urlguard import UrlGuard
+from jobs.webhook_http import http_post, signature
 from jobs.webhooks import (
     WebhookPolicy,
     attempt,
     create_endpoint,
-    http_post,
     record_events,
-    signature,
     webhook_tick,
 )
 from tests.jobs.webhook_receiver import receiver
@@ -198,3 +197,19 @@ def test_body_is_the_event_type_time_and_the_run_as_the_api_shows_it(deps, make_
     assert body["data"]["completedAt"].endswith("Z")
     assert body["data"]["resultCount"] == run.result_count
     assert delivery.webhook_id == endpoint.id
+
+
+def test_a_tick_also_sends_the_events_that_happen_while_it_sends(deps, make_audience) -> None:
+    audience = make_audience()
+    _endpoint(deps, audience, "http://127.0.0.1:9/hooks")
+    _completed_run(deps, audience)
+    sent = []
+
+    def post(endpoint, delivery, timeout):
+        if not sent:
+            _completed_run(deps, audience)  # completes while the first delivery is in flight
+        sent.append(delivery.subject_id)
+        return 204
+
+    assert webhook_tick(deps, post) == 2
+    assert len(set(sent)) == 2
