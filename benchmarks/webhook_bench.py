@@ -118,7 +118,9 @@ def _completed(audience: Audience, now: datetime) -> Run:
     )  # fmt: skip
 
 
-def produce(store: MetadataStore, audience: Audience, rate: int, seconds: float) -> dict:
+def produce(
+    store: MetadataStore, audience: Audience, rate: int, seconds: float
+) -> dict[str, float]:
     """`rate` completed runs a second for `seconds`, on a fixed schedule (a late insert does
     not shift the next ones); run id -> its completion time."""
     completed: dict[str, float] = {}
