@@ -21,7 +21,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from api.errors import MetricsTokenInvalid
 from jobs.deps import JobDeps
-from jobs.metrics import RunCollector
+from jobs.metrics import DeliveryCollector, RunCollector
 from jobs.settings import Settings
 
 _STARTED_KEY: Final = "metrics_started"  # the route label of requests no route matched
@@ -102,6 +102,7 @@ class Scrape:
         self.token = settings.metrics_token
         runs = CollectorRegistry()
         runs.register(RunCollector(deps.store, deps.clock))
+        runs.register(DeliveryCollector(deps.store))
         self.registries: Sequence[CollectorRegistry]
         if settings.metrics_dir is None:
             self.registries = (http.registry, deps.metrics.registry, runs)

@@ -81,6 +81,8 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+WEBHOOK_EVENTS: Final = ("run.completed", "run.failed", "export.completed")  # what endpoints take
+
 DELIVERY_TRANSITIONS: Final[frozenset[tuple[DeliveryStatus, DeliveryStatus]]] = frozenset(
     {
         (DeliveryStatus.PENDING, DeliveryStatus.PENDING),  # an attempt failed; retry scheduled

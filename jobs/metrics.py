@@ -14,16 +14,17 @@ from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamil
 
 from data.metadata.models import RunTally
 from data.metadata.store import MetadataStore
-from engine.states import TERMINAL, RunStatus, RunType
+from engine.states import TERMINAL, WEBHOOK_EVENTS, DeliveryStatus, RunStatus, RunType
 
 RUN_SECONDS_BUCKETS: Final = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
 RUN_STAGES: Final = ("candidates", "people", "topics", "write", "publish", "total")
 ATTEMPT_OUTCOMES: Final = ("started", "retried", "lease_expired", "gave_up")
+DELIVERY_SECONDS_BUCKETS: Final = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
 class JobMetrics:
-    """What this process observes: the stage durations of the attempts it completes and the
-    bytes of the exports it writes."""
+    """What this process observes: the stage durations of the attempts it completes, the bytes
+    of the exports it writes and the time of the webhook deliveries it sends."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
@@ -40,10 +41,23 @@ class JobMetrics:
             ["format"],
             registry=self.registry,
         )
+        self.delivery_seconds = Histogram(
+            "intent_webhook_delivery_duration_seconds",
+            "Seconds a webhook delivery attempt took, from sending to the receiver's answer "
+            "(or the error)",
+            ["event"],
+            buckets=DELIVERY_SECONDS_BUCKETS,
+            registry=self.registry,
+        )
+        for event in WEBHOOK_EVENTS:  # every series exists from the start
+            self.delivery_seconds.labels(event)
 
     def observe_run(self, backend: str, seconds: Mapping[str, float]) -> None:
         for stage, spent in seconds.items():
             self.run_seconds.labels(backend, stage).observe(spent)
+
+    def observe_delivery(self, event: str, seconds: float) -> None:
+        self.delivery_seconds.labels(event).observe(seconds)
 
     def count_export(self, export_format: str, size: int) -> None:
         self.export_bytes.labels(export_format).inc(size)
@@ -104,3 +118,34 @@ class RunCollector:
         oldest.add_metric([], waited)
         running.add_metric([], tally.count(RunStatus.RUNNING))
         return families
+
+
+class DeliveryCollector:
+    """Webhook delivery metrics computed from the metadata store when scraped: every process
+    answers the same, whichever process sent the deliveries."""
+
+    def __init__(self, store: MetadataStore) -> None:
+        self._store = store
+
+    def describe(self) -> Iterable[Metric]:
+        return self._families({})
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._families(self._store.delivery_tally())
+
+    def _families(self, tally: Mapping[tuple[str, DeliveryStatus], int]) -> list[Metric]:
+        ended = CounterMetricFamily(
+            "intent_webhook_deliveries",
+            "Webhook deliveries that ended: succeeded, or failed after their last attempt",
+            labels=["event", "outcome"],
+        )
+        pending = GaugeMetricFamily(
+            "intent_webhook_deliveries_pending",
+            "Webhook deliveries not yet delivered (first attempt or retry to come)",
+            labels=["event"],
+        )
+        for event in WEBHOOK_EVENTS:
+            for outcome in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
+                ended.add_metric([event, outcome], tally.get((event, outcome), 0))
+            pending.add_metric([event], tally.get((event, DeliveryStatus.PENDING), 0))
+        return [ended, pending]

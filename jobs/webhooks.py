@@ -12,6 +12,7 @@ import base64
 import json
 import logging
 import secrets
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ import httpx
 from data.metadata.models import Export, OrgId, Run, WebhookDelivery, WebhookEndpoint, WebhookId
 from data.metadata.store import MetadataStore
 from engine.errors import Problem
-from engine.states import DeliveryStatus, RunStatus, check_delivery_transition
+from engine.states import WEBHOOK_EVENTS, DeliveryStatus, RunStatus, check_delivery_transition
 from jobs.deps import JobDeps
 from jobs.errors import FetchFailed, InvalidRequest, UrlNotAllowed
 from jobs.settings import Settings
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 RUN_EVENTS: Final = {"run.completed": RunStatus.COMPLETED, "run.failed": RunStatus.FAILED}
 EXPORT_COMPLETED: Final = "export.completed"
-EVENT_TYPES: Final = (*RUN_EVENTS, EXPORT_COMPLETED)
+EVENT_TYPES: Final = WEBHOOK_EVENTS
 SCAN_LIMIT: Final = 500  # events recorded per endpoint, and deliveries sent, per batch
 SENDERS: Final = 16  # deliveries in flight at once in one process
 
@@ -256,7 +257,9 @@ def attempt(
         gone = "the endpoint was deleted" if endpoint is None else "the endpoint is disabled"
         _finish(deps, delivery, DeliveryStatus.FAILED, None, gone)
         return True
+    started = time.perf_counter()
     status, error = _post(post, endpoint, delivery, policy.timeout_seconds)
+    deps.metrics.observe_delivery(delivery.event_type, time.perf_counter() - started)
     ok = status is not None and 200 <= status < 300
     outcome = _outcome(policy, delivery, ok)
     finished = _finish(

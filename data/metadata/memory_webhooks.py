@@ -5,6 +5,7 @@ SQL statements of `webhook_sql` are.
 """
 
 import threading
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 
@@ -101,6 +102,10 @@ class MemoryWebhooks:
         with self._lock:
             mine = [d for d in self._deliveries.values() if d.webhook_id == webhook_id]
         return newest_first(mine)[offset : offset + limit]
+
+    def delivery_tally(self) -> dict[tuple[str, DeliveryStatus], int]:
+        with self._lock:
+            return dict(Counter((d.event_type, d.status) for d in self._deliveries.values()))
 
     def due_deliveries(self, now: datetime, limit: int = 500) -> list[WebhookDelivery]:
         with self._lock:

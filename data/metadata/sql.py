@@ -449,6 +449,10 @@ class SqlMetadataStore:
         statement = webhook_sql.deliveries_of(webhook_id, limit, offset)
         return [_delivery(row) for row in self._rows(statement)]
 
+    def delivery_tally(self) -> dict[tuple[str, DeliveryStatus], int]:
+        rows: list[Sequence[Any]] = list(self._rows(webhook_sql.tally()))
+        return {(row[0], DeliveryStatus(row[1])): int(row[2]) for row in rows}
+
     def due_deliveries(self, now: datetime, limit: int = 500) -> list[WebhookDelivery]:
         return [_delivery(row) for row in self._rows(webhook_sql.due(now, limit))]
 

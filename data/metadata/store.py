@@ -25,7 +25,7 @@ from data.metadata.models import (
     WebhookEndpoint,
     WebhookId,
 )
-from engine.states import RunStatus, RunType
+from engine.states import DeliveryStatus, RunStatus, RunType
 
 IdempotencyOutcome = Literal["new", "in_flight", "replay", "mismatch"]
 
@@ -213,6 +213,11 @@ class MetadataStore(Protocol):
     def list_deliveries(
         self, webhook_id: WebhookId, limit: int, offset: int = 0
     ) -> list[WebhookDelivery]: ...
+
+    def delivery_tally(self) -> dict[tuple[str, DeliveryStatus], int]:
+        """How many deliveries there are of each event type in each status, for operations."""
+        ...
+
     def due_deliveries(self, now: datetime, limit: int = 500) -> list[WebhookDelivery]:
         """Pending deliveries whose next attempt is due, the longest waiting first."""
         ...

@@ -56,6 +56,11 @@ def deliveries_of(webhook_id: WebhookId, limit: int, offset: int) -> sa.Select[A
     return of_endpoint.order_by(*newest).limit(limit).offset(offset)
 
 
+def tally() -> sa.Select[Any]:
+    d = webhook_deliveries.c
+    return sa.select(d.event_type, d.status, sa.func.count()).group_by(d.event_type, d.status)
+
+
 def due(now: datetime, limit: int) -> sa.Select[Any]:
     d = webhook_deliveries.c
     waiting = (d.status == PENDING, d.next_attempt_at <= now)

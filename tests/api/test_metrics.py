@@ -113,3 +113,34 @@ def test_a_refused_request_is_counted_with_its_status(api: Api) -> None:
         for labels, value in samples["intent_http_requests_total"]
     }
     assert counted[("/v1/intent/audiences", "401")] == 1
+
+
+def test_webhook_deliveries_are_counted_from_the_store_and_timed_by_event(api: Api) -> None:
+    from data.metadata.models import OrgId
+    from jobs.urlguard import UrlGuard
+    from jobs.webhooks import create_endpoint, webhook_tick
+
+    tenant = api.tenant()
+    org = OrgId(tenant.org_id)
+    create_endpoint(api.store, org, "http://127.0.0.1:9/hooks", ["run.completed"], api.clock(),
+                    UrlGuard(allow_private=True))  # fmt: skip
+    api.completed_run(tenant)
+    api.completed_run(tenant)
+    answers = iter([204, 500])
+    webhook_tick(api.deps, lambda endpoint, delivery, timeout: next(answers))
+    samples = scrape(api)
+    ended = {
+        (labels["event"], labels["outcome"]): value
+        for labels, value in samples["intent_webhook_deliveries_total"]
+    }
+    assert ended[("run.completed", "succeeded")] == 1
+    assert ended[("run.completed", "failed")] == 0
+    pending = {
+        labels["event"]: value for labels, value in samples["intent_webhook_deliveries_pending"]
+    }
+    assert pending["run.completed"] == 1  # the one that got a 500 waits for its retry
+    timed = {
+        labels["event"]: value
+        for labels, value in samples["intent_webhook_delivery_duration_seconds_count"]
+    }
+    assert timed == {"run.completed": 2, "run.failed": 0, "export.completed": 0}

@@ -118,3 +118,19 @@ def test_undelivered_exports_are_completed_ones_since_the_endpoint(
     done = make_export(status="completed", completed_at=at(11))
     make_export()
     assert store.undelivered_exports(endpoint, "export.completed") == [done]
+
+
+def test_delivery_tally_counts_deliveries_by_event_and_status(
+    store: MetadataStore, org: Organization
+) -> None:
+    endpoint = _endpoint(store, org)
+    for event in ("run.completed", "run.completed", "run.failed"):
+        store.create_delivery(factories.delivery(endpoint, event_type=event))
+    [first, *_] = store.due_deliveries(at(10**6))
+    claimed = store.claim_delivery(first, at(10**6), at(10**6 + 30))
+    assert claimed is not None
+    store.finish_delivery(replace(claimed, status=DeliveryStatus.SUCCEEDED))
+    tally = store.delivery_tally()
+    assert sum(tally.values()) == 3
+    assert tally[(first.event_type, DeliveryStatus.SUCCEEDED)] == 1
+    assert sum(n for (_, status), n in tally.items() if status == DeliveryStatus.PENDING) == 2
