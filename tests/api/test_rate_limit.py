@@ -38,3 +38,14 @@ def test_successful_answers_show_the_remaining_budget(make_api: ApiMaker) -> Non
     api = make_api(rate_limit_per_minute=5)
     reply = api.client.get(f"{BASE}/audiences", headers=api.tenant().headers)
     assert reply.headers["ratelimit-remaining"] == "4"
+
+
+def test_keyed_requests_are_answered_while_the_shared_rate_limit_storage_is_down(
+    make_api: ApiMaker, caplog
+) -> None:
+    api = make_api(rate_limit_per_minute=2, broker_url="redis://127.0.0.1:1/0")  # nothing there
+    tenant = api.tenant()
+    assert _spend(api, tenant.headers, 3) == [200, 200, 429]  # counted in the process meanwhile
+    warnings = [r for r in caplog.records if r.name == "api.ratelimit"]
+    assert len(warnings) == 1
+    assert "counting budgets in this process" in warnings[0].getMessage()

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.errors import StorageError
 
-from api.ratelimit import RateDecision, RateLimiter
+from api.ratelimit import FALLBACK_SECONDS, RateDecision, RateLimiter
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
@@ -66,3 +67,39 @@ def test_budget_is_restored_when_the_window_ends(storage: Storage) -> None:
 
 def test_allowed_answer_has_no_retry_after(storage: Storage) -> None:
     assert "Retry-After" not in _hits(_limiter(storage, 5), "k1", 1)[0].headers()
+
+
+class Failing(MemoryStorage):
+    """Memory storage that fails, while `down`, as Redis does when it is unreachable."""
+
+    down = True
+
+    async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        if self.down:
+            raise StorageError(ConnectionError("Connection refused"))
+        return await super().incr(key, expiry, amount)
+
+
+class Ticks:
+    now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_failing_storage_leaves_budgets_counted_in_the_process() -> None:
+    limiter = RateLimiter(2, Failing(), "test", clock=Ticks())
+    assert [d.allowed for d in _hits(limiter, "k1", 3)] == [True, True, False]
+
+
+def test_the_shared_storage_is_tried_again_after_the_fallback_period() -> None:
+    storage, ticks = Failing(), Ticks()
+    limiter = RateLimiter(5, storage, "test", clock=ticks)
+    _hits(limiter, "k1", 1)
+    storage.down = False
+    ticks.now = FALLBACK_SECONDS - 0.1
+    _hits(limiter, "k1", 1)
+    assert _LOOP.run_until_complete(storage.get(limiter._item.key_for("k1"))) == 0
+    ticks.now = FALLBACK_SECONDS
+    assert _hits(limiter, "k1", 1)[0].remaining == 4  # the shared count starts afresh
+    assert _LOOP.run_until_complete(storage.get(limiter._item.key_for("k1"))) == 1
