@@ -56,6 +56,7 @@ CREATED: Final[dict[tuple[str, str], dict[str, str]]] = {
         "run_id": "/data/export/runId",
         "export_id": "/data/export/id",
     },
+    ("post", "/v1/intent/webhooks"): {"webhook_id": "/data/id"},
 }
 _METHODS: Final = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 # Bodies whose checks run in the handler (after the resource is found), shown as enforced.

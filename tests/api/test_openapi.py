@@ -137,6 +137,7 @@ def test_reading_a_run_documents_pending_and_not_servable(
         ("/audiences/{audience_id}/runs", "202", {"get", "delete"}),
         ("/audiences/{audience_id}/runs/{run_id}/exports", "201", {"get"}),
         ("/audiences/{audience_id}/runs/{run_id}/exports", "200", {"get"}),
+        ("/webhooks", "201", {"get", "delete"}),
     ],
 )
 def test_created_resources_link_to_the_operations_that_take_their_ids(
@@ -167,6 +168,23 @@ def test_run_links_reach_results_stats_and_exports(document: dict[str, Any]) -> 
     }
     run = f"{BASE}/audiences/{{audience_id}}/runs/{{run_id}}"
     assert {f"{run}/results", f"{run}/stats", f"{run}/exports", f"{run}/export.csv"} <= routes
+
+
+def test_a_created_webhook_links_to_its_deliveries_and_its_delete(
+    document: dict[str, Any],
+) -> None:
+    links = _operation(document, "post", "/webhooks")["responses"]["201"]["links"]
+    reached = {
+        (method, route)
+        for route, item in document["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and operation.get("operationId") in links
+    }
+    webhook = f"{BASE}/webhooks/{{webhook_id}}"
+    assert reached == {("get", f"{webhook}/deliveries"), ("delete", webhook)}
+    assert {link["parameters"]["webhook_id"] for link in links.values()} == {
+        "$response.body#/data/id"
+    }
 
 
 def test_downloads_document_each_export_content_type(document: dict[str, Any]) -> None:
