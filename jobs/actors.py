@@ -22,7 +22,7 @@ class BrokerEnqueue:
     broker: Broker
     queue_name: str
 
-    def __call__(self, run_id: RunId) -> None:
+    def __call__(self, run_id: RunId, delay_seconds: float = 0.0) -> None:
         message: Message[None] = Message(
             queue_name=self.queue_name,
             actor_name=RUN_ACTOR,
@@ -30,7 +30,7 @@ class BrokerEnqueue:
             kwargs={},
             options={},
         )
-        self.broker.enqueue(message)
+        self.broker.enqueue(message, delay=round(delay_seconds * 1000) or None)
 
 
 def declare_actors(broker: Broker, deps: JobDeps) -> Actor[[str], None]:

@@ -7,6 +7,7 @@ implementation, and nothing here imports the broker library, so the API layer ma
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from data.catalog import DatasetCatalog
 from data.metadata.models import RunId
@@ -17,7 +18,13 @@ from jobs.settings import Settings
 from jobs.work import WorkRunner
 
 Clock = Callable[[], datetime]  # aware UTC datetimes
-Enqueue = Callable[[RunId], None]  # hands one run id to the broker; may raise when it is down
+
+
+class Enqueue(Protocol):
+    """Hands one run id to the broker, to be delivered after `delay_seconds`; may raise when
+    the broker is down."""
+
+    def __call__(self, run_id: RunId, delay_seconds: float = 0.0) -> None: ...
 
 
 @dataclass(frozen=True)

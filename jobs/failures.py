@@ -1,10 +1,14 @@
 """What a failed attempt becomes: every exception mapped to a JobError, then requeue or fail.
 
-Retryable errors go back to `queued` while attempts are left; the rest fail the run for good.
-Both writes are fenced by the attempt, so a late answer from a stale attempt changes nothing.
+Retryable errors go back to `queued` while attempts are left, and the run is sent again after
+an exponential backoff with jitter (a full disk or a database restart gets time to clear); the
+rest fail the run for good. Both writes are fenced by the attempt, so a late answer from a stale
+attempt changes nothing.
 """
 
 import logging
+import random
+from collections.abc import Callable
 
 from data.errors import DataNotAvailable as DataDateMissing
 from data.metadata.models import Run
@@ -19,6 +23,7 @@ from jobs.errors import (
     JobError,
     WorkerLost,
 )
+from jobs.settings import Settings
 from jobs.work import snapshot_key
 
 log = logging.getLogger(__name__)
@@ -38,15 +43,33 @@ def as_job_error(exc: BaseException) -> JobError:
     return InternalError(f"{type(exc).__name__}: {exc}")
 
 
-def settle_failure(deps: JobDeps, run: Run, error: JobError) -> None:
-    """Requeue (and re-send) a retryable failure with attempts left, else fail the run."""
+Draw = Callable[[float, float], float]  # a uniform draw in [low, high]
+
+
+def settle_failure(deps: JobDeps, run: Run, error: JobError, draw: Draw = random.uniform) -> None:
+    """Requeue a retryable failure with attempts left and send it again after its backoff,
+    else fail the run."""
     now = deps.clock()
     if error.retryable and run.attempts < deps.settings.max_attempts:
         if deps.store.requeue_run(run.id, run.attempts, now, error.code, str(error)):
-            log.info("run %s attempt %d will be retried: %s", run.id, run.attempts, error)
-            send_runs(deps, [run.id], now)
+            delay = retry_delay(run.attempts, deps.settings, draw)
+            log.info(
+                "run %s attempt %d will be retried in %.1f s: %s",
+                run.id, run.attempts, delay, error,
+            )  # fmt: skip
+            send_runs(deps, [run.id], now, delay)
         return
     fail_for_good(deps, run, error)
+
+
+def retry_delay(attempt: int, settings: Settings, draw: Draw) -> float:
+    """Seconds before retrying after failed attempt `attempt` (1-based): "equal jitter", half
+    of min(max, base x 2^(attempt-1)) plus a uniform draw over the other half, so retries of
+    runs that failed together spread out and none comes back at once."""
+    ceiling = float(
+        min(settings.retry_max_seconds, settings.retry_base_seconds * 2 ** (attempt - 1))
+    )
+    return ceiling / 2 + draw(0.0, ceiling / 2)
 
 
 def fail_for_good(deps: JobDeps, run: Run, error: JobError) -> bool:

@@ -85,6 +85,8 @@ class Settings:
     backend: str = "auto"
     lease_seconds: int = 30
     max_attempts: int = 3
+    retry_base_seconds: int = 5  # a retryable failure waits about this, doubling per attempt
+    retry_max_seconds: int = 300  # ... up to this
     tick_seconds: int = 5
     run_time_limit_seconds: int = 600
     worker_threads: int = 2
@@ -153,6 +155,8 @@ class Settings:
             backend=backend,
             lease_seconds=_int(env, "INTENT_LEASE_SECONDS", 30),
             max_attempts=_int(env, "INTENT_MAX_ATTEMPTS", 3),
+            retry_base_seconds=_int(env, "INTENT_RETRY_BASE_SECONDS", 5, minimum=0),
+            retry_max_seconds=_int(env, "INTENT_RETRY_MAX_SECONDS", 300, minimum=0),
             tick_seconds=_int(env, "INTENT_TICK_SECONDS", 5),
             run_time_limit_seconds=_int(env, "INTENT_RUN_TIME_LIMIT_SECONDS", 600),
             worker_threads=_int(env, "INTENT_WORKER_THREADS", 2),

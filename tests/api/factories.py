@@ -51,7 +51,7 @@ class RecordingEnqueue:
     entered: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __call__(self, run_id: RunId) -> None:
+    def __call__(self, run_id: RunId, delay_seconds: float = 0.0) -> None:
         self.entered.set()
         if self.gate is not None:
             assert self.gate.wait(timeout=10), "the gate was never opened"

@@ -54,7 +54,7 @@ def test_a_run_delivered_twenty_times_at_once_executes_once(amqp_env, tmp_path, 
             seconds=60,
             message="both workers consuming",
         )
-        silent = dataclasses.replace(deps, enqueue=lambda run_id: None)
+        silent = dataclasses.replace(deps, enqueue=lambda run_id, delay_seconds=0.0: None)
         runs = submit_many(silent, RUNS)  # stored and queued, no message sent yet
         started = time.monotonic()
         deliver_at_once(deps.enqueue, [run.id for run in runs])

@@ -46,14 +46,16 @@ class RecordingEnqueue:
     """Records every run id sent; `down` makes it raise like an unreachable broker."""
 
     sent: list[RunId] = field(default_factory=list)
+    delays: list[float] = field(default_factory=list)  # of each send, in order
     down: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __call__(self, run_id: RunId) -> None:
+    def __call__(self, run_id: RunId, delay_seconds: float = 0.0) -> None:
         if self.down:
             raise ConnectionError("broker unreachable")
         with self._lock:
             self.sent.append(run_id)
+            self.delays.append(delay_seconds)
 
 
 def write_dataset(root: Path, dates: tuple[str, ...] = DATES, people: int = 60) -> Path:
