@@ -12,9 +12,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from api import metrics
-from api.auth import KeyCache, caller_of, key_guard
-from api.bounded_cache import Ticker
-from api.completed_runs import CompletedRuns
+from api.auth import KeyCache, Ticker, caller_of, key_guard
 from api.context import CONTEXT_KEY, ApiContext
 from api.envelope import add_response_headers, handle_error
 from api.methods import set_allow
@@ -55,7 +53,7 @@ def create_app(
     page_cache_bytes: int = DEFAULT_BUDGET_BYTES,
 ) -> Litestar:
     """`broker_check` raises when the broker is unreachable (none for an in-process broker);
-    `ticker` times the key and run caches; `page_cache_bytes` bounds the result rows kept."""
+    `ticker` times the key cache; `page_cache_bytes` bounds the result rows kept."""
     storage = shared_storage(settings)
     ctx = ApiContext(
         deps,
@@ -64,7 +62,6 @@ def create_app(
         RateLimiter(settings.rate_limit_per_minute, storage, f"{settings.queue_name}:keys"),
         settings.signing_key(),
         KeyCache(deps.store, ticker=ticker),
-        CompletedRuns(ticker=ticker),
         ResultPages(deps.snapshots, page_cache_bytes),
     )
     checks = default_checks(ctx, broker_check)

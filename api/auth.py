@@ -1,9 +1,9 @@
 """Who is calling: the `x-api-key` header resolved to an organization, then charged to its budget.
 
 Every failure reads the same (401 UNAUTHORIZED), so a caller cannot tell a revoked key from a typo.
-Keys are checked by a guard of the keyed router, before any body is read. Live keys are kept in
-memory for KEY_TTL_SECONDS (a revoked key is refused within that time); refused ones for
-REFUSED_TTL_SECONDS, so that repeating a wrong key does not query the database each time.
+Keys are checked by a guard of the keyed router, before any body is read. What a presented key
+resolved to, live or refused, is kept for KEY_TTL_SECONDS: a revoked key is refused within that
+time, and repeating a wrong key does not query the database each time.
 """
 
 import hashlib
@@ -12,10 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from cachetools import TTLCache
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
-from api.bounded_cache import BoundedCache, Ticker
 from api.coalesce import Coalescer
 from api.errors import RateLimited, Unauthorized
 from api.ratelimit import RateDecision, RateLimiter, keep_decision
@@ -25,12 +25,12 @@ from jobs.accounts import resolve_api_key
 
 HEADER: Final = "x-api-key"
 KEY_TTL_SECONDS: Final = 5.0
-REFUSED_TTL_SECONDS: Final = 5.0
 MAX_KEYS: Final = 10_000
 _CALLER_KEY: Final = "caller"
 
 AnyConnection = ASGIConnection[Any, Any, Any, Any]
 Guard = Callable[[AnyConnection, BaseRouteHandler], Awaitable[None]]
+Ticker = Callable[[], float]  # seconds on a clock that never goes back (time.monotonic)
 
 
 @dataclass(frozen=True)
@@ -40,34 +40,27 @@ class Caller:
 
 
 class KeyCache:
-    """One per app: live keys and refused keys, each for a few seconds, kept by digest (no
-    plaintext secret outlives a request)."""
+    """One per app: what each presented key resolved to (its live row, or None when refused),
+    kept by digest so that no plaintext secret outlives a request. Touched only on the event
+    loop."""
 
     def __init__(
         self, store: MetadataStore, *, ttl: float = KEY_TTL_SECONDS, ticker: Ticker = time.monotonic
     ) -> None:
         self._store = store
-        self._keys: BoundedCache[bytes, ApiKey] = BoundedCache(MAX_KEYS, ttl=ttl, ticker=ticker)
-        self._refused: BoundedCache[bytes, bool] = BoundedCache(
-            MAX_KEYS, ttl=REFUSED_TTL_SECONDS, ticker=ticker
-        )
+        self._keys: TTLCache[bytes, ApiKey | None] = TTLCache(MAX_KEYS, ttl, ticker)
         self._loads: Coalescer[bytes, ApiKey | None] = Coalescer()
 
     async def lookup(self, presented: str) -> ApiKey | None:
         """The live key `presented` names, or None: from memory when it was resolved within the
         TTL, else from the store on a worker thread (one lookup for concurrent callers)."""
         digest = hashlib.sha256(presented.encode()).digest()
-        cached = self._keys.get(digest)
-        if cached is not None or self._refused.get(digest):
-            return cached
-        return await self._loads.load(digest, lambda: self._resolve(digest, presented))
-
-    def _resolve(self, digest: bytes, presented: str) -> ApiKey | None:
-        key = resolve_api_key(self._store, presented)
-        if key is None:
-            self._refused.put(digest, True)
-        else:
-            self._keys.put(digest, key)
+        try:
+            return self._keys[digest]
+        except KeyError:
+            pass
+        key = await self._loads.load(digest, lambda: resolve_api_key(self._store, presented))
+        self._keys[digest] = key
         return key
 
 

@@ -31,10 +31,15 @@ class Coalescer(Generic[K, V]):
     def running(self, key: K) -> bool:
         return key in self._loading
 
-    def start(self, key: K, load: Callable[[], V]) -> None:
-        """Start `load()` unless one for `key` runs already, and wait for nothing; an error is
-        logged, as no caller will see it."""
-        self._pending(key, load).add_done_callback(_log_failure)
+    def start(self, key: K, load: Callable[[], V], then: Callable[[K, V], None]) -> None:
+        """Start `load()` unless one for `key` runs already, and wait for nothing: `then(key,
+        value)` runs on the event loop when it is done; an error is logged, as no caller sees it."""
+
+        def done(loaded: "asyncio.Future[V]") -> None:
+            if _succeeded(loaded):
+                then(key, loaded.result())
+
+        self._pending(key, load).add_done_callback(done)
 
     def _pending(self, key: K, load: Callable[[], V]) -> "asyncio.Future[V]":
         pending = self._loading.get(key)
@@ -45,6 +50,11 @@ class Coalescer(Generic[K, V]):
         return pending
 
 
-def _log_failure(done: "asyncio.Future[Any]") -> None:
-    if not done.cancelled() and done.exception() is not None:
+def _succeeded(done: "asyncio.Future[Any]") -> bool:
+    """True when the load succeeded; its error logged otherwise."""
+    if done.cancelled():
+        return False
+    if done.exception() is not None:
         log.error("a background load failed", exc_info=done.exception())
+        return False
+    return True

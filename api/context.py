@@ -10,7 +10,6 @@ from typing import Any, Final
 from litestar import Litestar, Request
 
 from api.auth import KeyCache
-from api.completed_runs import CompletedRuns
 from api.ratelimit import RateLimiter
 from api.result_pages import ResultPages
 from data.catalog import DatasetCatalog
@@ -30,7 +29,6 @@ class ApiContext:
     limiter: RateLimiter
     signing_key: str  # signs download links; resolved once, when the app is created
     keys: KeyCache
-    runs: CompletedRuns
     pages: ResultPages
 
     @property

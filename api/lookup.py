@@ -35,13 +35,6 @@ def run_of(ctx: ApiContext, caller: Caller, audience_id: str, run_id: str) -> Ru
     return run
 
 
-async def run_to_read(ctx: ApiContext, caller: Caller, audience_id: str, run_id: str) -> Run:
-    """`run_of` through `api.completed_runs`: from memory for a completed run read in the last
-    few seconds, else looked up on a worker thread."""
-    key = (caller.org_id, parse_id(audience_id, "audience"), parse_id(run_id, "run"))
-    return await ctx.runs.read(key, lambda: run_of(ctx, caller, audience_id, run_id))
-
-
 def export_of(ctx: ApiContext, caller: Caller, run: Run, export_id: str) -> Export:
     export = ctx.store.get_export(ExportId(parse_id(export_id, "export")), caller.org_id)
     if export is None or export.run_id != run.id:

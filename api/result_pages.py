@@ -1,7 +1,8 @@
 """Pages of a run's results as JSON bytes, cut from row groups encoded once and kept in memory.
 
-A published snapshot never changes, so an encoded row group stays right for as long as it is
-kept; the byte budget bounds the memory, the least recently read row groups going first.
+A published snapshot never changes and its directory names its run, so what is kept under that
+directory (layout, encoded row groups) is never invalidated: a cachetools LRU under a byte budget
+drops the least recently read row groups first. Both caches are only touched on the event loop.
 """
 
 from bisect import bisect_right
@@ -13,8 +14,8 @@ from typing import Final
 
 import msgspec
 from anyio import CapacityLimiter, to_thread
+from cachetools import LRUCache
 
-from api.bounded_cache import BoundedCache
 from api.coalesce import Coalescer
 from api.wire.results import ResultRow
 from data.snapshots import SnapshotStore
@@ -56,10 +57,8 @@ class ResultPages:
 
     def __init__(self, snapshots: SnapshotStore, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
         self._snapshots = snapshots
-        self.groups: BoundedCache[GroupKey, JsonRows] = BoundedCache(
-            budget_bytes, weigh=lambda rows: rows.nbytes
-        )
-        self._layouts: BoundedCache[str, Layout] = BoundedCache(LAYOUTS_KEPT)
+        self.groups: LRUCache[GroupKey, JsonRows] = LRUCache(budget_bytes, _nbytes)
+        self._layouts: LRUCache[str, Layout] = LRUCache(LAYOUTS_KEPT)
         self._encoding: Coalescer[GroupKey, JsonRows] = Coalescer(CapacityLimiter(ENCODERS))
 
     async def page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
@@ -70,9 +69,9 @@ class ResultPages:
             if missing and all(self._encoding.running(key) for key in missing):
                 found = await self._encoded_page(snapshot, offset, limit, missing)
             else:
-                found = await to_thread.run_sync(self._read_page, snapshot, offset, limit)
-                for key in self._missing(snapshot, offset, limit):
-                    self._encoding.start(key, partial(self._encode, snapshot, key[1]))
+                found = await self._read_page(snapshot, offset, limit)
+                for key in self._missing(snapshot, offset, limit) if self.groups.maxsize else ():
+                    self._encoding.start(key, partial(self._encode, snapshot, key[1]), self._keep)
         return found
 
     def cached_page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int] | None:
@@ -95,16 +94,25 @@ class ResultPages:
         """The page once the row groups being encoded are (a worker thread reads it when one
         was evicted again meanwhile)."""
         for key in missing:
-            await self._encoding.load(key, partial(self._encode, snapshot, key[1]))
+            self._keep(key, await self._encoding.load(key, partial(self._encode, snapshot, key[1])))
         found = self.cached_page(snapshot, offset, limit)
         if found is None:
-            found = await to_thread.run_sync(self._read_page, snapshot, offset, limit)
+            found = await self._read_page(snapshot, offset, limit)
         return found
 
-    def _read_page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
-        self._layouts.get_or_load(str(snapshot), lambda: self._layout(snapshot))
+    async def _read_page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
+        """The page read from the file on a worker thread; the file's layout is kept."""
+        known = self._layouts.get(str(snapshot))
+        page, layout = await to_thread.run_sync(self._read, snapshot, offset, limit, known)
+        self._layouts[str(snapshot)] = layout
+        return page
+
+    def _read(
+        self, snapshot: Path, offset: int, limit: int, layout: Layout | None
+    ) -> tuple[tuple[bytes, int], Layout]:
+        layout = layout or self._layout(snapshot)
         table, total = self._snapshots.read_page(snapshot, offset, limit)
-        return _join([(encode_table(table, WIRE_COLUMNS), offset)], offset, limit), total
+        return (_join([(encode_table(table, WIRE_COLUMNS), offset)], offset, limit), total), layout
 
     def _missing(self, snapshot: Path, offset: int, limit: int) -> list[GroupKey]:
         """The page's row groups not in memory; none while the file's layout is unknown."""
@@ -113,16 +121,20 @@ class ResultPages:
         keys = [(str(snapshot), group) for group, _ in groups]
         return [key for key in keys if self.groups.get(key) is None]
 
-    def _encode(self, snapshot: Path, group: int) -> JsonRows:
-        def load() -> JsonRows:
-            results = self._snapshots.open_results(snapshot)
-            return encode_row_group(results, group, WIRE_COLUMNS)
+    def _keep(self, key: GroupKey, rows: JsonRows) -> None:
+        if rows.nbytes <= self.groups.maxsize:
+            self.groups[key] = rows
 
-        return self.groups.get_or_load((str(snapshot), group), load)
+    def _encode(self, snapshot: Path, group: int) -> JsonRows:
+        return encode_row_group(self._snapshots.open_results(snapshot), group, WIRE_COLUMNS)
 
     def _layout(self, snapshot: Path) -> Layout:
         metadata = self._snapshots.open_results(snapshot).metadata
         return Layout(tuple(row_group_starts(metadata)), metadata.num_rows)
+
+
+def _nbytes(rows: JsonRows) -> int:
+    return rows.nbytes
 
 
 def _join(spans: list[Span], offset: int, limit: int) -> bytes:

@@ -170,7 +170,7 @@ class Settings:
             duckdb_threads=_optional_int(env, "INTENT_DUCKDB_THREADS"),
             allow_private_urls=(env.get("INTENT_ALLOW_PRIVATE_URLS") or "") in ("1", "true"),
             queue_name=env.get("INTENT_QUEUE_NAME") or "intent-runs",
-            page_cache_mb=_int(env, "INTENT_PAGE_CACHE_MB", DEFAULT_PAGE_CACHE_MB),
+            page_cache_mb=_int(env, "INTENT_PAGE_CACHE_MB", DEFAULT_PAGE_CACHE_MB, minimum=0),
             topics_rate_limit_per_minute=_int(env, "INTENT_TOPICS_RATE_LIMIT_PER_MINUTE", 300),
             movers_min_audience=_int(env, "INTENT_MOVERS_MIN_AUDIENCE", 10, minimum=0),
             analyze_allow_private=_flag(env, "INTENT_ANALYZE_ALLOW_PRIVATE"),

@@ -123,7 +123,6 @@ def delete_audience(
     audience = audience_of(ctx, caller, audience_id)
     if not ctx.store.delete_audience(caller.org_id, audience.id, ctx.now()):
         raise NotFound("audience not found")
-    ctx.runs.forget()
     return DeletedEnvelope(Deleted(id=audience.id, deleted=True), meta(ctx, request.scope))
 
 

@@ -6,6 +6,7 @@ A completed run is served from its snapshot; queued or running: 202; failed or c
 from typing import Annotated, Final
 
 import msgspec
+from anyio import to_thread
 from litestar import Response, get
 from litestar.enums import MediaType
 from litestar.handlers import HTTPRouteHandler
@@ -16,7 +17,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 
 from api.context import AnyRequest, ApiContext
 from api.envelope import json_bytes, meta
-from api.lookup import run_of, run_to_read
+from api.lookup import run_of
 from api.openapi import keyed
 from api.params import MAX_OFFSET, Ctx, PathId, Who
 from api.servable import pending_state, snapshot_of
@@ -62,9 +63,9 @@ async def get_results(
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 50,
     offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response[bytes]:
-    """Rows are cut from JSON that `ctx.pages` keeps per row group, and sent as they are; a
-    page whose run and rows are in memory is answered without leaving the event loop."""
-    run = await run_to_read(ctx, caller, audience_id, run_id)
+    """The run is looked up on a worker thread; rows are cut from JSON that `ctx.pages` keeps
+    per row group, and sent as they are."""
+    run = await to_thread.run_sync(run_of, ctx, caller, audience_id, run_id)
     state = pending_state(run)
     if state is not None:
         pending = ResultsPage(run_out(run), [], 0, limit, offset, state=state)

@@ -5,7 +5,6 @@ A page decodes only the row groups that hold its rows, found from the parquet fo
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,11 @@ from engine.schema import RESULT_SCHEMA
 
 
 def open_results(directory: Path) -> ResultsFile:
-    """The results file, its footer parsed once per file version and then reused."""
     path = directory / RESULTS
     try:
-        stat = path.stat()
-        metadata = _footer(str(path), stat.st_mtime_ns, stat.st_size)
-        return ResultsFile(path, metadata=metadata)
+        return ResultsFile(path)
     except (OSError, pa.ArrowInvalid) as exc:
         raise SnapshotError(f"cannot open {path}: {exc}") from exc
-
-
-@lru_cache(maxsize=16)
-def _footer(path: str, mtime_ns: int, size: int) -> pq.FileMetaData:
-    """Snapshots never change once published; (mtime, size) still guards a replaced file."""
-    return pq.read_metadata(path)
 
 
 def read_page(results: pq.ParquetFile, offset: int, limit: int) -> tuple[pa.Table, int]:

@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
-from api.bounded_cache import Ticker
+from api.auth import Ticker
 from data.catalog import DatasetCatalog
 from data.generator import generate
 from data.metadata.connect import open_store

@@ -52,11 +52,31 @@ def test_a_started_load_nobody_waits_for_logs_its_error(caplog: pytest.LogCaptur
     def load() -> int:
         raise LookupError("gone")
 
+    kept: list[tuple[str, int]] = []
+
     async def main() -> None:
-        Coalescer[str, int]().start("k", load)
+        Coalescer[str, int]().start("k", load, lambda key, value: kept.append((key, value)))
         await asyncio.gather(
             *(asyncio.all_tasks() - {asyncio.current_task()}), return_exceptions=True
         )
 
     asyncio.run(main())
     assert "background load failed" in caplog.text
+    assert kept == []
+
+
+def test_a_started_load_hands_its_value_to_then_on_the_event_loop() -> None:
+    kept: list[tuple[str, int, bool]] = []
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+
+        def then(key: str, value: int) -> None:
+            kept.append((key, value, asyncio.get_running_loop() is loop))
+
+        Coalescer[str, int]().start("k", lambda: 7, then)
+        await asyncio.gather(*(asyncio.all_tasks() - {asyncio.current_task()}))
+        await asyncio.sleep(0)  # the done callbacks run on the loop's next turn
+
+    asyncio.run(main())
+    assert kept == [("k", 7, True)]

@@ -143,7 +143,7 @@ def test_encoded_row_groups_stay_within_the_byte_budget(make_snapshot: MakeSnaps
     pages = ResultPages(FileStore(), budget_bytes=3 * one_group)  # type: ignore[arg-type]
     for offset in range(0, 70, 5):
         read(pages, snapshot, offset, 5)
-        assert pages.groups.weight <= 3 * one_group
+        assert pages.groups.currsize <= 3 * one_group
     assert 0 < len(pages.groups) < 10
 
 
@@ -167,3 +167,20 @@ def test_concurrent_misses_of_a_row_group_encode_it_once(
 
     assert asyncio.run(together()) == [(expected(table, 2, 3), 30)] * 8
     assert encoded == [0]
+
+
+def test_a_zero_byte_budget_reads_every_page_from_the_file_and_keeps_no_rows(
+    make_snapshot: MakeSnapshot,
+) -> None:
+    snapshot, table = make_snapshot()
+    store = FileStore()
+    pages = ResultPages(store, budget_bytes=0)  # type: ignore[arg-type]
+    assert (
+        read(pages, snapshot, 5, 10)
+        == read(pages, snapshot, 5, 10)
+        == (
+            expected(table, 5, 10),
+            30,
+        )
+    )
+    assert (len(pages.groups), store.opened) == (0, 3)  # the layout once, each page once
