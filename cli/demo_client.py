@@ -69,9 +69,21 @@ class DemoClient:
         reply = self._http.get(_run_path(run) + "/results", params={"limit": limit})
         return _decode(reply, 200, ResultsEnvelope, "read the results").data.results
 
-    def stored_export(self, run: RunOut, fmt: str) -> ExportLink:
+    def stored_export(self, run: RunOut, fmt: str, timeout: float = 120.0) -> ExportLink:
+        """The run's completed export in `fmt`: asked for (a worker builds it), then polled."""
         reply = self._http.post(_run_path(run) + "/exports", json={"format": fmt})
-        return _decode(reply, (200, 201), ExportEnvelope, f"export {fmt}").data
+        link = _decode(reply, (200, 202), ExportEnvelope, f"export {fmt}").data
+        path = _run_path(run) + f"/exports/{link.export.id}"
+        deadline = time.monotonic() + timeout
+        while link.export.status == "processing":
+            if time.monotonic() > deadline:
+                raise CliError(f"export {fmt} is still processing after {timeout:g} s", 1)
+            time.sleep(POLL_SECONDS)
+            link = _decode(self._http.get(path), 200, ExportEnvelope, f"read export {fmt}").data
+        if link.export.status != "completed":
+            reason = f"{link.export.error_code}: {link.export.error_message}"
+            raise CliError(f"export {fmt} failed: {reason}", exit_code=1)
+        return link
 
     def download(self, link: ExportLink, path: Path) -> Path:
         """The export's file, fetched by its signed URL (no key), written to `path`."""

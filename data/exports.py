@@ -26,6 +26,8 @@ __all__ = [
     "ExportInfo",
     "export_format",
     "iter_export",
+    "partial_path",
+    "remove_partials",
     "write_export",
 ]
 
@@ -59,14 +61,15 @@ def iter_export(results: Results, fmt: str) -> Iterator[bytes]:
     return (bytes(chunk) for chunk in _chunks(_open(results), fmt))
 
 
-def write_export(results: Results, fmt: str, out: Path | IO[bytes]) -> ExportInfo:
-    """Write the export to a file (atomically: temp file, fsync, rename) or a binary stream.
+def write_export(results: Results, fmt: str, out: Path | IO[bytes], attempt: int = 0) -> ExportInfo:
+    """Write the export to a file (atomically: the attempt's partial file, fsync, rename) or a
+    binary stream.
 
     Chunks are hashed and written here while the next ones are encoded on worker threads.
     """
     source = _open(results)
     digest, size = hashlib.sha256(), 0
-    with _target(out) as sink:
+    with _target(out, attempt) as sink:
         for chunk in _chunks(source, fmt):
             sink.write(chunk)
             digest.update(chunk)
@@ -103,12 +106,25 @@ def _open(results: Results) -> ResultsFile:
         raise ExportError(f"cannot read results file {results}: {exc}") from exc
 
 
+def partial_path(out: Path, attempt: int) -> Path:
+    """Where attempt `attempt` writes `out` before publishing it by rename."""
+    return out.with_name(f".{out.name}.{attempt}.partial")
+
+
+def remove_partials(out: Path) -> list[Path]:
+    """Remove the partial files of `out` that earlier attempts left (a killed writer)."""
+    found = sorted(out.parent.glob(f".{out.name}.*.partial"))
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found
+
+
 @contextlib.contextmanager
-def _target(out: Path | IO[bytes]) -> Iterator[IO[bytes]]:
+def _target(out: Path | IO[bytes], attempt: int) -> Iterator[IO[bytes]]:
     if not isinstance(out, Path):
         yield out
         return
-    partial = out.with_name(f".{out.name}.partial")
+    partial = partial_path(out, attempt)
     try:
         with partial.open("wb") as f:
             yield f

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from data.catalog import DatasetCatalog
-from data.metadata.models import RunId
+from data.metadata.models import ExportId, RunId
 from data.metadata.store import MetadataStore
 from data.snapshots import SnapshotStore
 from jobs.metrics import JobMetrics
@@ -27,6 +27,12 @@ class Enqueue(Protocol):
     def __call__(self, run_id: RunId, delay_seconds: float = 0.0) -> None: ...
 
 
+class ExportEnqueue(Protocol):
+    """Hands the build of one stored export to the broker; may raise when the broker is down."""
+
+    def __call__(self, export_id: ExportId) -> None: ...
+
+
 @dataclass(frozen=True)
 class JobDeps:
     store: MetadataStore
@@ -37,3 +43,5 @@ class JobDeps:
     settings: Settings
     runner: WorkRunner  # how the work of an attempt is run (a child process in workers)
     metrics: JobMetrics = field(default_factory=JobMetrics)  # what this process observes
+    # where export builds go; None builds them in the calling thread (deps without a broker)
+    enqueue_export: ExportEnqueue | None = None

@@ -1,29 +1,34 @@
-"""The heartbeat of a claimed run: a thread that extends its lease until the work ends.
+"""The heartbeat of a claimed run or export build: a thread that extends its lease until the
+work ends.
 
 When the store refuses an extension the attempt has been fenced off (its lease expired and the
-run was recovered), so `lost` is set and the work is stopped.
+work was recovered), so `lost` is set and the work is stopped.
 """
 
 import contextvars
 import logging
 import threading
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from types import TracebackType
 
-from data.metadata.models import Run
+from data.metadata.models import Export, Run
 from data.metadata.store import MetadataStore
 from jobs.deps import Clock
 
 log = logging.getLogger(__name__)
 
 
-class Heartbeat:
-    """Use as a context manager around the work of one claimed attempt."""
+Extend = Callable[[datetime], bool]  # extends a lease until the given time; False when refused
 
-    def __init__(self, store: MetadataStore, run: Run, clock: Clock, lease_seconds: float) -> None:
+
+class Lease:
+    """Use as a context manager around the work of one claimed attempt; `extend` renews it."""
+
+    def __init__(self, extend: Extend, name: str, clock: Clock, lease_seconds: float) -> None:
         self.lost = threading.Event()
-        self._store = store
-        self._run = run
+        self._extend = extend
+        self._name = name
         self._clock = clock
         self._ttl = timedelta(seconds=lease_seconds)
         self._stopped = threading.Event()
@@ -31,11 +36,11 @@ class Heartbeat:
         self._thread = threading.Thread(
             target=contextvars.copy_context().run,
             args=(self._loop,),
-            name=f"heartbeat-{run.id}",
+            name=f"heartbeat of {name}",
             daemon=True,
         )
 
-    def __enter__(self) -> "Heartbeat":
+    def __enter__(self) -> "Lease":
         self._thread.start()
         return self
 
@@ -53,16 +58,37 @@ class Heartbeat:
         interval = self._ttl.total_seconds() / 3
         while not self._stopped.wait(interval):
             if not self.beat():
-                log.warning("run %s attempt %d lost its lease", self._run.id, self._run.attempts)
+                log.warning("%s lost its lease", self._name)
                 self.lost.set()
                 return
 
     def beat(self) -> bool:
         """Extend the lease once; False only when the store refuses (the attempt is stale)."""
         try:
-            return self._store.heartbeat(
-                self._run.id, self._run.attempts, self._clock() + self._ttl
-            )
+            return self._extend(self._clock() + self._ttl)
         except Exception:  # a passing DB error: the next beat may succeed before the lease ends
-            log.warning("heartbeat of run %s failed", self._run.id, exc_info=True)
+            log.warning("heartbeat of %s failed", self._name, exc_info=True)
             return True
+
+
+class Heartbeat(Lease):
+    """The lease of a claimed run attempt."""
+
+    def __init__(self, store: MetadataStore, run: Run, clock: Clock, lease_seconds: float) -> None:
+        def extend(until: datetime) -> bool:
+            return store.heartbeat(run.id, run.attempts, until)
+
+        super().__init__(extend, f"run {run.id} attempt {run.attempts}", clock, lease_seconds)
+
+
+class ExportHeartbeat(Lease):
+    """The lease of a claimed export build."""
+
+    def __init__(
+        self, store: MetadataStore, export: Export, clock: Clock, lease_seconds: float
+    ) -> None:
+        def extend(until: datetime) -> bool:
+            return store.heartbeat_export(export.id, export.attempts, until)
+
+        name = f"export {export.id} attempt {export.attempts}"
+        super().__init__(extend, name, clock, lease_seconds)

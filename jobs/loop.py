@@ -73,6 +73,7 @@ def _log(report: TickReport) -> None:
         len(rec.failed),
         len(rec.resent),
         len(rec.staging_removed),
+        len(rec.exports_resent),
         len(rec.exports_failed),
         len(report.scheduled),
         report.idempotency_purged,
@@ -80,7 +81,8 @@ def _log(report: TickReport) -> None:
     )
     if any(counts):
         log.info(
-            "tick: %d requeued, %d failed, %d re-sent, %d staging removed, %d exports lost, "
+            "tick: %d requeued, %d failed, %d re-sent, %d staging removed, %d exports re-sent, "
+            "%d exports lost, "
             "%d daily runs created, %d idempotency keys purged, %d webhook attempts",
             *counts,
         )

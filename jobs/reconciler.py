@@ -1,5 +1,5 @@
-"""The reconciler tick: recover runs the broker or a worker lost, fail exports whose builder died,
-and collect stale staging output.
+"""The reconciler tick: recover runs and export builds the broker or a worker lost, and collect
+stale staging output.
 
 Safe on many machines at once: every status change is a guarded write that only one of them
 wins, and sending a run id twice is harmless because a run is claimed once per attempt.
@@ -14,7 +14,7 @@ from data.metadata.models import ExportId, Run, RunId
 from jobs.deps import JobDeps
 from jobs.dispatch import send_runs
 from jobs.errors import WorkerLost
-from jobs.exports import EXPORT_BUILD_LIMIT, lost_export
+from jobs.exports import lost_export, send_export
 from jobs.failures import fail_for_good
 from jobs.logs import bound
 
@@ -27,7 +27,8 @@ class ReconcileReport:
     failed: list[RunId] = field(default_factory=list)  # lease expired on the last attempt
     resent: list[RunId] = field(default_factory=list)  # queued with no recent send
     staging_removed: list[Path] = field(default_factory=list)
-    exports_failed: list[ExportId] = field(default_factory=list)  # their builder died
+    exports_resent: list[ExportId] = field(default_factory=list)  # lost message or builder
+    exports_failed: list[ExportId] = field(default_factory=list)  # their last attempt died
 
 
 def reconcile_once(deps: JobDeps, now: datetime) -> ReconcileReport:
@@ -37,7 +38,7 @@ def reconcile_once(deps: JobDeps, now: datetime) -> ReconcileReport:
             _recover(deps, run, now, report)
     report.resent = _resend_stale(deps, now)
     report.staging_removed = _collect_staging(deps, now)
-    report.exports_failed = _fail_lost_exports(deps, now)
+    _recover_exports(deps, now, report)
     return report
 
 
@@ -71,10 +72,17 @@ def resend_due(run: Run, now: datetime, tick: timedelta) -> bool:
     return now - run.last_enqueued_at >= wait
 
 
-def _fail_lost_exports(deps: JobDeps, now: datetime) -> list[ExportId]:
-    """Exports processing past the build limit: failed (guarded), so the next request rebuilds."""
-    stale = deps.store.stale_exports(now - EXPORT_BUILD_LIMIT)
-    return [export.id for export in stale if deps.store.finish_export(lost_export(export, now))]
+def _recover_exports(deps: JobDeps, now: datetime, report: ReconcileReport) -> None:
+    """Processing exports nobody builds, sent two ticks ago or more: sent again while attempts
+    last; failed with WORKER_LOST (guarded) once the last attempt died, so the next request
+    queues it again."""
+    tick = timedelta(seconds=deps.settings.tick_seconds)
+    for export in deps.store.unattended_exports(now, now - 2 * tick):
+        if export.attempts >= deps.settings.max_attempts:
+            if deps.store.finish_export(lost_export(export, now)):
+                report.exports_failed.append(export.id)
+        elif deps.store.mark_export_enqueued(export.id, now) and send_export(deps, export.id):
+            report.exports_resent.append(export.id)
 
 
 def _collect_staging(deps: JobDeps, now: datetime) -> list[Path]:

@@ -1,7 +1,7 @@
 """The composition root of the jobs layer: store, catalog, snapshots and broker from settings.
 
-The only place in `jobs` that picks implementations; the broker's enqueue is bound here and the
-run actor is declared on the same broker.
+The only place in `jobs` that picks implementations; the broker's enqueues are bound here and the
+run and export actors are declared on the same broker.
 """
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from dramatiq import Broker
 from data.catalog import DatasetCatalog
 from data.metadata.connect import open_store
 from data.snapshots import LocalSnapshotStore
-from jobs.actors import BrokerEnqueue, declare_actors
+from jobs.actors import BrokerEnqueue, BrokerExportEnqueue, declare_actors
 from jobs.broker import make_broker
 from jobs.deps import JobDeps
 from jobs.errors import JobError
@@ -47,6 +47,7 @@ def connect(settings: Settings) -> Services:
         clock=utc_now,
         settings=settings,
         runner=ChildRunner(produce_snapshot, preload=RUN_PRELOAD, env=child_env(settings)),
+        enqueue_export=BrokerExportEnqueue(broker, settings.queue_name),
     )
     declare_actors(broker, deps)
     return Services(deps, broker)

@@ -191,14 +191,47 @@ class MemoryMetadataStore(MemoryRuns, MemoryWebhooks):
 
     def finish_export(self, export: Export) -> bool:
         expected = rules.export_transition(export, ExportStatus.PROCESSING)
-        return self._rewrite_export(export, expected)
+        return self._rewrite_export(export, expected, export.attempts)
 
-    def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
-        def stale(export: Export) -> bool:
-            processing = export.status == ExportStatus.PROCESSING
-            return processing and export.created_at < started_before
+    def unattended_exports(
+        self, now: datetime, sent_before: datetime, limit: int = 500
+    ) -> list[Export]:
+        def unattended(export: Export) -> bool:
+            sent = export.last_enqueued_at or export.created_at
+            return rules.unleased(export, now) and sent < sent_before
 
-        return self._exports_where(stale)[:limit]
+        return self._exports_where(unattended)[:limit]
+
+    def claim_export(self, export: Export, now: datetime, lease_until: datetime) -> bool:
+        with self._lock:
+            current = self._exports.get(export.id)
+            if current is None or current.attempts != export.attempts:
+                return False
+            if not rules.unleased(current, now):
+                return False
+            claimed = replace(current, attempts=export.attempts + 1, lease_expires_at=lease_until)
+            self._exports[export.id] = rules.in_utc(claimed)
+            return True
+
+    def heartbeat_export(self, export_id: ExportId, attempt: int, lease_until: datetime) -> bool:
+        return self._update_processing(
+            export_id, lambda e: replace(e, lease_expires_at=lease_until), attempt
+        )
+
+    def mark_export_enqueued(self, export_id: ExportId, at: datetime) -> bool:
+        return self._update_processing(export_id, lambda e: replace(e, last_enqueued_at=at))
+
+    def _update_processing(
+        self, export_id: ExportId, change: Callable[[Export], Export], attempt: int | None = None
+    ) -> bool:
+        with self._lock:
+            current = self._exports.get(export_id)
+            if current is None or current.status != ExportStatus.PROCESSING:
+                return False
+            if attempt is not None and current.attempts != attempt:
+                return False
+            self._exports[export_id] = rules.in_utc(change(current))
+            return True
 
     def _exports_where(self, keep: Callable[[Export], bool]) -> list[Export]:
         with self._lock:
@@ -208,11 +241,14 @@ class MemoryMetadataStore(MemoryRuns, MemoryWebhooks):
         expected = rules.export_transition(export, ExportStatus.FAILED)
         return self._rewrite_export(export, expected)
 
-    def _rewrite_export(self, export: Export, expected: str) -> bool:
-        """The guarded write of exports: replace the row if it is `expected`; owners stay."""
+    def _rewrite_export(self, export: Export, expected: str, attempt: int | None = None) -> bool:
+        """The guarded write of exports: replace the row if it is `expected` (and at `attempt`
+        when given); owners stay."""
         with self._lock:
             current = self._exports.get(export.id)
             if current is None or current.status != expected:
+                return False
+            if attempt is not None and current.attempts != attempt:
                 return False
             owners = ("organization_id", "audience_id", "run_id")
             kept = {field: getattr(current, field) for field in owners}

@@ -110,6 +110,9 @@ class Export:
     error_message: str | None = None
     completed_at: datetime | None = None
     expires_at: datetime | None = None
+    attempts: int = 0  # builds claimed since it was (re)created; the lease's fencing token
+    lease_expires_at: datetime | None = None  # of the attempt building it
+    last_enqueued_at: datetime | None = None  # when its build was last sent to the broker
 
 
 @dataclass(frozen=True)

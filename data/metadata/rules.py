@@ -51,3 +51,9 @@ def export_transition(export: Export, expected: ExportStatus) -> ExportStatus:
     except (InvalidTransition, ValueError) as exc:
         raise ValueError(f"export {export.id}: {exc}") from None
     return expected
+
+
+def unleased(export: Export, now: datetime) -> bool:
+    """Processing, and no attempt holds a live lease on it (one may claim it)."""
+    lease = export.lease_expires_at
+    return export.status == ExportStatus.PROCESSING and (lease is None or lease < now)

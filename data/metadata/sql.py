@@ -399,11 +399,22 @@ class SqlMetadataStore:
 
     def finish_export(self, export: Export) -> bool:
         expected = rules.export_transition(export, ExportStatus.PROCESSING)
-        return self._count(exports, export_sql.rewrite(export, expected)) == 1
+        return self._count(exports, export_sql.rewrite(export, expected, export.attempts)) == 1
 
-    def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
-        rows = self._rows(export_sql.stale(started_before, limit))
+    def unattended_exports(
+        self, now: datetime, sent_before: datetime, limit: int = 500
+    ) -> list[Export]:
+        rows = self._rows(export_sql.unattended(now, sent_before, limit))
         return [Export(**_values(row)) for row in rows]
+
+    def claim_export(self, export: Export, now: datetime, lease_until: datetime) -> bool:
+        return self._count(exports, export_sql.claim(export, now, lease_until)) == 1
+
+    def heartbeat_export(self, export_id: ExportId, attempt: int, lease_until: datetime) -> bool:
+        return self._count(exports, export_sql.heartbeat(export_id, attempt, lease_until)) == 1
+
+    def mark_export_enqueued(self, export_id: ExportId, at: datetime) -> bool:
+        return self._count(exports, export_sql.mark_enqueued(export_id, at)) == 1
 
     def restart_export(self, export: Export) -> bool:
         expected = rules.export_transition(export, ExportStatus.FAILED)

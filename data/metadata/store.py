@@ -174,11 +174,28 @@ class MetadataStore(Protocol):
     def find_export(self, run_id: RunId, export_type: str) -> Export | None: ...
     def list_exports(self, run_id: RunId) -> list[Export]: ...
     def finish_export(self, export: Export) -> bool:
-        """processing -> completed | failed, writing the result fields."""
+        """processing -> completed | failed, writing the result fields; False unless it is
+        processing under `export.attempts` (a fenced-off attempt finishes nothing)."""
         ...
 
-    def stale_exports(self, started_before: datetime, limit: int = 500) -> list[Export]:
-        """Exports still processing that were started before `started_before`, oldest first."""
+    def unattended_exports(
+        self, now: datetime, sent_before: datetime, limit: int = 500
+    ) -> list[Export]:
+        """Processing exports no attempt holds a live lease on, last sent to the broker (or
+        created) before `sent_before`, oldest first: lost messages and dead builders."""
+        ...
+
+    def claim_export(self, export: Export, now: datetime, lease_until: datetime) -> bool:
+        """Attempt `export.attempts + 1` takes the lease until `lease_until`; False unless it is
+        processing, still at `export.attempts` and no live lease is held on it."""
+        ...
+
+    def heartbeat_export(self, export_id: ExportId, attempt: int, lease_until: datetime) -> bool:
+        """Extend the lease of `attempt`; False once it is no longer the building attempt."""
+        ...
+
+    def mark_export_enqueued(self, export_id: ExportId, at: datetime) -> bool:
+        """Record that its build was sent to the broker at `at`; False unless processing."""
         ...
 
     def restart_export(self, export: Export) -> bool:

@@ -148,10 +148,13 @@ exports = sa.Table(
     sa.Column("error_message", sa.Text),
     sa.Column("completed_at", UtcDateTime),
     sa.Column("expires_at", UtcDateTime),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("lease_expires_at", UtcDateTime),
+    sa.Column("last_enqueued_at", UtcDateTime),
     sa.CheckConstraint(_in("status", EXPORT_STATUSES), name="status"),
     # one stored export per run and format (create-or-reuse)
     sa.UniqueConstraint("run_id", "export_type"),
-    # the reconciler's scan for exports still processing since before a time
+    # the reconciler's scan for processing exports whose build is unattended
     sa.Index(None, "status", "created_at"),
     # the webhook sender's scan for exports completed since an endpoint was created
     sa.Index(None, "organization_id", "completed_at"),

@@ -48,9 +48,10 @@ def popular_topics(dataset: Path) -> list[int]:
 
 @pytest.fixture
 def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterator[ApiMaker]:
-    """`make_api(store="memory"|"sqlite", dataset=None, ticker=None, **settings)`: a started test
-    client and its parts; `dataset` replaces the session's generated one, `ticker` the clock of
-    the key and run caches."""
+    """`make_api(store="memory"|"sqlite", dataset=None, ticker=None, export_queue=None,
+    **settings)`: a started test client and its parts; `dataset` replaces the session's generated
+    one, `ticker` the clock of the key and run caches; export builds are appended to
+    `export_queue` when given (else built in the request)."""
     homes = (tmp_path / f"home-{n}" for n in itertools.count())
     with ExitStack() as stack:
 
@@ -58,6 +59,7 @@ def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterat
             store: str = "memory",
             dataset: Path = dataset,
             ticker: Ticker = time.monotonic,
+            export_queue: list[str] | None = None,
             **settings: Any,
         ) -> Api:
             home = next(homes)
@@ -71,6 +73,7 @@ def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterat
                 clock=clock,
                 settings=config,
                 runner=InlineRunner(produce_snapshot),
+                enqueue_export=None if export_queue is None else export_queue.append,
             )
             client = stack.enter_context(TestClient(create_app(config, deps, ticker=ticker)))
             return Api(client, deps.store, deps, clock, enqueue, popular_topics)

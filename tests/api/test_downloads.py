@@ -21,7 +21,7 @@ def completed(api: Api, tenant: Tenant) -> tuple[str, str]:
 def _link(api: Api, tenant: Tenant, run: tuple[str, str], fmt: str = "csv") -> dict[str, Any]:
     url = api.run_url(*run, "/exports")
     reply = api.client.post(url, json={"format": fmt}, headers=tenant.headers)
-    assert reply.status_code in (200, 201), reply.text
+    assert reply.status_code in (200, 202), reply.text
     return dict(reply.json()["data"])
 
 

@@ -1,12 +1,15 @@
 """Stored exports and their signed download links, with Range support."""
 
 import hashlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.api.factories import Api, Tenant
+from data.metadata.models import ExportId
+from jobs.exports import build_queued_export
+from tests.api.factories import Api, ApiMaker, Tenant
 
 
 @pytest.fixture
@@ -23,11 +26,11 @@ def _download(api: Api, link: dict[str, Any], **headers: str) -> Any:
     return api.client.get(urlparse(link["downloadUrl"]).path, headers=headers)
 
 
-def test_first_create_is_201_and_a_repeat_reuses_it_with_200(
+def test_first_create_queues_it_with_202_and_a_repeat_reuses_it_with_200(
     api: Api, tenant: Tenant, completed: tuple[str, str]
 ) -> None:
     first, again = _create(api, tenant, completed), _create(api, tenant, completed)
-    assert (first.status_code, again.status_code) == (201, 200)
+    assert (first.status_code, again.status_code) == (202, 200)
     assert first.json()["data"]["export"]["id"] == again.json()["data"]["export"]["id"]
     export = first.json()["data"]["export"]
     assert (export["status"], export["exportType"]) == ("completed", "csv")
@@ -129,3 +132,66 @@ def test_downloads_stop_when_the_audience_is_deleted(
     link = _create(api, tenant, completed).json()["data"]
     api.client.delete(f"/v1/intent/audiences/{completed[0]}", headers=tenant.headers)
     assert _download(api, link).status_code == 404
+
+
+@pytest.fixture
+def queue() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def queued_api(make_api: ApiMaker, queue: list[str]) -> Api:
+    """An API whose export builds wait in `queue` until a test builds them."""
+    return make_api(export_queue=queue)
+
+
+def _get(api: Api, tenant: Tenant, run: tuple[str, str], export_id: str) -> Any:
+    url = api.run_url(*run, f"/exports/{export_id}")
+    return api.client.get(url, headers=tenant.headers).json()["data"]
+
+
+def test_a_queued_export_is_processing_and_not_downloadable_until_built(
+    queued_api: Api, queue: list[str]
+) -> None:
+    api = queued_api
+    tenant = api.tenant()
+    run = api.completed_run(tenant)
+    first, again = _create(api, tenant, run), _create(api, tenant, run)
+    assert (first.status_code, again.status_code) == (202, 202)
+    link = first.json()["data"]
+    export_id = link["export"]["id"]
+    assert (link["export"]["status"], again.json()["data"]["export"]["id"]) == (
+        "processing",
+        export_id,
+    )
+    assert queue == [export_id]  # queued once
+    assert _get(api, tenant, run, export_id)["export"]["status"] == "processing"
+    early = _download(api, link)
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "EXPORT_NOT_READY")
+
+    build_queued_export(api.deps, ExportId(export_id))
+    assert _get(api, tenant, run, export_id)["export"]["status"] == "completed"
+    assert _download(api, link).status_code == 200
+    reused = _create(api, tenant, run)
+    assert (reused.status_code, reused.json()["data"]["export"]["id"]) == (200, export_id)
+
+
+def test_an_export_whose_build_failed_shows_its_error_and_is_queued_again(
+    queued_api: Api, queue: list[str]
+) -> None:
+    api = queued_api
+    tenant = api.tenant()
+    run = api.completed_run(tenant)
+    link = _create(api, tenant, run).json()["data"]
+    export_id = link["export"]["id"]
+    snapshot = api.store.get_run(run[1]).snapshot_path  # type: ignore[union-attr]
+    results = Path(str(snapshot)) / "results.parquet"
+    kept = results.rename(results.with_name("kept.parquet"))
+    build_queued_export(api.deps, ExportId(export_id))
+    failed = _get(api, tenant, run, export_id)["export"]
+    assert (failed["status"], failed["errorCode"]) == ("failed", "INTERNAL")
+    assert _download(api, link).status_code == 409
+    kept.rename(results)
+    again = _create(api, tenant, run)
+    assert (again.status_code, again.json()["data"]["export"]["status"]) == (202, "processing")
+    assert queue == [export_id, export_id]

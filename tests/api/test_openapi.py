@@ -135,7 +135,7 @@ def test_reading_a_run_documents_pending_and_not_servable(
     [
         ("/audiences", "201", {"get", "patch", "delete"}),
         ("/audiences/{audience_id}/runs", "202", {"get", "delete"}),
-        ("/audiences/{audience_id}/runs/{run_id}/exports", "201", {"get"}),
+        ("/audiences/{audience_id}/runs/{run_id}/exports", "202", {"get"}),
         ("/audiences/{audience_id}/runs/{run_id}/exports", "200", {"get"}),
         ("/webhooks", "201", {"get", "delete"}),
     ],

@@ -68,7 +68,8 @@ def make_deps(home: Path, dataset: Path) -> JobDeps:
         "INTENT_RATE_LIMIT_PER_MINUTE": "1000000",
     }
     deps = connect(Settings.from_env(env)).deps
-    return replace(deps, runner=InlineRunner(produce_snapshot))  # runs complete in-thread
+    # runs and stored exports complete in-thread
+    return replace(deps, runner=InlineRunner(produce_snapshot), enqueue_export=None)
 
 
 def seed(app: Litestar, deps: JobDeps, topic_ids: list[int]) -> Seeded:
@@ -314,6 +315,12 @@ def test_schemathesis_with_every_check_finds_nothing_on_a_served_api(
     assert "❌" not in report
 
 
+def completed(reply: httpx.Response) -> dict[str, Any] | None:
+    """The export link of a reply, once the export is completed."""
+    link: dict[str, Any] = reply.json()["data"]
+    return link if link["export"]["status"] == "completed" else None
+
+
 def test_head_of_a_served_download_link_has_the_headers_of_get(
     served: Served, topic_ids: list[int]
 ) -> None:
@@ -328,7 +335,10 @@ def test_head_of_a_served_download_link_has_the_headers_of_get(
             120,  # behind the runs the schemathesis run queued
             "the run to complete",
         )
-        link = http.post(f"{runs}/{run['id']}/exports", json={}).json()["data"]
+        export = http.post(f"{runs}/{run['id']}/exports", json={}).json()["data"]["export"]
+        link = wait_for(
+            lambda: completed(http.get(f"{runs}/{run['id']}/exports/{export['id']}")), 120, "export"
+        )
         head, get = httpx.head(link["downloadUrl"]), httpx.get(link["downloadUrl"])
     assert (head.status_code, get.status_code) == (200, 200)
     assert head.headers["content-length"] == str(link["export"]["byteSize"]) != "0"

@@ -77,8 +77,15 @@ def check_streamed_exports(client: httpx.Client, run: dict[str, Any], tmp_path: 
     return csv_bytes
 
 
+def completed_export(client: httpx.Client, export_path: str) -> dict[str, Any] | None:
+    link = data(client.get(export_path), 200)
+    return link if link["export"]["status"] == "completed" else None
+
+
 def check_stored_export(client: httpx.Client, run: dict[str, Any], csv_bytes: bytes) -> None:
-    link = data(client.post(run_path(run) + "/exports", json={"format": "csv"}), 201)
+    queued = data(client.post(run_path(run) + "/exports", json={"format": "csv"}), 202)
+    export_path = run_path(run) + f"/exports/{queued['export']['id']}"
+    link = wait_for(lambda: completed_export(client, export_path), 60, "the export to complete")
     assert (
         data(client.post(run_path(run) + "/exports", json={}), 200)["export"]["id"]
         == (link["export"]["id"])

@@ -1,19 +1,25 @@
-"""ensure_export: one stored export per run and format, built beside the run's snapshot."""
+"""ensure_export and the export actor: one stored export per run and format, queued once, built
+under a lease beside the run's snapshot, one file whatever attempt publishes it."""
 
+import dataclasses
 import hashlib
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from engine.states import RunType
+from jobs.actors import BrokerExportEnqueue, declare_actors
+from jobs.broker import make_broker
 from jobs.errors import RunNotCompleted
 from jobs.execute import execute_run
-from jobs.exports import EXPORT_BUILD_LIMIT, ensure_export, export_path, new_export
+from jobs.exports import build_queued_export, ensure_export, export_path, new_export
 from jobs.produce import produce_snapshot
 from jobs.reconciler import reconcile_once
 from jobs.submit import submit_run
 from jobs.work import InlineRunner
+from jobs.worker import start_worker
 
 
 @pytest.fixture
@@ -97,13 +103,101 @@ def test_export_whose_build_failed_is_rebuilt_by_the_next_request(deps, complete
     assert (export.error_code, export.row_count) == (None, completed.result_count)
 
 
-def test_export_left_processing_by_a_dead_process_is_rebuilt_after_the_reconciler(
-    deps, completed
-) -> None:
+def test_export_never_sent_is_built_after_the_reconciler_sends_it(deps, completed) -> None:
     snapshot = Path(completed.snapshot_path)
     stuck = new_export(completed, "csv", export_path(snapshot, "csv"), deps.clock())
     deps.store.create_export(stuck)
-    deps.clock.advance(EXPORT_BUILD_LIMIT.total_seconds() + 1)
-    reconcile_once(deps, deps.clock())
+    deps.clock.advance(2 * deps.settings.tick_seconds + 1)
+    assert reconcile_once(deps, deps.clock()).exports_resent == [stuck.id]
     export, created = ensure_export(deps, completed, "csv", deps.clock())
-    assert (export.id, created, export.status) == (stuck.id, True, "completed")
+    assert (export.id, created, export.status) == (stuck.id, False, "completed")
+
+
+@pytest.fixture
+def queued(deps, completed):
+    """deps whose export builds go to a recording broker, and the ids sent."""
+    sent = []
+    return dataclasses.replace(deps, enqueue_export=sent.append), sent
+
+
+def test_a_new_export_is_queued_processing_and_built_by_the_actor(queued, completed) -> None:
+    deps, sent = queued
+    export, created = ensure_export(deps, completed, "csv", deps.clock())
+    assert (created, export.status, sent) == (True, "processing", [export.id])
+    again, created = ensure_export(deps, completed, "csv", deps.clock())
+    assert (again.id, again.status, created, sent) == (export.id, "processing", False, [export.id])
+    built = build_queued_export(deps, export.id)
+    assert (built.status, built.attempts, built.row_count) == (
+        "completed",
+        1,
+        completed.result_count,
+    )
+    assert deps.store.get_export(export.id) == built
+    assert [p.name for p in Path(export.path).parent.iterdir()] == ["results.csv"]
+
+
+def test_a_finished_export_is_not_built_again(queued, completed) -> None:
+    deps, _ = queued
+    export, _ = ensure_export(deps, completed, "csv", deps.clock())
+    build_queued_export(deps, export.id)
+    assert build_queued_export(deps, export.id) is None
+
+
+def test_a_build_held_by_a_live_attempt_is_left_to_it(queued, completed) -> None:
+    deps, _ = queued
+    export, _ = ensure_export(deps, completed, "csv", deps.clock())
+    now = deps.clock()
+    assert deps.store.claim_export(export, now, now + timedelta(seconds=30))
+    assert build_queued_export(deps, export.id) is None
+    assert deps.store.get_export(export.id).status == "processing"
+
+
+def test_after_a_dead_attempt_the_next_one_publishes_one_file(queued, completed) -> None:
+    deps, sent = queued
+    export, _ = ensure_export(deps, completed, "csv", deps.clock())
+    now = deps.clock()
+    assert deps.store.claim_export(export, now, now + timedelta(seconds=30))  # then it dies
+    out = Path(export.path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_name(".results.csv.1.partial").write_bytes(b"half a file")
+    deps.clock.advance(31)
+    assert reconcile_once(deps, deps.clock()).exports_resent == [export.id]
+    assert sent == [export.id, export.id]
+    built = build_queued_export(deps, export.id)
+    assert (built.status, built.attempts) == ("completed", 2)
+    assert [p.name for p in out.parent.iterdir()] == ["results.csv"]
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == built.sha256
+
+
+def test_an_export_whose_last_attempt_died_fails_with_worker_lost(queued, completed) -> None:
+    deps, _ = queued
+    export, _ = ensure_export(deps, completed, "csv", deps.clock())
+    for _attempt in range(deps.settings.max_attempts):
+        now = deps.clock()
+        current = deps.store.get_export(export.id)
+        assert deps.store.claim_export(current, now, now + timedelta(seconds=30))
+        deps.clock.advance(31)
+    assert build_queued_export(deps, export.id) is None  # out of attempts
+    assert reconcile_once(deps, deps.clock()).exports_failed == [export.id]
+    failed = deps.store.get_export(export.id)
+    assert (failed.status, failed.error_code) == ("failed", "WORKER_LOST")
+    again, created = ensure_export(deps, completed, "csv", deps.clock())
+    assert (again.id, again.status, again.attempts, created) == (export.id, "processing", 0, True)
+
+
+def test_the_in_process_broker_and_worker_build_a_queued_export(deps, completed) -> None:
+    """What `intent serve` without a broker does: its embedded worker builds the export."""
+    broker = make_broker(deps.settings)
+    deps = dataclasses.replace(
+        deps, enqueue_export=BrokerExportEnqueue(broker, deps.settings.queue_name)
+    )
+    declare_actors(broker, deps)
+    worker = start_worker(broker, 1)
+    try:
+        export, _ = ensure_export(deps, completed, "csv", deps.clock())
+        broker.join(deps.settings.queue_name)
+        worker.join()
+    finally:
+        worker.stop()
+    built = deps.store.get_export(export.id)
+    assert (built.status, built.attempts) == ("completed", 1)

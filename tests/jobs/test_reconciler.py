@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from engine.states import RunStatus, RunType
-from jobs.exports import EXPORT_BUILD_LIMIT, new_export
+from jobs.exports import new_export
 from jobs.reconciler import reconcile_once, resend_due
 from jobs.submit import submit_run
 from tests.jobs.factories import START
@@ -142,24 +142,33 @@ def test_old_run_waits_a_quarter_of_its_age_between_sends() -> None:
     assert resend_due(_queued_run(hour_old, 300), START, TICK)
 
 
+LEASE = timedelta(seconds=30)
+
+
 def _processing_export(deps, run, tmp_path):
     export = new_export(run, "csv", tmp_path / "results.csv", deps.clock())
     assert deps.store.create_export(export)
     return export
 
 
-def test_export_left_processing_past_the_build_limit_fails_with_worker_lost(
+def test_export_whose_last_attempt_stopped_renewing_its_lease_fails_with_worker_lost(
     deps, queued, tmp_path
 ) -> None:
     export = _processing_export(deps, queued(), tmp_path)
-    deps.clock.advance(EXPORT_BUILD_LIMIT.total_seconds() + 1)
+    for _ in range(deps.settings.max_attempts):
+        now = deps.clock()
+        assert deps.store.claim_export(deps.store.get_export(export.id), now, now + LEASE)
+        deps.clock.advance(LEASE.total_seconds() + 1)
     assert reconcile_once(deps, deps.clock()).exports_failed == [export.id]
     failed = deps.store.get_export(export.id)
     assert (failed.status, failed.error_code) == ("failed", "WORKER_LOST")
 
 
-def test_export_processing_within_the_build_limit_is_left_alone(deps, queued, tmp_path) -> None:
+def test_export_under_a_live_lease_is_left_alone(deps, queued, tmp_path) -> None:
     export = _processing_export(deps, queued(), tmp_path)
-    deps.clock.advance(EXPORT_BUILD_LIMIT.total_seconds() - 1)
-    assert reconcile_once(deps, deps.clock()).exports_failed == []
+    now = deps.clock()
+    assert deps.store.claim_export(export, now, now + LEASE)
+    deps.clock.advance(LEASE.total_seconds() - 1)
+    report = reconcile_once(deps, deps.clock())
+    assert (report.exports_failed, report.exports_resent) == ([], [])
     assert deps.store.get_export(export.id).status == "processing"

@@ -99,13 +99,78 @@ def _failed(export: Export) -> Export:
     )
 
 
-def test_stale_exports_are_the_processing_ones_created_before_the_cutoff(
+def test_unattended_exports_are_unleased_processing_ones_last_sent_before_the_cutoff(
     store: MetadataStore, make_export: Callable[..., Export]
 ) -> None:
-    old = make_export(created_at=at(1))
-    make_export(created_at=at(100))
+    never_sent = make_export(created_at=at(1))
+    make_export(created_at=at(100))  # created after the cutoff
+    make_export(created_at=at(1), last_enqueued_at=at(60))  # sent again after it
     store.finish_export(_finished(make_export(created_at=at(1))))
-    assert store.stale_exports(at(50)) == [old]
+    leased = make_export(created_at=at(1))
+    assert store.claim_export(leased, at(2), at(500))
+    expired = make_export(created_at=at(1))
+    assert store.claim_export(expired, at(2), at(40))
+    found = {e.id: e.attempts for e in store.unattended_exports(at(45), sent_before=at(50))}
+    assert found == {never_sent.id: 0, expired.id: 1}
+
+
+def test_a_claim_takes_the_next_attempt_and_holds_a_lease(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    assert store.claim_export(export, at(1), at(31))
+    claimed = store.get_export(export.id)
+    assert claimed is not None
+    assert (claimed.attempts, claimed.lease_expires_at) == (1, at(31))
+    assert not store.claim_export(export, at(2), at(32))  # the same attempt claimed twice
+    assert not store.claim_export(claimed, at(30), at(60))  # the lease is still live
+    assert store.claim_export(claimed, at(32), at(62))  # it expired: the next attempt
+    assert store.get_export(export.id) == replace(claimed, attempts=2, lease_expires_at=at(62))
+
+
+def test_a_finished_export_is_claimed_no_more(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    assert store.finish_export(_finished(export))
+    assert not store.claim_export(_finished(export), at(10), at(40))
+
+
+def test_heartbeat_extends_only_the_building_attempt(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    assert store.claim_export(export, at(1), at(31))
+    assert store.heartbeat_export(export.id, 1, at(41))
+    assert not store.heartbeat_export(export.id, 2, at(51))
+    current = store.get_export(export.id)
+    assert current is not None
+    assert current.lease_expires_at == at(41)
+    assert store.claim_export(current, at(42), at(72))
+    assert not store.heartbeat_export(export.id, 1, at(80))  # fenced off
+
+
+def test_a_fenced_off_attempt_finishes_nothing(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    assert store.claim_export(export, at(1), at(31))
+    first = replace(export, attempts=1, lease_expires_at=at(31))
+    assert store.claim_export(first, at(32), at(62))
+    assert not store.finish_export(_finished(first))
+    second = replace(first, attempts=2, lease_expires_at=at(62))
+    assert store.finish_export(_finished(second))
+    assert store.get_export(export.id) == _finished(second)
+
+
+def test_marking_enqueued_records_the_send_of_a_processing_export(
+    store: MetadataStore, make_export: Callable[..., Export]
+) -> None:
+    export = make_export()
+    assert store.mark_export_enqueued(export.id, at(7))
+    assert store.get_export(export.id) == replace(export, last_enqueued_at=at(7))
+    store.finish_export(_finished(export))
+    assert not store.mark_export_enqueued(export.id, at(9))
 
 
 def test_restart_makes_a_failed_export_processing_again(

@@ -162,3 +162,21 @@ def test_webhook_tables_come_with_0006_and_go_with_its_downgrade(engine: sa.Engi
     assert not {"webhook_endpoints", "webhook_deliveries"} & set(
         sa.inspect(engine).get_table_names()
     )
+
+
+LEASE_COLUMNS = {"attempts", "lease_expires_at", "last_enqueued_at"}
+
+
+def _export_columns(engine: sa.Engine) -> set[str]:
+    return {column["name"] for column in sa.inspect(engine).get_columns("exports")}
+
+
+def test_exports_gain_their_build_lease_with_0007_and_lose_it_on_downgrade(
+    engine: sa.Engine,
+) -> None:
+    assert _migrate(engine, command.upgrade, "0006") == "0006"
+    assert not LEASE_COLUMNS & _export_columns(engine)
+    assert upgrade_engine(engine) == HEAD
+    assert _export_columns(engine) >= LEASE_COLUMNS
+    assert _migrate(engine, command.downgrade, "0006") == "0006"
+    assert not LEASE_COLUMNS & _export_columns(engine)
