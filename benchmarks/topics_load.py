@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -21,6 +22,7 @@ from urllib.parse import quote
 
 from benchmarks.api_clients import Latencies, summary_ms
 from benchmarks.api_server import running_server
+from benchmarks.api_services import redis_queue
 from benchmarks.http_loop import Connection
 from data.catalog import DatasetCatalog
 from data.generator import generate
@@ -43,6 +45,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=50, help="concurrent clients")
     p.add_argument("--think-ms", type=float, default=100.0, help="pause between a client's calls")
     p.add_argument("--only", default=",".join(TARGETS_P99_MS), help="routes to measure")
+    p.add_argument(
+        "--serve-workers", type=int, default=1, help="API processes (above 1: Redis as broker)"
+    )
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     p.add_argument("--json", type=Path, help="also write the raw figures to this file")
     return p.parse_args(argv)
 
@@ -150,13 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     index = LiveTopicIndex(DatasetCatalog(dataset)).current()
     routes = targets(index)
     figures: dict[str, Any] = {"loadavg": os.getloadavg(), "topics": len(index),
-                               "dates": len(index.dates), "clients": args.clients}  # fmt: skip
+                               "dates": len(index.dates), "clients": args.clients,
+                               "serveWorkers": args.serve_workers}  # fmt: skip
     _say(f"dataset {dataset}: {len(index)} topics, {len(index.dates)} dates")
     env = {"INTENT_TOPICS_RATE_LIMIT_PER_MINUTE": UNLIMITED}
-    with (
-        tempfile.TemporaryDirectory() as home,
-        running_server(Path(home), dataset, env) as server,
-    ):
+    with ExitStack() as stack:
+        if args.serve_workers > 1:  # several processes need a broker; it also counts the budget
+            queue = stack.enter_context(redis_queue(args.redis_url))
+            env |= {"INTENT_BROKER_URL": args.redis_url, "INTENT_QUEUE_NAME": queue}
+        home = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        server = stack.enter_context(running_server(home, dataset, env, args.serve_workers))
         for name in [r for r in args.only.split(",") if r]:
             load(server.url, routes[name], args.clients, 1.0, args.think_ms)  # warm up
             latencies = load(server.url, routes[name], args.clients, args.seconds, args.think_ms)

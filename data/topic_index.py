@@ -96,6 +96,7 @@ class TopicIndex:
         for row, (_, stats) in enumerate(days):
             self._place(row, stats)
         self.search_index = SearchIndex(self.names, self.keywords)
+        self._movers: dict[tuple[str, int], np.ndarray] = {}
         self.facets = {
             "types": _facet(self.types),
             "industries": _facet(self.industries),
@@ -185,14 +186,27 @@ class TopicIndex:
             return []
         audience = self.figures["unique_audience"]
         today, yesterday = audience[-1], audience[-2]
-        keep = self.mask(filters) & (yesterday >= max(min_yesterday, 1))
-        keep &= today > yesterday if direction == "up" else today < yesterday
-        chosen = np.flatnonzero(keep)
-        # The change in basis points, exact: the ranking never depends on float rounding.
-        change = _percent_basis_points(today[chosen], yesterday[chosen])
-        key = -change if direction == "up" else change
-        order = chosen[np.lexsort((self.ids[chosen], key))][:limit]
+        ranked = self._ranked_movers(direction, min_yesterday)
+        order = ranked[self.mask(filters)[ranked]][:limit]
         return [self._mover(int(at), int(today[at]), int(yesterday[at])) for at in order]
+
+    def _ranked_movers(self, direction: str, min_yesterday: int) -> np.ndarray:
+        """Every mover in that direction, best first, whatever the filters: worked out once per
+        index (which never changes) and then only filtered."""
+        found = self._movers.get((direction, min_yesterday))
+        if found is None:
+            audience = self.figures["unique_audience"]
+            today, yesterday = audience[-1], audience[-2]
+            keep = yesterday >= max(min_yesterday, 1)
+            keep &= today > yesterday if direction == "up" else today < yesterday
+            chosen = np.flatnonzero(keep)
+            # The change in basis points, exact: the ranking never depends on float rounding.
+            change = _percent_basis_points(today[chosen], yesterday[chosen])
+            key = -change if direction == "up" else change
+            found = self._movers[direction, min_yesterday] = chosen[
+                np.lexsort((self.ids[chosen], key))
+            ]
+        return found
 
     def _mover(self, at: int, today: int, yesterday: int) -> Mover:
         return Mover(self.topic(at), today, yesterday, pct_change(today, yesterday))

@@ -5,14 +5,14 @@ word starts a word of the topic's name, then: of its name or keywords, in any or
 typo-tolerant (the whole name within a small edit distance of the query, then every query word
 near a word of the name, then of the name or keywords). Within a tier: the latest audience,
 descending, then the topic's position (its id order). Later tiers are only computed while the
-limit is not filled.
+limit is not filled. Substrings are found through an n-gram index built once, never by scanning
+every name.
 """
 
 import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -23,8 +23,8 @@ WORD: Final = re.compile(r"[^\W_]+")
 HIGH: Final = "\U0010ffff"  # sorts after every character: the end of a prefix range
 # Edit distance a query word may be off by, by its length: none below 4 letters (short words
 # are too close to too many others), then one, then two from 8 letters.
-FEW: Final = 64  # matches of a substring found one str.find at a time
-CACHED_TEXTS: Final = 4096  # browse texts whose matches each index keeps
+GRAM: Final = 3  # the longest n-gram indexed: a query this long or shorter is one lookup
+BITS: Final = 21  # a code point fits in 21 bits, so GRAM of them fit in one uint64
 TYPO_LENGTHS: Final = ((8, 2), (4, 1))
 
 
@@ -51,10 +51,7 @@ class SearchIndex:
         self._suffixes, self._suffix_at = _sorted_pairs(_word_suffixes(folded))
         self._folded = folded
         self._lengths = np.array([len(name) for name in folded], np.int64)
-        self._names_text = _Joined(folded)
-        # A substring scan of every name and keyword costs milliseconds; browse and typeahead
-        # ask the same few texts again and again, and the index never changes once built.
-        self._contains = lru_cache(maxsize=CACHED_TEXTS)(self._scan)
+        self._names_text = _Grams(folded)
         name_words = [WORD.findall(name) for name in folded]
         keyword_words = [[w for k in extra for w in words(k)] for extra in keywords]
         self._name_vocab = _Vocabulary(name_words)
@@ -62,7 +59,7 @@ class SearchIndex:
             [n + k for n, k in zip(name_words, keyword_words, strict=True)]
         )
         keyword_text = ["\n".join(fold(k) for k in extra) for extra in keywords]
-        self._keywords_text = _Joined(keyword_text)
+        self._keywords_text = _Grams(keyword_text)
 
     def search(self, text: str, keep: np.ndarray, audience: np.ndarray, limit: int) -> list[int]:
         """Positions of up to `limit` matching topics among `keep`, best first."""
@@ -79,15 +76,11 @@ class SearchIndex:
         return found[:limit]
 
     def contains(self, text: str) -> np.ndarray:
-        """Which topics have `text` in their name or one of their keywords (read only)."""
-        return self._contains(fold(text))
-
-    def _scan(self, query: str) -> np.ndarray:
+        """Which topics have `text` in their name or one of their keywords."""
+        query = fold(text)
         hit = np.zeros(self._count, dtype=bool)
-        if query:
-            hit[self._names_text.find(query)] = True
-            hit[self._keywords_text.find(query)] = True
-        hit.flags.writeable = False
+        hit[self._names_text.find(query)] = True
+        hit[self._keywords_text.find(query)] = True
         return hit
 
     def _tiers(self, query: str) -> Iterator[np.ndarray]:
@@ -168,25 +161,64 @@ class _Near:
         return found
 
 
-class _Joined:
-    """Texts joined by a separator no query holds, for one C-level substring scan of all."""
+class _Grams:
+    """Which texts hold each string of 1 to GRAM characters, as sorted codes with the texts of
+    each: a query of at most GRAM characters is one lookup; a longer one takes the texts of its
+    rarest GRAM-gram and checks only those."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self._text = "\x00".join(texts) + "\x00"
-        self._starts = np.cumsum([0] + [len(text) + 1 for text in texts])[:-1]
+        self._texts = texts
+        # The separator ends every text, so no gram of a text reaches into the next one.
+        codes = _codes("".join(text + "\x00" for text in texts))
+        owner = np.repeat(np.arange(len(texts), dtype=np.int32), [len(t) + 1 for t in texts])
+        self._tables = [_postings(codes, owner, n) for n in range(1, GRAM + 1)]
 
     def find(self, query: str) -> np.ndarray:
-        """Positions of the texts that contain `query` (with repeats)."""
-        if "\x00" in query or not query:
+        """Positions of the texts that contain `query`, ascending."""
+        if not query or "\x00" in query:
             return np.zeros(0, np.int64)
-        if self._text.count(query) <= FEW:  # str.find is far faster than a regex scan
-            offsets, at = [], self._text.find(query)
-            while at >= 0:
-                offsets.append(at)
-                at = self._text.find(query, at + 1)
-        else:
-            offsets = [match.start() for match in re.finditer(re.escape(query), self._text)]
-        return np.searchsorted(self._starts, np.array(offsets, np.int64), side="right") - 1
+        n = min(len(query), GRAM)
+        keys, starts, owners = self._tables[n - 1]
+        grams = _grams(_codes(query), n)
+        at = np.minimum(np.searchsorted(keys, grams), max(len(keys) - 1, 0))
+        if not len(keys) or not np.array_equal(keys[at], grams):
+            return np.zeros(0, np.int64)
+        rarest = at[np.argmin(starts[at + 1] - starts[at])]
+        found = owners[starts[rarest] : starts[rarest + 1]].astype(np.int64)
+        if len(query) > n:
+            found = found[[query in self._texts[text] for text in found.tolist()]]
+        return found
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.uint64)
+
+
+def _grams(codes: np.ndarray, n: int) -> np.ndarray:
+    """The code of the n characters starting at each position, for every full window."""
+    count = max(len(codes) - n + 1, 0)
+    grams = np.zeros(count, np.uint64)
+    for k in range(n):
+        grams = (grams << np.uint64(BITS)) | codes[k : k + count]
+    return grams
+
+
+def _postings(
+    codes: np.ndarray, owner: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct n-gram codes sorted, where each one's texts start, the texts ascending)."""
+    grams = _grams(codes, n)
+    separated = np.zeros(len(grams), dtype=bool)
+    for k in range(n):
+        separated |= codes[k : k + len(grams)] == 0
+    grams, owners = grams[~separated], owner[: len(grams)][~separated]
+    order = np.argsort(grams, kind="stable")  # stable: each gram's texts stay ascending
+    grams, owners = grams[order], owners[order]
+    fresh = np.ones(len(grams), dtype=bool)
+    fresh[1:] = (grams[1:] != grams[:-1]) | (owners[1:] != owners[:-1])
+    grams, owners = grams[fresh], owners[fresh]
+    keys, firsts = np.unique(grams, return_index=True)
+    return keys, np.append(firsts, len(grams)), owners
 
 
 def _word_suffixes(names: Sequence[str]) -> Iterator[tuple[str, int]]:

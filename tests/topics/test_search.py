@@ -3,8 +3,10 @@ latest audience, then topic id; the same query always answers the same list."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from data.topic_search import SearchIndex
+from data.topic_search import SearchIndex, fold
 from tests.topics.conftest import Client
 
 URL = "/v1/intent/topics/search"
@@ -70,3 +72,23 @@ def test_tier_order_on_a_small_index(query: str, expected: list[int]) -> None:
     keep = np.ones(3, dtype=bool)
     audience = np.array([1, 5, 0])
     assert index.search(query, keep, audience, 10) == expected
+
+
+LETTERS = st.text(alphabet="abcé ü-x\u0130\U0001f600", max_size=12)
+
+
+@given(
+    names=st.lists(LETTERS, max_size=8),
+    keywords=st.lists(st.lists(LETTERS, max_size=3), max_size=8),
+    query=st.text(alphabet="abcé ü-x\u0130\U0001f600", min_size=1, max_size=6),
+)
+def test_contains_finds_exactly_the_names_and_keywords_holding_the_query(
+    names: list[str], keywords: list[list[str]], query: str
+) -> None:
+    keywords = (keywords + [[]] * len(names))[: len(names)]
+    folded = fold(query)
+    expected = [
+        bool(folded) and (folded in fold(name) or any(folded in fold(k) for k in extra))
+        for name, extra in zip(names, keywords, strict=True)
+    ]
+    assert SearchIndex(names, keywords).contains(query).tolist() == expected
