@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from data.metadata.models import OrgId
 from engine.states import RunType
 from jobs.actors import BrokerExportEnqueue, declare_actors
 from jobs.broker import make_broker
@@ -18,6 +19,8 @@ from jobs.exports import build_queued_export, ensure_export, export_path, new_ex
 from jobs.produce import produce_snapshot
 from jobs.reconciler import reconcile_once
 from jobs.submit import submit_run
+from jobs.urlguard import UrlGuard
+from jobs.webhooks import create_endpoint, record_events
 from jobs.work import InlineRunner
 from jobs.worker import start_worker
 
@@ -201,3 +204,16 @@ def test_the_in_process_broker_and_worker_build_a_queued_export(deps, completed)
         worker.stop()
     built = deps.store.get_export(export.id)
     assert (built.status, built.attempts) == ("completed", 1)
+
+
+def test_an_export_built_by_the_actor_is_announced_as_export_completed(queued, completed) -> None:
+    deps, _ = queued
+    org = OrgId(completed.organization_id)
+    create_endpoint(deps.store, org, "https://hooks.example.com/x", ["export.completed"],
+                    deps.clock(), UrlGuard(allow_private=True))  # fmt: skip
+    deps.clock.advance(1)
+    export, _ = ensure_export(deps, completed, "csv", deps.clock())
+    assert record_events(deps, deps.clock()) == []  # still processing
+    build_queued_export(deps, export.id)
+    [delivery] = record_events(deps, deps.clock())
+    assert (delivery.event_type, delivery.subject_id) == ("export.completed", export.id)
