@@ -17,6 +17,7 @@ import httpx
 
 from api.wire.runs import RunOut
 from cli.cmd_server import load_settings
+from cli.datasets import local_dataset
 from cli.demo_client import DemoClient
 from cli.demo_data import ensure_dataset, popular_topics
 from cli.demo_report import fill_rate_lines, histogram_lines, result_lines
@@ -46,7 +47,7 @@ def run_demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     settings = demo_settings(load_settings())
     say(f"intent demo in {settings.home}")
-    ensure_dataset(settings.dataset, generate_missing=True, echo=say)
+    ensure_dataset(local_dataset(settings.dataset), generate_missing=True, echo=say)
     system = build_system(settings)
     api_key = demo_key(system.services.deps.store, settings.audience_slots)
     server = HttpServer(system.app, "127.0.0.1", 0, quiet=True)
@@ -89,7 +90,7 @@ def walk_through(url: str, api_key: str, settings: Settings) -> None:
 
 
 def _walk(client: DemoClient, settings: Settings) -> None:
-    config = demo_config(popular_topics(settings.dataset, 5))
+    config = demo_config(popular_topics(local_dataset(settings.dataset), 5))
     audience = client.create_audience(
         f"Demo audience {datetime.now(UTC):%Y-%m-%d %H:%M:%S}", config
     )

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cli.datasets import local_dataset
 from cli.errors import CliError
 from cli.progress import progress_bar
 from data.catalog import is_iso_date
@@ -41,7 +42,7 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
 
 def run_ingest(args: argparse.Namespace) -> int:
     request = IngestRequest(
-        dataset=args.dataset or Settings.from_env().dataset,
+        dataset=args.dataset or local_dataset(Settings.from_env().dataset),
         data_date=args.date,
         intent=args.intent,
         people=args.people,

@@ -20,12 +20,14 @@ import polars as pl
 import pyarrow as pa
 
 from cli.cmd_config import read_config_file
+from cli.datasets import open_dataset
 from cli.errors import CliError
 from cli.progress import Report, progress_bar
 from data.catalog import DatasetCatalog
 from data.errors import DatasetError
 from data.snapshots.files import base_manifest, write_snapshot_dir
 from data.snapshots.store import StatsSource
+from data.storage import Location, as_location
 from engine.config import AudienceConfig, applied_filters, config_hash, parse_config
 from engine.errors import ConfigError, EngineError
 from engine.materialize import CHOICES, materialize
@@ -34,7 +36,6 @@ from engine.progress import stages_to
 from engine.schema import MaterializeInput, MaterializeResult
 from engine.stats import compute_stats
 from jobs.progress import AFTER_ENGINE_STAGE, STARTS_AT, RunStage
-from jobs.settings import Settings
 
 MAX_SAMPLE: Final = 50
 # What a broken dataset file or a failing backend raises while materializing.
@@ -72,7 +73,11 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, required=True, help="a JSON audience config")
-    parser.add_argument("--dataset", type=Path, help="dataset directory (default INTENT_DATASET)")
+    parser.add_argument(
+        "--dataset",
+        type=as_location,
+        help="directory or s3://bucket/prefix (default INTENT_DATASET)",
+    )
     parser.add_argument("--date", help="data date YYYY-MM-DD (default the latest complete one)")
     parser.add_argument("--backend", choices=CHOICES, default="auto", help="default auto")
 
@@ -134,21 +139,18 @@ def _resolve(args: argparse.Namespace) -> Job:
         problems = "\n".join(f"  {p}" for p in exc.problems)
         raise CliError(f"{args.config}: invalid config:\n{problems}", exit_code=1) from None
     except (DatasetError, OSError, pa.ArrowException) as exc:
-        raise CliError(f"dataset {catalog.root}: {exc}") from None
+        raise CliError(f"dataset {catalog.location}: {exc}") from None
     return Job(catalog, config, inputs)
 
 
-def _catalog(dataset: Path | None) -> DatasetCatalog:
-    root = dataset if dataset is not None else Settings.from_env().dataset
-    if not root.is_dir():
-        raise CliError(f"dataset {root}: no such directory")
-    return DatasetCatalog(root)
+def _catalog(dataset: Location | None) -> DatasetCatalog:
+    return open_dataset(dataset)
 
 
 def _latest_date(catalog: DatasetCatalog) -> str:
     date = catalog.latest_complete_date()
     if date is None:
-        raise CliError(f"dataset {catalog.root}: no complete data date")
+        raise CliError(f"dataset {catalog.location}: no complete data date")
     return date
 
 

@@ -19,10 +19,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cli.datasets import local_dataset
 from cli.demo_data import ensure_dataset
 from cli.errors import CliError
 from cli.http_server import HttpServer, serve_processes
 from cli.system import APP_FACTORY, System, build_system, freeze_start_up
+from data.storage import is_remote
 from jobs.errors import JobError
 from jobs.logs import configure_logging
 from jobs.settings import Settings, SettingsError
@@ -60,7 +62,9 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
 def run_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_format)
-    ensure_dataset(settings.dataset, generate_missing=args.demo_data, echo=_to_stderr)
+    if args.demo_data or not is_remote(settings.dataset):
+        dataset = local_dataset(settings.dataset)
+        ensure_dataset(dataset, generate_missing=args.demo_data, echo=_to_stderr)
     if args.workers != 1:
         return _serve_processes(settings, args)
     system = _build(settings)

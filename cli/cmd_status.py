@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.errors import CliError
-from data.catalog import DatasetCatalog
 from data.metadata.connect import open_store
+from data.store_catalog import open_catalog
 from jobs.settings import Settings, SettingsError
 from jobs.status import engine_status
 
@@ -42,7 +42,9 @@ def run_status(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     try:
         store = open_store(settings.database_url)
-        document = engine_status(store, DatasetCatalog(settings.dataset), datetime.now(UTC))
+        document = engine_status(
+            store, open_catalog(settings.dataset, settings.s3), datetime.now(UTC)
+        )
     except sa.exc.SQLAlchemyError as exc:
         raise CliError(f"cannot read the metadata database: {exc}", exit_code=1) from exc
     if args.json:

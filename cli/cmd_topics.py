@@ -7,15 +7,15 @@ Reads the dataset's topic tables directly (no server needed); `--json` prints wh
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from api.wire.topics import mover_out, topic_out, trend_point
+from cli.datasets import open_dataset
 from cli.errors import CliError
-from data.catalog import DatasetCatalog
 from data.errors import DatasetError
+from data.storage import as_location
 from data.topic_index import Filters, LiveTopicIndex, TopicIndex
 from jobs.settings import Settings, SettingsError
 
@@ -77,7 +77,11 @@ def run_movers(args: argparse.Namespace) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", type=Path, help="dataset directory (default INTENT_DATASET)")
+    parser.add_argument(
+        "--dataset",
+        type=as_location,
+        help="directory or s3://bucket/prefix (default INTENT_DATASET)",
+    )
     parser.add_argument("--json", action="store_true", help="print the rows as one JSON array")
 
 
@@ -109,11 +113,10 @@ def _settings() -> Settings:
 
 
 def _index(args: argparse.Namespace) -> TopicIndex:
-    root = args.dataset if args.dataset is not None else _settings().dataset
-    if not root.is_dir():
-        raise CliError(f"dataset {root}: no such directory")
+    catalog = open_dataset(args.dataset)
+    root = catalog.root
     try:
-        return LiveTopicIndex(DatasetCatalog(root)).current()
+        return LiveTopicIndex(catalog).current()
     except DatasetError as exc:
         raise CliError(f"dataset {root}: {exc}", exit_code=1) from None
 

@@ -33,7 +33,8 @@ RACY_NS: Final = 2_000_000_000
 T = TypeVar("T")
 Signature = tuple[int, int, int]
 Watched = tuple[Path, Signature | None]  # a path and its signature when listed; None: absent
-_Counter = Callable[[Sequence[Path], Sequence[str]], dict[str, dict[str, int]]]
+# Counts of people columns, by a DuckDB connection over a relation named by a SQL source.
+Counter = Callable[[duck.Connection, str, Sequence[str]], dict[str, dict[str, int]]]
 
 
 def date_directories(root: Path) -> dict[str, Path]:
@@ -130,19 +131,23 @@ class _StatCache(Generic[T]):
 
 
 @dataclass(frozen=True)
-class _Manifest:
+class Manifest:
     raw: bytes
     document: dict[str, object]
 
 
-def _load_manifest(path: Path) -> _Manifest | None:
+def _load_manifest(path: Path) -> Manifest | None:
     """The manifest at `path`, or None when its bytes are not a JSON object."""
-    raw = path.read_bytes()
+    return parse_manifest(path.read_bytes())
+
+
+def parse_manifest(raw: bytes) -> Manifest | None:
+    """A manifest's bytes, or None when they are not a JSON object."""
     try:
         document = json.loads(raw)
     except ValueError:
         return None
-    return _Manifest(raw, document) if isinstance(document, dict) else None
+    return Manifest(raw, document) if isinstance(document, dict) else None
 
 
 class DatasetCatalog:
@@ -150,12 +155,17 @@ class DatasetCatalog:
 
     def __init__(self, root: Path) -> None:
         self.root = root.absolute()
-        self._manifests: _StatCache[_Manifest | None] = _StatCache()
+        self._manifests: _StatCache[Manifest | None] = _StatCache()
         self._topics: _StatCache[pa.Table] = _StatCache()
         self._topic_ids: _StatCache[frozenset[int]] = _StatCache()
         self._parts: _StatCache[tuple[Path, ...]] = _StatCache()
         self._counts: _StatCache[dict[str, dict[str, int]]] = _StatCache()
         self._listing: _Listing | None = None
+
+    @property
+    def location(self) -> str:
+        """Where the dataset is, as messages name it."""
+        return str(self.root)
 
     def complete_dates(self) -> list[str]:
         """Sorted dates whose `_manifest.json` exists and parses.
@@ -229,25 +239,25 @@ class DatasetCatalog:
         self, columns: Sequence[str], people_version: str | None = None
     ) -> dict[str, dict[str, int]]:
         """Per people column, the count of each non-null value (for the filter catalog)."""
-        return self._people_counts(_count_values, columns, people_version)
+        return self._people_counts(count_values, columns, people_version)
 
     def presence_counts(
         self, columns: Sequence[str], people_version: str | None = None
     ) -> dict[str, dict[str, int]]:
         """Per people column, `{"true": people with a non-empty value, "false": the others}`,
         as the presence filters (`contact.*`) match them."""
-        return self._people_counts(_count_presence, columns, people_version)
+        return self._people_counts(count_presence, columns, people_version)
 
     def _people_counts(
-        self, count: _Counter, columns: Sequence[str], people_version: str | None
+        self, count: Counter, columns: Sequence[str], people_version: str | None
     ) -> dict[str, dict[str, int]]:
         """`count(files, columns)` over a people version, cached until its directory changes."""
-        _check_people_columns(columns)
+        check_people_columns(columns)
         version = people_version or self.default_people_version()
         files = self.people_files(version)
         directory = contract.people_dir(self.root, version)
         key = (count.__name__, tuple(columns))
-        counts = self._counts.get(directory, lambda _: count(files, columns), key=key)
+        counts = self._counts.get(directory, lambda _: _count_files(count, files, columns), key=key)
         return copy.deepcopy(counts)
 
     def default_people_version(self) -> str:
@@ -263,7 +273,7 @@ class DatasetCatalog:
     def _document(self, data_date: str) -> dict[str, object]:
         return self._complete(data_date).document
 
-    def _complete(self, data_date: str) -> _Manifest:
+    def _complete(self, data_date: str) -> Manifest:
         loaded = self._load(data_date)
         if loaded is None:
             raise DataNotAvailable(f"data date {data_date} is not complete in {self.root}")
@@ -288,7 +298,7 @@ class DatasetCatalog:
             raise DataNotAvailable(f"{path}: the dataset has no topics")
         return path
 
-    def _load(self, data_date: str) -> _Manifest | None:
+    def _load(self, data_date: str) -> Manifest | None:
         try:
             return self._manifests.get(self._manifest_path(data_date), _load_manifest)
         except (FileNotFoundError, NotADirectoryError):
@@ -314,17 +324,24 @@ def _read_topic_ids(path: Path) -> frozenset[int]:
     return frozenset(int(value) for value in column.to_pylist() if value is not None)
 
 
-def _check_people_columns(columns: Sequence[str]) -> None:
+def check_people_columns(columns: Sequence[str]) -> None:
     unknown = [name for name in columns if name not in contract.PEOPLE_TEXT_COLUMNS]
     if unknown:
         raise DatasetError(f"value_counts: unknown people columns {', '.join(unknown)}")
 
 
-def _count_values(files: Sequence[Path], columns: Sequence[str]) -> dict[str, dict[str, int]]:
-    """One grouped scan per column; the columnar files make each scan read only that column."""
-    source = duck.read_parquet(files)
+def _count_files(
+    count: Counter, files: Sequence[Path], columns: Sequence[str]
+) -> dict[str, dict[str, int]]:
     with duck.connect() as con:
-        return {name: _column_counts(con, source, name) for name in columns}
+        return count(con, duck.read_parquet(files), columns)
+
+
+def count_values(
+    con: duck.Connection, source: str, columns: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """One grouped scan per column; the columnar files make each scan read only that column."""
+    return {name: _column_counts(con, source, name) for name in columns}
 
 
 def _column_counts(con: duck.Connection, source: str, name: str) -> dict[str, int]:
@@ -336,10 +353,11 @@ def _column_counts(con: duck.Connection, source: str, name: str) -> dict[str, in
     return {str(value): int(count) for value, count in rows}
 
 
-def _count_presence(files: Sequence[Path], columns: Sequence[str]) -> dict[str, dict[str, int]]:
+def count_presence(
+    con: duck.Connection, source: str, columns: Sequence[str]
+) -> dict[str, dict[str, int]]:
     """One scan counting every column's non-empty values (`<> ''` is null for a null value)."""
     present = ", ".join(f"count(*) FILTER (WHERE {duck.ident(name)} <> '')" for name in columns)
-    with duck.connect() as con:
-        row = con.execute(f"SELECT count(*), {present} FROM {duck.read_parquet(files)}").fetchone()
+    row = con.execute(f"SELECT count(*), {present} FROM {source}").fetchone()
     total, *counts = row or (0,)
     return {name: {"true": n, "false": total - n} for name, n in zip(columns, counts, strict=True)}

@@ -207,6 +207,23 @@ def s3_filesystem(settings: S3Settings) -> pafs.S3FileSystem:
     return pafs.S3FileSystem(**options)
 
 
+# Where data lives, as a setting names it: a local directory, or "s3://bucket/prefix" (a str).
+Location = Path | str
+
+
+def as_location(text: str | Path) -> Location:
+    """`text` as a Location: kept as text when it names an object store, else a Path (which
+    would fold the `//` of `s3://`)."""
+    return str(text) if is_remote(text) else Path(text)
+
+
+def local_path(location: Location, what: str) -> Path:
+    """The directory of a local `location`; StorageError naming `what` when it is remote."""
+    if is_remote(location):
+        raise StorageError(f"{what} at {location} must be a local directory here")
+    return Path(location)
+
+
 def is_remote(location: str | Path) -> bool:
     return str(location).startswith(S3_SCHEME)
 

@@ -10,9 +10,9 @@ from typing import Final
 
 from dramatiq import Broker
 
-from data.catalog import DatasetCatalog
 from data.metadata.connect import open_store
 from data.snapshots import LocalSnapshotStore
+from data.store_catalog import open_catalog
 from jobs.actors import BrokerEnqueue, BrokerExportEnqueue, declare_actors
 from jobs.broker import make_broker
 from jobs.deps import JobDeps
@@ -41,7 +41,7 @@ def connect(settings: Settings) -> Services:
     broker = make_broker(settings)
     deps = JobDeps(
         store=open_store(settings.database_url),
-        catalog=DatasetCatalog(settings.dataset),
+        catalog=open_catalog(settings.dataset, settings.s3),
         snapshots=LocalSnapshotStore(settings.snapshots),
         enqueue=BrokerEnqueue(broker, settings.queue_name),
         clock=utc_now,

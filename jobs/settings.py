@@ -79,7 +79,7 @@ class Settings:
     home: Path
     database_url: str
     broker_url: str  # "memory://" = in-process
-    dataset: Path
+    dataset: str  # INTENT_DATASET: a directory or s3://bucket/prefix
     snapshots: Path
     signing_secret: str | None = None  # INTENT_SIGNING_SECRET; None: see signing_key()
     backend: str = "auto"
@@ -149,7 +149,7 @@ class Settings:
             home=home,
             database_url=env.get("INTENT_DATABASE_URL") or f"sqlite:///{home / 'intent.db'}",
             broker_url=env.get("INTENT_BROKER_URL") or "memory://",
-            dataset=Path(env.get("INTENT_DATASET") or home / "dataset"),
+            dataset=env.get("INTENT_DATASET") or str(home / "dataset"),
             snapshots=Path(env.get("INTENT_SNAPSHOTS") or home / "snapshots"),
             signing_secret=env.get("INTENT_SIGNING_SECRET") or None,
             backend=backend,

@@ -28,6 +28,16 @@ S3 = S3Settings(  # the local S3-compatible server of .ci/services takes any cre
 )
 
 
+def aws_env() -> dict[str, str]:
+    """The AWS_* variables that point a process at the local S3 server."""
+    return {
+        "AWS_ENDPOINT_URL": S3.endpoint_url or "",
+        "AWS_ACCESS_KEY_ID": S3.access_key_id or "",
+        "AWS_SECRET_ACCESS_KEY": S3.secret_access_key or "",
+        "AWS_REGION": S3.region or "",
+    }
+
+
 def reachable(port: int, host: str = "127.0.0.1") -> bool:
     try:
         with socket.create_connection((host, port), timeout=1.0):

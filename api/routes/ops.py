@@ -84,4 +84,4 @@ def _ping_database(ctx: ApiContext) -> None:
 
 def _require_dataset(ctx: ApiContext) -> None:
     if ctx.catalog.latest_complete_date() is None:
-        raise NotReady(f"no complete data date in {ctx.catalog.root}")
+        raise NotReady(f"no complete data date in {ctx.catalog.location}")

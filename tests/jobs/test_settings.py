@@ -145,3 +145,10 @@ def test_an_unusable_endpoint_is_refused_naming_the_variable(tmp_path) -> None:
     env = {"INTENT_HOME": str(tmp_path), "AWS_ENDPOINT_URL": "127.0.0.1:9000"}
     with pytest.raises(SettingsError, match="AWS_ENDPOINT_URL"):
         Settings.from_env(env)
+
+
+def test_a_dataset_in_an_object_store_is_kept_as_its_location(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_DATASET": "s3://bucket/some/prefix"}
+    assert Settings.from_env(env).dataset == "s3://bucket/some/prefix"
+    env["INTENT_DATASET"] = str(tmp_path / "dataset")
+    assert Settings.from_env(env).dataset == str(tmp_path / "dataset")
