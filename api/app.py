@@ -14,6 +14,7 @@ from litestar.di import Provide
 from api import metrics
 from api.auth import KeyCache, Ticker, caller_of, key_guard
 from api.context import CONTEXT_KEY, ApiContext
+from api.diffs import SnapshotDiffs
 from api.envelope import add_response_headers, handle_error
 from api.methods import set_allow
 from api.metrics import HttpMetrics, RequestHooks, Scrape
@@ -25,6 +26,7 @@ from api.routes import (
     audiences,
     backfills,
     builder,
+    diffs,
     downloads,
     exports,
     ops,
@@ -63,6 +65,7 @@ def create_app(
         settings.signing_key(),
         KeyCache(deps.store, ticker=ticker),
         ResultPages(deps.snapshots, page_cache_bytes),
+        SnapshotDiffs(deps.snapshots),
     )
     checks = default_checks(ctx, broker_check)
     http = HttpMetrics()
@@ -104,6 +107,7 @@ def _keyed_routes(ctx: ApiContext) -> Router:
         *backfills.HANDLERS,
         *webhooks.HANDLERS,
         *results.HANDLERS,
+        *diffs.HANDLERS,
         *exports.HANDLERS,
     ]
     return Router(

@@ -10,6 +10,7 @@ from typing import Any, Final
 from litestar import Litestar, Request
 
 from api.auth import KeyCache
+from api.diffs import SnapshotDiffs
 from api.ratelimit import RateLimiter
 from api.result_pages import ResultPages
 from data.catalog import DatasetCatalog
@@ -30,6 +31,7 @@ class ApiContext:
     signing_key: str  # signs download links; resolved once, when the app is created
     keys: KeyCache
     pages: ResultPages
+    diffs: SnapshotDiffs
 
     @property
     def store(self) -> MetadataStore:

@@ -9,6 +9,7 @@
      ├── SlotsFull                403 SLOTS_FULL
      ├── RunNotCancellable        409 RUN_NOT_CANCELLABLE
      ├── RunNotServable           409 RUN_NOT_SERVABLE
+     ├── NoPreviousRun            404 NO_PREVIOUS_RUN: a diff with no earlier completed run
      ├── IdempotencyKeyInvalid    400 IDEMPOTENCY_KEY_INVALID
      ├── IdempotencyKeyInUse      409 IDEMPOTENCY_KEY_IN_USE
      ├── IdempotencyKeyReused     422 IDEMPOTENCY_KEY_REUSED
@@ -120,6 +121,10 @@ class RunNotCancellable(ApiError):
 
 class RunNotServable(ApiError):
     status, code = 409, "RUN_NOT_SERVABLE"
+
+
+class NoPreviousRun(ApiError):
+    status, code = 404, "NO_PREVIOUS_RUN"
 
 
 class IdempotencyKeyInvalid(ApiError):

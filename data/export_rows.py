@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from data.errors import ExportError
 from data.parallel import DEFAULT_WORKERS, ordered_map
+from data.snapshots.diff import Rows, read_rows
 from data.snapshots.results_file import ResultsFile, writer_options
 from engine.csvsafe import csv_safe_table
 from engine.leaf_fields import LEAF_FIELDS, MATCHED_TOPICS, ROW_FIELDS, flatten_rows
@@ -41,6 +42,17 @@ Encoder: TypeAlias = Callable[[pa.Table, bool], Chunk]
 def csv_chunks(source: ResultsFile) -> Iterator[Chunk]:
     """CSV: dotted-name header, topic ids `;`-joined, formula-like cells prefixed with `'`."""
     return _flat_chunks(source, _csv)
+
+
+def csv_rows_chunks(source: ResultsFile, rows: Rows) -> Iterator[Chunk]:
+    """The rows at these row numbers (ascending) as `csv_chunks` writes them, CHUNK_ROWS at a
+    time, reading only the row groups that hold them."""
+    if len(rows) == 0:
+        yield _csv(flatten_rows(source.schema_arrow.empty_table()), True)
+        return
+    for start in range(0, len(rows), CHUNK_ROWS):
+        table = read_rows(source, rows[start : start + CHUNK_ROWS], FLAT_COLUMNS)
+        yield _csv(flatten_rows(table), start == 0)
 
 
 def jsonl_chunks(source: ResultsFile) -> Iterator[Chunk]:

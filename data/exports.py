@@ -16,7 +16,15 @@ from typing import IO, Final, TypeAlias
 import pyarrow as pa
 
 from data.errors import ExportError
-from data.export_rows import PARQUET_COLUMNS, Chunk, csv_chunks, jsonl_chunks, parquet_chunks
+from data.export_rows import (
+    PARQUET_COLUMNS,
+    Chunk,
+    csv_chunks,
+    csv_rows_chunks,
+    jsonl_chunks,
+    parquet_chunks,
+)
+from data.snapshots.diff import Rows
 from data.snapshots.results_file import ResultsFile
 
 __all__ = [
@@ -25,6 +33,7 @@ __all__ = [
     "ExportFormat",
     "ExportInfo",
     "export_format",
+    "iter_csv_rows",
     "iter_export",
     "partial_path",
     "remove_partials",
@@ -59,6 +68,11 @@ Results: TypeAlias = Path | ResultsFile
 def iter_export(results: Results, fmt: str) -> Iterator[bytes]:
     """The export file as a stream of byte chunks of bounded size (bounded memory)."""
     return (bytes(chunk) for chunk in _chunks(_open(results), fmt))
+
+
+def iter_csv_rows(results: ResultsFile, rows: Rows) -> Iterator[bytes]:
+    """The CSV export of only the rows at these row numbers (ascending), in bounded chunks."""
+    return (bytes(chunk) for chunk in csv_rows_chunks(results, rows))
 
 
 def write_export(results: Results, fmt: str, out: Path | IO[bytes], attempt: int = 0) -> ExportInfo:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from data.metadata import rules, steps
 from data.metadata.memory_rows import newest_first, oldest_first, require
@@ -76,6 +77,16 @@ class MemoryRuns:
             lambda r: r.audience_id == audience_id and r.status == RunStatus.COMPLETED
         )
         return max(done, key=lambda r: (r.completed_at, r.created_at, r.id), default=None)
+
+    def previous_completed_run(self, audience_id: AudienceId, data_date: str) -> Run | None:
+        done = self._select(
+            lambda r: (
+                r.audience_id == audience_id
+                and r.status == RunStatus.COMPLETED
+                and r.data_date < data_date
+            )
+        )
+        return max(done, key=_date_then_completion, default=None)
 
     def _step(self, run_id: RunId, step: Step) -> Run | None:
         """The guarded write: apply `step` only if the run is in its status (and attempt)."""
@@ -221,3 +232,7 @@ class MemoryRuns:
             return run.status == RunStatus.FAILED and done is not None and done >= since
 
         return dict(Counter(str(run.error_code) for run in self._select(failed)))
+
+
+def _date_then_completion(run: Run) -> tuple[Any, ...]:
+    return run.data_date, run.completed_at, run.created_at, run.id

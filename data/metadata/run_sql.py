@@ -85,6 +85,16 @@ def latest_completed(audience_id: AudienceId) -> sa.Select[Any]:
     )
 
 
+def previous_completed(audience_id: AudienceId, data_date: str) -> sa.Select[Any]:
+    completed = runs.c.status == RunStatus.COMPLETED
+    return (
+        sa.select(runs)
+        .where(runs.c.audience_id == audience_id, completed, runs.c.data_date < data_date)
+        .order_by(runs.c.data_date.desc(), runs.c.completed_at.desc(), *newest_first(runs))
+        .limit(1)
+    )
+
+
 def queued_not_enqueued_since(before: datetime, limit: int) -> sa.Select[Any]:
     stale = sa.or_(runs.c.last_enqueued_at.is_(None), runs.c.last_enqueued_at < before)
     return (

@@ -287,6 +287,10 @@ class SqlMetadataStore:
         row = self._row(run_sql.latest_completed(audience_id))
         return None if row is None else _run(row)
 
+    def previous_completed_run(self, audience_id: AudienceId, data_date: str) -> Run | None:
+        row = self._row(run_sql.previous_completed(audience_id, data_date))
+        return None if row is None else _run(row)
+
     def _step(self, run_id: RunId, step: Step) -> bool:
         return self._count(runs, run_sql.transition(run_id, step)) == 1
 

@@ -105,6 +105,29 @@ def test_latest_completed_run_of_an_audience_without_one_is_none(
     assert store.latest_completed_run(audience.id) is None
 
 
+def test_previous_completed_run_is_of_the_newest_earlier_date(
+    store: MetadataStore,
+    audience: Audience,
+    run_in: Callable[..., Run],
+    make_audience: Callable[..., Audience],
+) -> None:
+    run_in(RunStatus.COMPLETED, data_date="2026-02-26")
+    wanted = run_in(RunStatus.COMPLETED, data_date="2026-02-27")
+    run_in(RunStatus.FAILED, data_date="2026-02-28")
+    run_in(RunStatus.COMPLETED, data_date="2026-03-01")  # the same date is not earlier
+    run_in(RunStatus.COMPLETED, parent=make_audience(), data_date="2026-02-28")
+    found = store.previous_completed_run(audience.id, "2026-03-01")
+    assert found is not None
+    assert found.id == wanted.id
+
+
+def test_previous_completed_run_without_an_earlier_date_is_none(
+    store: MetadataStore, audience: Audience, run_in: Callable[..., Run]
+) -> None:
+    run_in(RunStatus.COMPLETED, data_date="2026-03-01")
+    assert store.previous_completed_run(audience.id, "2026-03-01") is None
+
+
 def test_run_exists_matches_audience_date_and_type(
     store: MetadataStore, audience: Audience, make_run: Callable[..., Run]
 ) -> None:
