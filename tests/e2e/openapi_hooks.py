@@ -5,7 +5,8 @@ Topic ids are mapped onto ids of the served dataset (distinct ids stay distinct,
 are known ids); in a config, minScore and maxScore are put in order, minTopicOverlap is kept
 within the topics and generated filters are dropped (their keys and shapes come from the filter
 catalog); a backfill's dates are put in order, at most 31 days apart; a URL to analyze points at
-the page the test serves (fetching arbitrary hosts is not a test's business).
+the page the test serves (fetching arbitrary hosts is not a test's business); NUL characters are
+replaced in every string (API.md: no string of a body holds one).
 """
 
 import os
@@ -25,6 +26,7 @@ def map_case(context: Any, case: Any) -> Any:
     if case.meta is not None and case.meta.is_negative_at(ParameterLocation.BODY):
         return case
     if isinstance(case.body, dict):
+        case.body = _without_nul(case.body)
         config = case.body.get("config")
         for candidate in (config, case.body):
             if isinstance(candidate, dict) and isinstance(candidate.get("topicIds"), list):
@@ -69,6 +71,16 @@ def _local_page(body: dict[str, Any]) -> None:
     page = os.environ.get(PAGE_URL_VARIABLE)
     if page and isinstance(body.get("url"), str):
         body["url"] = page
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "_")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def _number(value: object) -> bool:
