@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cli.datasets import local_dataset
+from cli.datasets import local_dataset, open_dataset
 from cli.demo_data import ensure_dataset
 from cli.errors import CliError
 from cli.http_server import HttpServer, serve_processes
@@ -65,6 +65,8 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.demo_data or not is_remote(settings.dataset):
         dataset = local_dataset(settings.dataset)
         ensure_dataset(dataset, generate_missing=args.demo_data, echo=_to_stderr)
+    else:
+        open_dataset(settings.dataset)  # a missing bucket or refused credentials stop here
     if args.workers != 1:
         return _serve_processes(settings, args)
     system = _build(settings)

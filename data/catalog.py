@@ -167,6 +167,10 @@ class DatasetCatalog:
         """Where the dataset is, as messages name it."""
         return str(self.root)
 
+    def check(self) -> None:
+        """Raise StorageError when the dataset's storage cannot be used (none for local disk:
+        a missing directory is a dataset without dates)."""
+
     def complete_dates(self) -> list[str]:
         """Sorted dates whose `_manifest.json` exists and parses.
 

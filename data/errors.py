@@ -41,4 +41,9 @@ class ExportError(DatasetError):
 
 class StorageError(DatasetError):
     """A store cannot be used: a missing bucket or directory, refused credentials or an endpoint
-    that does not answer; the message names the bucket (or directory) and the settings to check."""
+    that does not answer; the message names the bucket (or directory) and the settings to check.
+    `kind` says which: "missing", "denied" or "unreachable"."""
+
+    def __init__(self, message: str, kind: str = "unreachable") -> None:
+        super().__init__(message)
+        self.kind = kind

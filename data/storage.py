@@ -178,11 +178,16 @@ class S3Store(_ArrowStore):
         try:
             found = self.filesystem.get_file_info(self.bucket)
         except OSError as exc:
-            raise StorageError(self._cannot_use(exc)) from None
+            raise self.failure(exc) from None
         if found.type == pafs.FileType.NotFound:
             raise StorageError(
-                f"bucket {self.bucket!r} does not exist at {self._endpoint()} ({self.uri})"
+                f"bucket {self.bucket!r} does not exist at {self._endpoint()} ({self.uri})",
+                "missing",
             )
+
+    def failure(self, exc: OSError) -> StorageError:
+        """The StorageError an error of the filesystem stands for, naming bucket and endpoint."""
+        return StorageError(self._cannot_use(exc), failure_kind(str(exc)))
 
     def _cannot_use(self, exc: OSError) -> str:
         return (
@@ -192,6 +197,20 @@ class S3Store(_ArrowStore):
 
     def _endpoint(self) -> str:
         return self._settings.endpoint_url or "the default AWS endpoint"
+
+
+DENIED_MARKS: Final = (
+    "ACCESS_DENIED",
+    "AccessDenied",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "HTTP status 403",
+)
+
+
+def failure_kind(message: str) -> str:
+    """ "denied" when the server refused the credentials, else "unreachable"."""
+    return "denied" if any(mark in message for mark in DENIED_MARKS) else "unreachable"
 
 
 def s3_filesystem(settings: S3Settings) -> pafs.S3FileSystem:

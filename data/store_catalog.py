@@ -68,9 +68,19 @@ class StoreCatalog(DatasetCatalog):
             self._dates = (now, tuple(self._list_dates()))
         return list(self._dates[1])
 
+    def check(self) -> None:
+        self.store.check()
+
     def _list_dates(self) -> list[str]:
         found = []
-        for name in self.store.children("intent"):
+        try:
+            names = self.store.children("intent")
+        except OSError:
+            self.store.check()  # names a missing bucket, refused credentials or a dead endpoint
+            raise
+        if not names:
+            self.store.check()  # a missing bucket lists as empty
+        for name in names:
             match = DATE_DIR.fullmatch(name)
             if match and is_iso_date(match.group(1)) and self._load(match.group(1)):
                 found.append(match.group(1))
@@ -148,7 +158,11 @@ class StoreCatalog(DatasetCatalog):
         try:
             return self._cached(key, "manifest", lambda: parse_manifest(self.store.read_bytes(key)))
         except FileNotFoundError:
+            self.store.check()  # a missing bucket reads as a missing manifest
             return None
+        except OSError:
+            self.store.check()
+            raise
 
     def _cached(self, key: str, kind: str, load: Callable[[], T]) -> T:
         info = self.store.info(key)

@@ -17,7 +17,9 @@ JobError                  base: `code` (upper snake case) and `retryable` belong
  ├── UnknownApiKey        UNKNOWN_API_KEY       no live API key has that id
  ├── UrlNotAllowed        URL_NOT_ALLOWED       an outbound URL's scheme or address is refused
  ├── FetchFailed          FETCH_FAILED          the page could not be fetched         retryable
- └── UnsupportedContent   UNSUPPORTED_CONTENT   the page is neither HTML nor text
+ ├── UnsupportedContent   UNSUPPORTED_CONTENT   the page is neither HTML nor text
+ ├── StorageUnavailable   STORAGE_UNAVAILABLE   bucket missing or endpoint down        retryable
+ └── StorageAccessDenied  STORAGE_ACCESS_DENIED the object store refused the credentials
 """
 
 from typing import ClassVar
@@ -145,3 +147,17 @@ class UnsupportedContent(JobError):
     """A fetched page is neither HTML nor plain text; the message names its content type."""
 
     code = "UNSUPPORTED_CONTENT"
+
+
+class StorageUnavailable(JobError):
+    """The object store cannot be used: a missing bucket or an endpoint that does not answer;
+    the message names the bucket and endpoint. Retried: either may come back."""
+
+    code = "STORAGE_UNAVAILABLE"
+    retryable = True
+
+
+class StorageAccessDenied(JobError):
+    """The object store refused the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)."""
+
+    code = "STORAGE_ACCESS_DENIED"

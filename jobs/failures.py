@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 
 from data.errors import DataNotAvailable as DataDateMissing
+from data.errors import StorageError
 from data.metadata.models import Run
 from engine.errors import ConfigError, EngineError
 from jobs.deps import JobDeps
@@ -21,6 +22,8 @@ from jobs.errors import (
     InternalError,
     InvalidConfig,
     JobError,
+    StorageAccessDenied,
+    StorageUnavailable,
     WorkerLost,
 )
 from jobs.settings import Settings
@@ -36,6 +39,10 @@ def as_job_error(exc: BaseException) -> JobError:
             return exc
         case DataDateMissing():
             return DataNotAvailable(str(exc))
+        case StorageError(kind="denied"):
+            return StorageAccessDenied(str(exc))
+        case StorageError():
+            return StorageUnavailable(str(exc))
         case ConfigError():
             return InvalidConfig(f"the stored config is invalid: {exc}", exc.problems)
         case EngineError():

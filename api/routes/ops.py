@@ -83,5 +83,6 @@ def _ping_database(ctx: ApiContext) -> None:
 
 
 def _require_dataset(ctx: ApiContext) -> None:
+    ctx.catalog.check()
     if ctx.catalog.latest_complete_date() is None:
         raise NotReady(f"no complete data date in {ctx.catalog.location}")

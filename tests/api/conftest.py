@@ -21,9 +21,11 @@ from data.metadata.connect import open_store
 from data.metadata.memory import MemoryMetadataStore
 from data.metadata.store import MetadataStore
 from data.snapshots import LocalSnapshotStore
+from data.store_catalog import open_catalog
 from jobs.deps import JobDeps
 from jobs.produce import produce_snapshot
 from jobs.work import InlineRunner
+from tests import services
 from tests.api.factories import Api, ApiMaker, RecordingEnqueue, SetClock, Tenant, make_settings
 
 DATA_END = date(2026, 11, 27)
@@ -57,7 +59,7 @@ def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterat
 
         def make(
             store: str = "memory",
-            dataset: Path = dataset,
+            dataset: Path | str = dataset,
             ticker: Ticker = time.monotonic,
             export_queue: list[str] | None = None,
             **settings: Any,
@@ -67,7 +69,7 @@ def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterat
             clock, enqueue = SetClock(), RecordingEnqueue()
             deps = JobDeps(
                 store=_store(store, config.database_url),
-                catalog=DatasetCatalog(dataset),
+                catalog=open_catalog(dataset, services.S3),
                 snapshots=LocalSnapshotStore(config.snapshots),
                 enqueue=enqueue,
                 clock=clock,

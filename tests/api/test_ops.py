@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from tests import services
 from tests.api.factories import Api, ApiMaker
 
 
@@ -24,3 +25,13 @@ def test_ready_without_a_complete_dataset_is_503_naming_it(
     assert reply.status_code == 503
     assert reply.json()["error"]["code"] == "NOT_READY"
     assert [d["field"] for d in reply.json()["error"]["details"]] == ["dataset"]
+
+
+def test_ready_with_a_missing_bucket_is_503_naming_it(make_api: ApiMaker) -> None:
+    services.require(services.S3_PORT, "the S3 server")
+    api = make_api(dataset="s3://intent-no-such-bucket/dataset")
+    reply = api.client.get("/ready")
+    assert reply.status_code == 503
+    [detail] = reply.json()["error"]["details"]
+    assert detail["field"] == "dataset"
+    assert "'intent-no-such-bucket' does not exist at http://127.0.0.1:9000" in detail["message"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from data.catalog import DatasetCatalog
-from data.errors import DataNotAvailable
-from data.storage import Store, open_store
+from data.errors import DataNotAvailable, StorageError
+from data.storage import S3Settings, Store, open_store
 from data.store_catalog import LISTING_TTL_S, StoreCatalog, open_catalog
 from engine.backends import get_backend
 from tests import services
@@ -88,3 +88,21 @@ def test_an_empty_prefix_has_no_dates_and_no_topics(s3_bucket: str) -> None:
         remote.topics()
     with pytest.raises(DataNotAvailable):
         remote.default_people_version()
+
+
+def test_a_missing_bucket_is_named_not_taken_for_an_empty_dataset() -> None:
+    services.require(services.S3_PORT, "the S3 server")
+    remote = StoreCatalog(open_store("s3://intent-no-such-bucket/dataset", services.S3))
+    with pytest.raises(StorageError, match="'intent-no-such-bucket' does not exist") as raised:
+        remote.complete_dates()
+    assert raised.value.kind == "missing"
+    with pytest.raises(StorageError, match="does not exist"):
+        remote.resolve(DATES[0])
+
+
+def test_an_unreachable_endpoint_is_named(tmp_path: Path) -> None:
+    settings = S3Settings(endpoint_url="http://127.0.0.1:9", region="us-east-1")
+    remote = StoreCatalog(open_store("s3://some-bucket/dataset", settings))
+    with pytest.raises(StorageError, match=r"127\.0\.0\.1:9 cannot be used") as raised:
+        remote.latest_complete_date()
+    assert raised.value.kind == "unreachable"

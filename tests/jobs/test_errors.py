@@ -1,6 +1,7 @@
 """Run failures carry stable codes, and whether a retry can help is part of each error type."""
 
 from data.errors import DataNotAvailable as DataDateMissing
+from data.errors import StorageError
 from engine.errors import ConfigError, EngineError, Problem
 from jobs import errors
 from jobs.failures import as_job_error
@@ -37,3 +38,13 @@ def test_engine_refusal_is_permanent() -> None:
 def test_unforeseen_failure_is_internal_and_retryable() -> None:
     error = as_job_error(OSError("disk full"))
     assert (error.code, error.retryable, str(error)) == ("INTERNAL", True, "OSError: disk full")
+
+
+def test_storage_failures_become_storage_codes() -> None:
+    denied = as_job_error(StorageError("bucket 'b' refused the credentials", "denied"))
+    missing = as_job_error(StorageError("bucket 'b' does not exist", "missing"))
+    down = as_job_error(StorageError("bucket 'b' at http://x cannot be used"))
+    assert (denied.code, denied.retryable) == ("STORAGE_ACCESS_DENIED", False)
+    assert (missing.code, missing.retryable) == ("STORAGE_UNAVAILABLE", True)
+    assert (down.code, down.retryable) == ("STORAGE_UNAVAILABLE", True)
+    assert "bucket 'b'" in str(missing)

@@ -8,6 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.catalog import DatasetCatalog
+from data.storage import open_store
+from data.store_catalog import StoreCatalog
 from engine.errors import EngineError
 from engine.states import RunStatus, RunType
 from jobs.execute import execute_run
@@ -16,6 +18,7 @@ from jobs.reconciler import reconcile_once
 from jobs.services import RUN_PRELOAD
 from jobs.submit import submit_run
 from jobs.work import ChildRunner, InlineRunner, snapshot_key
+from tests import services
 from tests.jobs import targets
 from tests.jobs.factories import publish_tiny
 
@@ -78,6 +81,19 @@ def test_missing_data_date_fails_the_run_without_retry(make_deps, store, queued,
         "DATA_NOT_AVAILABLE",
         1,
     )
+
+
+def test_a_missing_bucket_fails_the_run_with_a_storage_code_naming_it(
+    make_deps, store, queued
+) -> None:
+    services.require(services.S3_PORT, "the S3 server")
+    run = queued()
+    bucket = StoreCatalog(open_store("s3://intent-no-such-bucket/dataset", services.S3))
+    deps = make_deps(store, catalog=bucket, settings={"max_attempts": 1})
+    execute_run(deps, run.id)
+    failed = deps.store.get_run(run.id)
+    assert (failed.status, failed.error_code) == (RunStatus.FAILED, "STORAGE_UNAVAILABLE")
+    assert "'intent-no-such-bucket' does not exist" in str(failed.error_message)
 
 
 def test_invalid_stored_config_fails_the_run(deps, queued, store) -> None:

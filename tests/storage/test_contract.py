@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.errors import StorageError
-from data.storage import LocalStore, S3Store, Store, open_store
+from data.storage import LocalStore, S3Store, Store, failure_kind, open_store
 from tests import services
 
 
@@ -96,3 +96,15 @@ def test_an_unreachable_endpoint_fails_the_check_naming_the_settings() -> None:
     settings = services.S3Settings(endpoint_url="http://127.0.0.1:9", region="us-east-1")
     with pytest.raises(StorageError, match="AWS_ENDPOINT_URL"):
         open_store("s3://some-bucket/data", settings).check()
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("AWS Error ACCESS_DENIED during HeadBucket operation: No response body.", "denied"),
+        ("AWS Error UNKNOWN (HTTP status 403) during HeadBucket operation", "denied"),
+        ("AWS Error NETWORK_CONNECTION during HeadBucket operation: curlCode: 7", "unreachable"),
+    ],
+)
+def test_a_failure_of_the_store_is_told_apart_by_its_message(message: str, kind: str) -> None:
+    assert failure_kind(message) == kind
