@@ -15,8 +15,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
-import duckdb
-import polars as pl
 import pyarrow as pa
 
 from cli.cmd_config import read_config_file
@@ -28,25 +26,23 @@ from data.errors import DatasetError
 from data.snapshots.files import base_manifest, write_snapshot_dir
 from data.snapshots.store import StatsSource
 from data.storage import Location, as_location
+from engine.backends import library_errors
 from engine.config import AudienceConfig, applied_filters, config_hash, parse_config
 from engine.errors import ConfigError, EngineError
 from engine.materialize import CHOICES, materialize
-from engine.preview import preview
 from engine.progress import stages_to
 from engine.schema import MaterializeInput, MaterializeResult
 from engine.stats import compute_stats
 from jobs.progress import AFTER_ENGINE_STAGE, STARTS_AT, RunStage
 
 MAX_SAMPLE: Final = 50
-# What a broken dataset file or a failing backend raises while materializing.
-ENGINE_FAILURES: Final = (
-    DatasetError,
-    EngineError,
-    OSError,
-    pa.ArrowException,
-    duckdb.Error,
-    pl.exceptions.PolarsError,
-)
+# What a broken dataset file or a failing backend raises while materializing, besides the errors
+# of the engine libraries loaded by then (`library_errors()`, evaluated when one is caught).
+FAILURES: Final = (DatasetError, EngineError, OSError)
+
+
+def _failures() -> tuple[type[Exception], ...]:
+    return (*FAILURES, *library_errors())
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
@@ -113,10 +109,12 @@ def run_snapshot(args: argparse.Namespace) -> int:
 def run_preview(args: argparse.Namespace) -> int:
     if not 1 <= args.sample_size <= MAX_SAMPLE:
         raise CliError(f"--sample-size must be 1-{MAX_SAMPLE}, got {args.sample_size}")
+    from engine.preview import preview  # only `intent preview` needs it
+
     job = _resolve(args)
     try:
         found = preview(job.inputs, job.config, sample_size=args.sample_size, backend=args.backend)
-    except ENGINE_FAILURES as exc:
+    except _failures() as exc:
         raise CliError(f"preview of {job.inputs.data_date} failed: {exc}", exit_code=1) from None
     document = {
         "configHash": config_hash(job.config),
@@ -167,7 +165,7 @@ def _materialize(job: Job, backend: str, report: Report | None = None) -> Materi
             report(RunStage.CANDIDATES, STARTS_AT[RunStage.CANDIDATES])
         with stages_to(stage_ended):
             return materialize(job.inputs, job.config, backend)
-    except ENGINE_FAILURES as exc:
+    except _failures() as exc:
         raise CliError(f"run on {job.inputs.data_date} failed: {exc}", exit_code=1) from None
 
 

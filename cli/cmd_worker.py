@@ -12,7 +12,6 @@ from typing import Any
 from cli.errors import CliError
 from jobs.errors import JobError
 from jobs.logs import configure_logging
-from jobs.loop import run_loop
 from jobs.services import connect
 from jobs.settings import Settings, SettingsError
 from jobs.worker import serve_worker
@@ -43,6 +42,8 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def run_scheduler(args: argparse.Namespace) -> int:
+    from jobs.loop import run_loop  # the scheduler's loop: a worker does not import it
+
     settings = _broker_settings("scheduler")
     _serve(settings, lambda stop: run_loop(connect(settings).deps, stop))
     return 0

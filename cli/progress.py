@@ -6,9 +6,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
 Report = Callable[[str, float], None]  # (what is being done, overall fraction 0..1)
 
 
@@ -20,6 +17,16 @@ def progress_bar(stream: TextIO | None = None) -> Iterator[Report | None]:
     if not stream.isatty():
         yield None
         return
+    # rich is imported only when a bar is drawn: a piped run does not pay for it.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (TextColumn("{task.description:<22}"), BarColumn(), TaskProgressColumn())
     with Progress(*columns, TimeElapsedColumn(), console=Console(file=stream)) as bar:
         task = bar.add_task("starting", total=1.0)

@@ -12,6 +12,7 @@ from litestar import Litestar
 
 from api.app import create_app
 from cli.priority import start_in_background
+from engine.backends import preload_backends
 from jobs.embedded import EmbeddedRuntime
 from jobs.logs import configure_logging
 from jobs.services import Services, connect
@@ -41,7 +42,9 @@ class System:
 
 
 def build_system(settings: Settings) -> System:
-    """Connecting applies pending migrations; nothing runs until `start()`."""
+    """Connecting applies pending migrations; nothing runs until `start()`. The backends are
+    imported here, not by the first preview."""
+    preload_backends()
     services = connect(settings)
     broker_check = None if settings.embedded else broker_reachable(settings.broker_url)
     app = create_app(

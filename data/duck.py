@@ -1,18 +1,24 @@
 """DuckDB sessions for reading datasets: an in-memory connection that never writes to disk.
 
 Also the quoting of SQL identifiers, literals and file lists, so no caller builds SQL by hand.
+DuckDB itself is imported by the first `connect()`: importing this module (the dataset catalog
+does) costs a Polars run nothing.
 """
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
-import duckdb
+if TYPE_CHECKING:
+    import duckdb
 
-Connection = duckdb.DuckDBPyConnection
+Connection: TypeAlias = "duckdb.DuckDBPyConnection"
 
 
 def connect() -> Connection:
     """A fresh in-memory connection; spilling is off so reading a dataset writes nothing."""
+    import duckdb
+
     con = duckdb.connect(":memory:", config={"temp_directory": ""})
     con.execute("SET enable_progress_bar = false")  # a session option; stderr stays quiet
     return con

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from data.metadata.models import Run
-from data.metadata.store import MetadataStore
-from jobs.isolation import tell_parent
+if TYPE_CHECKING:  # `intent run` reads the stages and imports neither the store nor processes
+    from data.metadata.models import Run
+    from data.metadata.store import MetadataStore
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ def report(stage: RunStage) -> None:
     (in a child of `run_in_child`), else nobody."""
     listener = _LISTENER.get()
     if listener is None:
+        from jobs.isolation import tell_parent
+
         tell_parent(stage.value)
     else:
         listener(stage.value)
@@ -90,7 +92,7 @@ class StageRecorder:
     """
 
     def __init__(
-        self, store: MetadataStore, run: Run, ticker: Callable[[], float] = time.monotonic
+        self, store: "MetadataStore", run: "Run", ticker: Callable[[], float] = time.monotonic
     ) -> None:
         self._store = store
         self._run = run

@@ -13,6 +13,7 @@ from dramatiq import Broker
 from data.metadata.connect import open_store
 from data.snapshots import LocalSnapshotStore
 from data.store_catalog import open_catalog
+from engine.backends import BACKEND_MODULES
 from jobs.actors import BrokerEnqueue, BrokerExportEnqueue, declare_actors
 from jobs.broker import make_broker
 from jobs.deps import JobDeps
@@ -21,9 +22,15 @@ from jobs.produce import produce_snapshot
 from jobs.settings import Settings
 from jobs.work import ChildRunner, child_env
 
-# What the child process server imports once, ahead of any run: the engine and its libraries,
-# and the modules DuckDB's Arrow exchange imports lazily on first use (~0.5 s a run otherwise).
-RUN_PRELOAD: Final = (produce_snapshot.__module__, "pyarrow.dataset", "pyarrow.pandas_compat")
+# What the child process server imports once, ahead of any run: the engine, every backend with
+# its library (backends are otherwise imported by their first run), and the modules DuckDB's
+# Arrow exchange imports lazily on first use (~0.5 s a run otherwise).
+RUN_PRELOAD: Final = (
+    produce_snapshot.__module__,
+    *BACKEND_MODULES,
+    "pyarrow.dataset",
+    "pyarrow.pandas_compat",
+)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Backends compute the rows and their order their own way; this module only nests 
 """
 
 import time
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
@@ -75,7 +75,7 @@ def assemble(flat: pa.Table, matched: pa.Table) -> pa.Table:
         [_column(flat, "best", pa.int8()), overlap, _topic_lists(overlap, matched)],
         fields=list(RESULT_SCHEMA.field("intent").type),
     )
-    rank = pa.array(np.arange(1, flat.num_rows + 1, dtype=np.int64))
+    rank = _numbers(np.arange(1, flat.num_rows + 1, dtype=np.int64), pa.int64())
     top = [
         _column(flat, column, RESULT_SCHEMA.field(name).type) for name, column in TOP_LEVEL.items()
     ]
@@ -91,6 +91,12 @@ def _column(table: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
     return array if array.type == kind else array.cast(kind)
 
 
+def _numbers(values: "np.ndarray[Any, Any]", kind: pa.DataType) -> pa.Array:
+    """`values` (of `kind`'s width) as an array without a copy; unlike `pa.array`, this does not
+    import numpy's masked arrays to check for them."""
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+
+
 def _struct(flat: pa.Table, name: str, columns: dict[str, str]) -> pa.StructArray:
     fields = list(RESULT_SCHEMA.field(name).type)
     arrays = [_column(flat, columns[field.name], field.type) for field in fields]
@@ -101,7 +107,7 @@ def _topic_lists(overlap: pa.Array, matched: pa.Table) -> pa.ListArray:
     counts = overlap.to_numpy(zero_copy_only=False).astype(np.int64)
     if int(counts.sum()) != matched.num_rows:
         raise BackendError(f"matched topics: {matched.num_rows} rows for {counts.sum()} expected")
-    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32())
+    offsets = _numbers(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32), pa.int32())
     fields = list(MATCHED_TOPIC)
     arrays = [_column(matched, TOPIC_COLUMNS[field.name], field.type) for field in fields]
     return pa.ListArray.from_arrays(offsets, pa.StructArray.from_arrays(arrays, fields=fields))
