@@ -20,6 +20,7 @@ class Measured:
     seconds: float
     peak_rss_mib: float
     stdout: str
+    cpu_seconds: float = 0.0  # user + system time of the command and its children
 
 
 class CommandFailed(RuntimeError):
@@ -33,19 +34,20 @@ def measure(cmd: list[str]) -> Measured:
         got = json.loads(Path(report.name).read_text())
     if got["returncode"] != 0:
         raise CommandFailed(f"{' '.join(cmd)} exited {got['returncode']}: {got['stderr'][-2000:]}")
-    return Measured(got["seconds"], got["peak_rss_mib"], got["stdout"])
+    return Measured(got["seconds"], got["peak_rss_mib"], got["stdout"], got["cpu_seconds"])
 
 
 def _wrap(report: Path, cmd: list[str]) -> None:
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     report.write_text(
         json.dumps(
             {
                 "seconds": seconds,
-                "peak_rss_mib": peak_kib / 1024,
+                "peak_rss_mib": usage.ru_maxrss / 1024,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "returncode": done.returncode,
                 "stdout": done.stdout,
                 "stderr": done.stderr,

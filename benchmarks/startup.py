@@ -75,17 +75,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.dataset}: no complete data date")
     config = audience_mix(topic_popularity(args.dataset, day))[args.audience]
     seconds: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="intent-startup-") as tmp:
         work = Path(tmp)
         argvs = commands(args.dataset, day, args.audience, config, work, args.backend, args.intent)
         for _ in range(args.repeat):
             for name, cmd in argvs.items():
-                seconds.setdefault(name, []).append(measure(cmd).seconds)
+                measured = measure(cmd)
+                seconds.setdefault(name, []).append(measured.seconds)
+                cpu.setdefault(name, []).append(measured.cpu_seconds)
                 _clean(work)
     medians = {name: spread(values) for name, values in seconds.items()}
     print(f"{args.dataset} {day} {args.audience}: {json.dumps(config)}")
+    print(f"{'':16} {'wall s':>22} {'CPU s':>22}")
     for name, figure in medians.items():
-        print(f"{name:16} {fmt(figure, 3)} s")
+        print(f"{name:16} {fmt(figure, 3):>22} {fmt(spread(cpu[name]), 3):>22}")
     for run in ("intent run", "other intent run"):
         for tool in PEER_MODULES:
             if run in medians:

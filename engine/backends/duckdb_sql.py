@@ -159,13 +159,33 @@ def passing_query(config: AudienceConfig) -> str:
     """Ids of the `candidates` that pass every ICP filter, read from the id and filter columns.
 
     Filtering first keeps the wide columns out of that pass: the results query then decodes them
-    only for the pages that hold passing people.
+    only for the pages that hold passing people. Value and yes/no filters are tested in the
+    people scan, where their raw ranges prune row groups; job-title filters only on the
+    candidates that joined (DuckDB would push them into the scan and match every person's title).
     """
+    scanned = " AND ".join(f"({filter_sql(f)})" for f in config.filters if not _late(f))
+    late = [f for f in config.filters if _late(f)]
+    if not late:
+        return f"""
+            SELECT p.person_id
+            FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
+            WHERE {scanned or "true"}
+        """
+    columns = "".join(sorted({f', p."{BY_KEY[f.key].column}"' for f in late}))
     return f"""
-        SELECT p.person_id
-        FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
-        WHERE {all_filters(config)}
+        WITH joined AS MATERIALIZED (
+            SELECT p.person_id{columns}
+            FROM candidates AS c JOIN read_parquet($people) AS p ON p.person_id = c.person_id
+            WHERE {scanned or "true"}
+        )
+        SELECT p.person_id FROM joined AS p
+        WHERE {" AND ".join(f"({filter_sql(f)})" for f in late)}
     """
+
+
+def _late(f: Filter) -> bool:
+    """A filter tested after the candidates join: a job-title matcher, costly per row."""
+    return isinstance(f, TextFilter)
 
 
 def results_query() -> str:

@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.catalog import DatasetCatalog
+from engine.filters import MAX_FILTER_VALUES
 from tests.api.conftest import DATA_END
 from tests.api.factories import BASE, Api, ApiMaker, Tenant
 
@@ -119,3 +120,37 @@ def test_preview_without_a_complete_date_is_422(make_api: ApiMaker, tmp_path: Pa
     reply = api.client.post(f"{BASE}/audiences/preview", json=config, headers=tenant.headers)
     assert reply.status_code == 422
     assert reply.json()["error"]["code"] == "DATA_NOT_AVAILABLE"
+
+
+def _title_filters(exclude: int) -> dict[str, object]:
+    """Every job-title term the limits allow in include ("e" matches most titles) and `exclude`
+    terms that match none."""
+    fillers = [f"zq title term {i}" for i in range(MAX_FILTER_VALUES)]
+    return {
+        "jobTitle.include": {"values": ["e", *fillers[1:]]},
+        "jobTitle.exclude": {"values": [f"xq title term {i}" for i in range(exclude)]},
+    }
+
+
+def test_the_most_job_title_terms_allowed_preview_and_run(api: Api, tenant: Tenant) -> None:
+    config = api.config(filters=_title_filters(MAX_FILTER_VALUES))
+    reply = api.client.post(f"{BASE}/audiences/preview", json=config, headers=tenant.headers)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["data"]["totalCount"] > 0
+    audience_id, run_id = api.completed_run(tenant, config=config)
+    run = api.client.get(api.run_url(audience_id, run_id), headers=tenant.headers).json()["data"]
+    assert run["status"] == "completed"
+    assert run["resultCount"] == reply.json()["data"]["totalCount"]
+
+
+@pytest.mark.parametrize("route", ["/audiences/preview", "/audiences/validate", "/audiences"])
+def test_one_job_title_term_more_is_400_naming_the_field(
+    api: Api, tenant: Tenant, route: str
+) -> None:
+    config = api.config(filters=_title_filters(MAX_FILTER_VALUES + 1))
+    body = {"name": "Too many titles", "config": config} if route == "/audiences" else config
+    reply = api.client.post(f"{BASE}{route}", json=body, headers=tenant.headers)
+    assert reply.status_code == 400
+    error = reply.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert [d["field"] for d in error["details"]] == ["config.filters.jobTitle.exclude.values"]
