@@ -8,10 +8,12 @@ reports them, and its log lines carry the run's ids.
 import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from data.metadata.models import Run, RunId
 from data.snapshots import SnapshotRef
+from data.snapshots.store import PreviousRun
 from engine.config import AudienceConfig, config_from_canonical
 from engine.states import TERMINAL, RunStatus
 from jobs.deps import JobDeps
@@ -112,7 +114,17 @@ def work_order(deps: JobDeps, run: Run) -> WorkOrder:
         memory_limit=settings.duckdb_memory_limit,
         snapshots=deps.snapshots,
         manifest_extra=manifest_extra(deps, run),
+        previous=previous_run(deps, run),
     )
+
+
+def previous_run(deps: JobDeps, run: Run) -> PreviousRun | None:
+    """The audience's latest completed run of an earlier data date: the snapshot's stored diff
+    is against it (other pairs are diffed when asked for)."""
+    found = deps.store.previous_completed_run(run.audience_id, run.data_date)
+    if found is None or not found.snapshot_path:
+        return None
+    return PreviousRun(found.id, Path(found.snapshot_path))
 
 
 def stored_config(run: Run) -> AudienceConfig:

@@ -15,7 +15,7 @@ from jobs.work import WorkOrder
 
 def produce_snapshot(order: WorkOrder) -> SnapshotRef:
     """Materialize the run and publish its snapshot (an existing one of the run is returned),
-    reporting each stage as it starts."""
+    with the diff against the previous run, reporting each stage as it starts."""
     report(RunStage.CANDIDATES)
     with stages_to(engine_stage_ended):
         result = materialize(
@@ -32,4 +32,5 @@ def produce_snapshot(order: WorkOrder) -> SnapshotRef:
         attempt=order.attempt,
         stats=partial(compute_stats, result.table),  # computed while results.parquet is written
         manifest_extra=order.manifest_extra,
+        previous=order.previous,
     )

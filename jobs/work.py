@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from data.metadata.models import Run
 from data.snapshots import SnapshotKey, SnapshotRef, SnapshotStore
+from data.snapshots.store import PreviousRun
 from engine.config import AudienceConfig
 from engine.schema import MaterializeInput
 from jobs.isolation import child_context, run_in_child
@@ -31,6 +32,7 @@ class WorkOrder:
     memory_limit: str  # DuckDB memory limit for this run's process, e.g. "4GB"
     snapshots: SnapshotStore
     manifest_extra: dict[str, Any]
+    previous: PreviousRun | None = None  # the run whose diff is stored with the snapshot
 
 
 def snapshot_key(run: Run) -> SnapshotKey:

@@ -71,7 +71,7 @@ def _pair(
     run = run_of(ctx, caller, audience_id, run_id)
     newer = snapshot_of(run)
     older_run = _against(ctx, caller, audience_id, run, against)
-    return RunPair(run, older_run, ctx.diffs.diff(newer, snapshot_of(older_run)))
+    return RunPair(run, older_run, ctx.diffs.diff(newer, snapshot_of(older_run), older_run.id))
 
 
 def _against(

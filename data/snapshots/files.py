@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, cast
 
 import pyarrow as pa
 
 from data.errors import SnapshotError
+from data.snapshots.diff import DIFF_MANIFEST_KEY, DIFF_PREVIOUS, PreviousIds, stored_diff
 from data.snapshots.results_file import write_results
 from data.snapshots.store import StatsSource
 from engine.schema import MaterializeResult
@@ -45,27 +46,35 @@ def write_snapshot(
     result: MaterializeResult,
     stats: StatsSource,
     manifest: Mapping[str, Any],
+    previous: PreviousIds | None = None,
 ) -> dict[str, Any]:
-    """results.parquet, stats.json, then manifest.json listing both; returns that manifest.
+    """results.parquet, stats.json, the diff against `previous` when there is one, then
+    manifest.json listing them; returns that manifest.
 
-    Stats given as a function are computed while results.parquet is written, and their time is
-    recorded beside the write's in the manifest's timings.
+    Stats given as a function, and the diff, are computed while results.parquet is written, and
+    their times are recorded beside the write's in the manifest's timings.
     """
     started = time.perf_counter()
     timings = dict(manifest.get("timings", {}))
-    if callable(stats):
-        with ThreadPoolExecutor(1, thread_name_prefix="stats") as pool:
-            computing = pool.submit(_timed, stats)
-            results = target.write_results(result.table)
-            computed, timings["stats"] = computing.result()
-        stats_bytes = json_bytes(computed)
-    else:
+    with ThreadPoolExecutor(2, thread_name_prefix="beside-results") as pool:
+        computing = pool.submit(_timed, stats) if callable(stats) else None
+        diffing = None if previous is None else pool.submit(stored_diff, result.table, previous)
         results = target.write_results(result.table)
-        stats_bytes = json_bytes(stats)
+        if computing is None:
+            stats_bytes = json_bytes(cast(Mapping[str, Any], stats))
+        else:
+            computed, timings["stats"] = computing.result()
+            stats_bytes = json_bytes(computed)
+        diff = None if diffing is None else diffing.result()
     target.put(STATS, stats_bytes)
-    timings["write"] = round(time.perf_counter() - started, 4)
     files = [{"path": RESULTS, **results}, file_entry(STATS, stats_bytes)]
-    final = {**manifest, "files": files, "checksums": CHECKSUMS, "timings": timings}
+    extra: dict[str, Any] = {}
+    if diff is not None:
+        target.put(DIFF_PREVIOUS, diff.data)
+        files.append(file_entry(DIFF_PREVIOUS, diff.data))
+        extra[DIFF_MANIFEST_KEY] = diff.summary
+    timings["write"] = round(time.perf_counter() - started, 4)
+    final = {**manifest, **extra, "files": files, "checksums": CHECKSUMS, "timings": timings}
     target.put(MANIFEST, json_bytes(final))
     return final
 
@@ -98,10 +107,14 @@ class DirectoryTarget:
 
 
 def write_snapshot_dir(
-    out: Path, result: MaterializeResult, stats: StatsSource, manifest: Mapping[str, Any]
+    out: Path,
+    result: MaterializeResult,
+    stats: StatsSource,
+    manifest: Mapping[str, Any],
+    previous: PreviousIds | None = None,
 ) -> dict[str, Any]:
-    """The three files written directly into `out`, then `out` itself fsynced."""
-    final = write_snapshot(DirectoryTarget(out), result, stats, manifest)
+    """The snapshot's files written directly into `out`, then `out` itself fsynced."""
+    final = write_snapshot(DirectoryTarget(out), result, stats, manifest, previous)
     fsync_path(out)
     return final
 

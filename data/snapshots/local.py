@@ -16,9 +16,17 @@ import pyarrow as pa
 
 from data.errors import SnapshotError
 from data.snapshots import reader
+from data.snapshots.diff import PreviousIds, person_ids
 from data.snapshots.files import base_manifest, fsync_path, write_snapshot_dir
 from data.snapshots.results_file import ResultsFile
-from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, StatsSource, exports_dir
+from data.snapshots.store import (
+    PreviousRun,
+    Snapshot,
+    SnapshotKey,
+    SnapshotRef,
+    StatsSource,
+    exports_dir,
+)
 from engine.schema import MaterializeResult
 
 STAGING: Final = ".staging"
@@ -40,6 +48,7 @@ class LocalSnapshotStore:
         attempt: int,
         stats: StatsSource,
         manifest_extra: dict[str, Any],
+        previous: PreviousRun | None = None,
     ) -> SnapshotRef:
         final = self.path_of(key)
         if not final.exists():
@@ -48,7 +57,7 @@ class LocalSnapshotStore:
             )
             staging = self._new_staging(f"{key.run_id}-{attempt}")
             try:
-                write_snapshot_dir(staging, result, stats, manifest)
+                write_snapshot_dir(staging, result, stats, manifest, self._ids(previous))
                 self._move_into_place(staging, final)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -65,6 +74,18 @@ class LocalSnapshotStore:
 
     def open_results(self, snapshot: Snapshot) -> ResultsFile:
         return reader.open_results(_directory(snapshot))
+
+    def read_bytes(self, snapshot: Snapshot, name: str) -> bytes:
+        path = _directory(snapshot) / name
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise SnapshotError(f"cannot read {path}: {exc}") from exc
+
+    def _ids(self, previous: PreviousRun | None) -> PreviousIds | None:
+        if previous is None:
+            return None
+        return PreviousIds(previous.run_id, lambda: person_ids(self.open_results(previous.path)))
 
     def list_staging(self, older_than: datetime) -> list[Path]:
         if not self.staging_root.is_dir():

@@ -14,9 +14,16 @@ import pyarrow as pa
 
 from data.errors import SnapshotError
 from data.snapshots import reader
+from data.snapshots.diff import PreviousIds, person_ids
 from data.snapshots.files import MANIFEST, RESULTS, STATS, base_manifest, write_snapshot
 from data.snapshots.results_file import ResultsFile, write_results
-from data.snapshots.store import Snapshot, SnapshotKey, SnapshotRef, StatsSource
+from data.snapshots.store import (
+    PreviousRun,
+    Snapshot,
+    SnapshotKey,
+    SnapshotRef,
+    StatsSource,
+)
 from engine.schema import MaterializeResult
 
 
@@ -52,6 +59,7 @@ class MemorySnapshotStore:
         attempt: int,
         stats: StatsSource,
         manifest_extra: dict[str, Any],
+        previous: PreviousRun | None = None,
     ) -> SnapshotRef:
         path = self.path_of(key)
         if path not in self._snapshots:
@@ -59,7 +67,7 @@ class MemorySnapshotStore:
                 result, run_id=key.run_id, attempt=attempt, extra=manifest_extra
             )
             target = _Files()
-            write_snapshot(target, result, stats, manifest)
+            write_snapshot(target, result, stats, manifest, self._ids(previous))
             self._snapshots[path] = target.files
         return SnapshotRef(key, path, self.read_manifest(path))
 
@@ -74,6 +82,14 @@ class MemorySnapshotStore:
 
     def open_results(self, snapshot: Snapshot) -> ResultsFile:
         return ResultsFile(pa.py_buffer(self._file(snapshot, RESULTS)))
+
+    def read_bytes(self, snapshot: Snapshot, name: str) -> bytes:
+        return self._file(snapshot, name)
+
+    def _ids(self, previous: PreviousRun | None) -> PreviousIds | None:
+        if previous is None:
+            return None
+        return PreviousIds(previous.run_id, lambda: person_ids(self.open_results(previous.path)))
 
     def list_staging(self, older_than: datetime) -> list[Path]:
         return []

@@ -52,6 +52,15 @@ class SnapshotRef:
     manifest: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class PreviousRun:
+    """The run a new snapshot is diffed against when it is published: the audience's latest
+    completed run of an earlier data date, and that run's snapshot."""
+
+    run_id: str
+    path: Path
+
+
 Snapshot = SnapshotRef | Path
 # A snapshot's stats, or the function that computes them: it then runs while results.parquet is
 # being written, so the two overlap instead of following each other.
@@ -67,8 +76,10 @@ class SnapshotStore(Protocol):
         attempt: int,
         stats: StatsSource,
         manifest_extra: dict[str, Any],
+        previous: PreviousRun | None = None,
     ) -> SnapshotRef:
-        """Write and publish atomically; if the run is already published, return that one."""
+        """Write and publish atomically; if the run is already published, return that one.
+        With `previous`, the diff against it is stored too (when its snapshot can be read)."""
 
     def read_page(self, snapshot: Snapshot, offset: int, limit: int) -> tuple[pa.Table, int]:
         """Rows [offset, offset + limit) in rank order and the total row count."""
@@ -76,6 +87,9 @@ class SnapshotStore(Protocol):
     def read_stats(self, snapshot: Snapshot) -> dict[str, Any]: ...
 
     def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]: ...
+
+    def read_bytes(self, snapshot: Snapshot, name: str) -> bytes:
+        """One of the snapshot's files whole (a small one: the stored diff)."""
 
     def open_results(self, snapshot: Snapshot) -> ResultsFile: ...
 

@@ -4,13 +4,15 @@ the set differences of the two snapshots' person ids; runs of another audience a
 import csv
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
-from data.metadata.models import Audience, AudienceId, OrgId
+from data.metadata.models import Audience, AudienceId, OrgId, RunId
 from data.snapshots import SnapshotKey
+from data.snapshots.store import PreviousRun
 from tests.api.factories import Api, Tenant
 from tests.metadata import factories
 from tests.snapshots.factories import make_result, make_row, table_of
@@ -48,13 +50,24 @@ def audience(api: Api, tenant: Tenant) -> Audience:
 def make_run(api: Api, audience: Audience) -> MakeRun:
     """A run of `people` stored as completed for `data_date`; its id."""
 
-    def make(people: list[Person], data_date: str, parent: Audience = audience) -> str:
+    def make(
+        people: list[Person],
+        data_date: str,
+        parent: Audience = audience,
+        previous: str | None = None,
+    ) -> str:
         run = factories.run(parent, data_date=data_date, created_at=api.clock())
         assert api.store.insert_run(run)
         assert api.store.claim_run(run.id, api.clock(), api.clock()) is not None
         key = SnapshotKey(run.organization_id, run.audience_id, run.id)
         result = make_result(snapshot_table(people))
-        ref = api.deps.snapshots.publish(key, result, attempt=1, stats={}, manifest_extra={})
+        stored = None if previous is None else api.store.get_run(RunId(previous))
+        against = (
+            None if stored is None else PreviousRun(stored.id, Path(str(stored.snapshot_path)))
+        )
+        ref = api.deps.snapshots.publish(
+            key, result, attempt=1, stats={}, manifest_extra={}, previous=against
+        )
         done = api.store.complete_run(
             run.id,
             1,
@@ -212,3 +225,22 @@ def test_a_diff_with_nobody_entering_has_an_empty_page_and_a_header_only_csv(
     assert (data["results"], data["total"]) == ([], 0)
     text = get(api, tenant, audience, newer, f"/diff/entered/export.csv?against={older}").text
     assert len(text.splitlines()) == 1
+
+
+def test_the_diff_stored_at_publish_answers_for_the_previous_run(
+    api: Api, tenant: Tenant, audience: Audience, make_run: MakeRun
+) -> None:
+    older = make_run(OLDER, "2026-11-26")
+    newer = make_run(NEWER, "2026-11-27", previous=older)
+    stored = api.store.get_run(RunId(older))
+    assert stored is not None
+    (Path(str(stored.snapshot_path)) / "results.parquet").unlink()  # nothing left to compute from
+    data = get(api, tenant, audience, newer, "/diff").json()["data"]
+    assert (data["against"]["id"], data["entered"], data["exited"], data["stayed"]) == (
+        older,
+        4,
+        3,
+        4,
+    )
+    entered = get(api, tenant, audience, newer, "/diff/entered").json()["data"]["results"]
+    assert people_of(entered) == entered_exited(NEWER, OLDER)[0]

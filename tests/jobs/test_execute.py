@@ -8,6 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.catalog import DatasetCatalog
+from data.snapshots.diff import diff_snapshots
 from data.storage import open_store
 from data.store_catalog import StoreCatalog
 from engine.errors import EngineError
@@ -20,7 +21,7 @@ from jobs.submit import submit_run
 from jobs.work import ChildRunner, InlineRunner, snapshot_key
 from tests import services
 from tests.jobs import targets
-from tests.jobs.factories import publish_tiny
+from tests.jobs.factories import DATES, publish_tiny
 
 
 @pytest.fixture
@@ -197,3 +198,37 @@ def test_run_materialized_in_a_child_process_publishes_its_results(
     assert done.status == RunStatus.COMPLETED
     assert table.num_rows == done.result_count > 0
     assert set(table.column("intent").combine_chunks().field("topicOverlap").to_pylist()) == {2}
+
+
+def test_a_run_stores_its_diff_against_the_audience_run_of_the_previous_date(
+    make_deps, memory_store, make_audience_on
+) -> None:
+    deps = make_deps(memory_store, runner=InlineRunner(produce_snapshot))
+    make = make_audience_on(memory_store)
+    audience, other = make(config={"topicIds": [1, 2, 3]}), make(config={"topicIds": [1]})
+    runs = {}
+    for name, parent, day in (
+        ("first", audience, DATES[0]),
+        ("other", other, DATES[1]),  # another audience's run is never the previous one
+        ("second", audience, DATES[1]),
+        ("same day", audience, DATES[1]),  # a run of the same date is not the previous one
+    ):
+        run = submit_run(
+            deps, audience=parent, run_type=RunType.MANUAL, data_date=day, now=deps.clock()
+        )
+        execute_run(deps, run.id)
+        runs[name] = memory_store.get_run(run.id)
+    manifest = deps.snapshots.read_manifest(Path(runs["second"].snapshot_path))
+    newer = deps.snapshots.open_results(Path(runs["second"].snapshot_path))
+    older = deps.snapshots.open_results(Path(runs["first"].snapshot_path))
+    diff = diff_snapshots(newer, older)
+    assert runs["second"].result_count > 0
+    assert manifest["diffPrevious"] == {
+        "runId": runs["first"].id,
+        "entered": len(diff.entered),
+        "exited": len(diff.exited),
+        "stayed": diff.stayed,
+    }
+    assert "diffPrevious" not in deps.snapshots.read_manifest(Path(runs["first"].snapshot_path))
+    same_day = deps.snapshots.read_manifest(Path(runs["same day"].snapshot_path))
+    assert same_day["diffPrevious"]["runId"] == runs["first"].id

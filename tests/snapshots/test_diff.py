@@ -1,19 +1,31 @@
 """Diffs of two snapshots: entered and exited rows are the set differences of their person ids,
 each in its snapshot's rank order; rows and CSV are read from the row groups that hold them."""
 
+import hashlib
 import io
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from data.export_rows import csv_chunks, csv_rows_chunks
 from data.snapshots import SnapshotStore
-from data.snapshots.diff import Side, diff_snapshots, page_rows, read_rows
+from data.snapshots.diff import (
+    DIFF_PREVIOUS,
+    Side,
+    diff_snapshots,
+    load_diff,
+    page_rows,
+    read_rows,
+    stored_against,
+)
 from data.snapshots.results_file import ROW_GROUP_ROWS
-from tests.snapshots.conftest import Publish
-from tests.snapshots.factories import result_table
+from data.snapshots.store import PreviousRun
+from tests.snapshots.conftest import MakeKey, Publish
+from tests.snapshots.factories import make_result, result_table
 
 
 def with_people(ids: list[int], seed: int = 0) -> pa.Table:
@@ -85,3 +97,52 @@ def test_csv_of_rows_is_the_csv_export_of_those_rows(
 
 def _joined(chunks: Iterable[bytes | memoryview]) -> bytes:
     return b"".join(bytes(chunk) for chunk in chunks)
+
+
+def test_publish_stores_the_diff_against_the_previous_run(
+    store: SnapshotStore, publish: Publish, make_key: MakeKey
+) -> None:
+    rng = np.random.default_rng(11)
+    people = rng.permutation(30_000)
+    newer = [int(p) for p in people[:14_000]]
+    older = [int(p) for p in rng.permutation(people[9_000:21_000])]
+    old_ref = publish(with_people(older, seed=2), run_id="old")
+    new_ref = store.publish(
+        make_key("new"),
+        make_result(with_people(newer, seed=1)),
+        attempt=1,
+        stats={},
+        manifest_extra={},
+        previous=PreviousRun("old", old_ref.path),
+    )
+    entered, exited, stayed = expected(newer, older)
+    summary = {"runId": "old", "entered": len(entered), "exited": len(exited), "stayed": stayed}
+    assert new_ref.manifest["diffPrevious"] == summary
+    data = store.read_bytes(new_ref, DIFF_PREVIOUS)
+    listed = {entry["path"]: entry for entry in new_ref.manifest["files"]}
+    assert listed[DIFF_PREVIOUS]["sha256"] == hashlib.sha256(data).hexdigest()
+    stored = load_diff(data, new_ref.manifest)
+    assert (stored.entered.tolist(), stored.exited.tolist(), stored.stayed) == (
+        entered,
+        exited,
+        stayed,
+    )
+    people_column = pq.read_table(io.BytesIO(data)).column("personId").to_pylist()
+    assert people_column == [newer[row] for row in entered] + [older[row] for row in exited]
+    assert stored_against(new_ref.manifest) == "old"
+    assert stored_against(old_ref.manifest) is None
+
+
+def test_a_previous_snapshot_that_cannot_be_read_stores_no_diff(
+    store: SnapshotStore, make_key: MakeKey, tmp_path: Path
+) -> None:
+    ref = store.publish(
+        make_key("new"),
+        make_result(with_people([1, 2])),
+        attempt=1,
+        stats={},
+        manifest_extra={},
+        previous=PreviousRun("gone", tmp_path / "gone"),
+    )
+    assert "diffPrevious" not in ref.manifest
+    assert [entry["path"] for entry in ref.manifest["files"]] == ["results.parquet", "stats.json"]

@@ -59,10 +59,10 @@ def test_attempt_losing_the_rename_race_returns_the_winners_snapshot(
 ):
     real_write = local_module.write_snapshot_dir
 
-    def write_while_other_attempt_wins(out, result, stats, manifest):
+    def write_while_other_attempt_wins(out, result, stats, manifest, previous):
         monkeypatch.setattr(local_module, "write_snapshot_dir", real_write)
         publish_local(result_table(3), attempt=1)
-        return real_write(out, result, stats, manifest)
+        return real_write(out, result, stats, manifest, previous)
 
     monkeypatch.setattr(local_module, "write_snapshot_dir", write_while_other_attempt_wins)
     ref = publish_local(attempt=2)
