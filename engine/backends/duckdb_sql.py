@@ -5,18 +5,15 @@ parquet scan); column names come from the filter catalog; the people table is al
 """
 
 from engine.backends.folding import (
-    DOTTED_CAPITAL_I,
-    DOTTED_SMALL_I,
-    FINAL_SIGMA,
     NAME_SEPARATOR,
-    SIGMA,
+    Lower,
     TermMatch,
     TitleMatcher,
+    fold_steps,
     folded_values,
     pruning_ranges,
     raw_variants,
     regex_alternation,
-    sigma_step_needed,
     title_matcher,
 )
 from engine.config import AudienceConfig
@@ -44,11 +41,14 @@ def matched_rows(config: AudienceConfig, alias: str = "") -> str:
 
 
 def folded(expr: str, against: tuple[str, ...]) -> str:
-    """`folding.fold` in SQL of an expression compared with `against` (see `sigma_step_needed`)."""
-    expanded = f"replace({expr}, {sql_string(DOTTED_CAPITAL_I)}, {sql_string(DOTTED_SMALL_I)})"
-    if not sigma_step_needed(against):
-        return f"lower({expanded})"
-    return f"replace(lower({expanded}), {sql_string(FINAL_SIGMA)}, {sql_string(SIGMA)})"
+    """`folding.fold` in SQL of an expression compared with `against` (`folding.fold_steps`:
+    DuckDB lower-cases "İ" to a plain "i", so the expansion step stays)."""
+    for step in fold_steps(against):
+        if step is Lower.LOWER:
+            expr = f"lower({expr})"
+        else:
+            expr = f"replace({expr}, {sql_string(step.old)}, {sql_string(step.new)})"
+    return expr
 
 
 def fold_in(column: str, values: tuple[str, ...]) -> str:

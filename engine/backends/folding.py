@@ -1,6 +1,8 @@
 """How text compares in filters: the one case fold every backend applies to both sides.
 
-`fold` is the plain-Python definition; the DuckDB and Polars backends spell the same steps.
+`FOLD` is the one definition, a sequence of steps: `fold` applies it in Python (the reference
+backend and filter values), and the DuckDB and Polars backends compile the steps `fold_steps`
+gives them into SQL and expressions.
 """
 
 import itertools
@@ -35,9 +37,47 @@ REGEX_METACHARACTERS: Final = frozenset("\\.+*?()|[]{}^$")
 NAME_SEPARATOR: Final = " "
 
 
+@dataclass(frozen=True)
+class Replace:
+    """A step of the fold: every `old` becomes `new`."""
+
+    old: str
+    new: str
+
+
+class Lower(StrEnum):
+    """The step of the fold that lower-cases (the engines' own full Unicode lower-casing)."""
+
+    LOWER = "lower"
+
+
+FoldStep = Replace | Lower
+FOLD: Final[tuple[FoldStep, ...]] = (
+    Replace(DOTTED_CAPITAL_I, DOTTED_SMALL_I),
+    Lower.LOWER,
+    Replace(FINAL_SIGMA, SIGMA),
+)
+
+
 def fold(text: str) -> str:
     """The case-insensitive form of `text`."""
-    return text.replace(DOTTED_CAPITAL_I, DOTTED_SMALL_I).lower().replace(FINAL_SIGMA, SIGMA)
+    for step in FOLD:
+        text = text.lower() if step is Lower.LOWER else text.replace(step.old, step.new)
+    return text
+
+
+def fold_steps(
+    against: tuple[str, ...], *, lower_expands_dotted_i: bool = False
+) -> tuple[FoldStep, ...]:
+    """The steps of `FOLD` a backend applies to a column compared with `against`: all of them,
+    less the final-sigma step when `sigma_step_needed` says it cannot matter, and less the "İ"
+    expansion for an engine whose lower-casing already expands it (Polars)."""
+    skipped = set()
+    if not sigma_step_needed(against):
+        skipped.add(Replace(FINAL_SIGMA, SIGMA))
+    if lower_expands_dotted_i:
+        skipped.add(Replace(DOTTED_CAPITAL_I, DOTTED_SMALL_I))
+    return tuple(step for step in FOLD if step not in skipped)
 
 
 def fold_domain(text: str) -> str:

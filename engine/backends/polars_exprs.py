@@ -8,17 +8,16 @@ from functools import reduce
 import polars as pl
 
 from engine.backends.folding import (
-    FINAL_SIGMA,
     NAME_SEPARATOR,
-    SIGMA,
     WWW,
+    Lower,
     TermMatch,
     TitleMatcher,
+    fold_steps,
     folded_values,
     pruning_ranges,
     raw_variants,
     regex_alternation,
-    sigma_step_needed,
     title_matcher,
 )
 from engine.config import AudienceConfig
@@ -33,12 +32,15 @@ def matched_rows(config: AudienceConfig) -> pl.Expr:
 
 
 def folded(column: str, against: tuple[str, ...]) -> pl.Expr:
-    """`folding.fold` of a column compared with `against` (see `sigma_step_needed`); Polars
-    already lower-cases "İ" to "i" + combining dot, as Python does."""
-    lower = pl.col(column).str.to_lowercase()
-    if not sigma_step_needed(against):
-        return lower
-    return lower.str.replace_all(FINAL_SIGMA, SIGMA, literal=True)
+    """`folding.fold` of a column compared with `against` (`folding.fold_steps`: Polars already
+    lower-cases "İ" to "i" + combining dot, as Python does)."""
+    expr = pl.col(column)
+    for step in fold_steps(against, lower_expands_dotted_i=True):
+        if step is Lower.LOWER:
+            expr = expr.str.to_lowercase()
+        else:
+            expr = expr.str.replace_all(step.old, step.new, literal=True)
+    return expr
 
 
 def fold_in(column: str, values: tuple[str, ...]) -> pl.Expr:

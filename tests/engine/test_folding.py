@@ -1,9 +1,23 @@
 """The case fold and the raw ranges that let parquet statistics prune folded comparisons."""
 
+import duckdb
+import polars as pl
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.backends.folding import KELVIN_SIGN, fold, raw_ranges, raw_variants
+from engine.backends import duckdb_sql, polars_exprs
+from engine.backends.folding import (
+    FINAL_SIGMA,
+    KELVIN_SIGN,
+    SIGMA,
+    Lower,
+    Replace,
+    fold,
+    fold_steps,
+    raw_ranges,
+    raw_variants,
+)
 
 RAW = st.text(alphabet=f"aAbBkKsSİiıΣσς-_ {KELVIN_SIGN}", max_size=6)
 
@@ -61,3 +75,36 @@ def test_raw_variants_give_way_to_folding_past_the_limit_or_beyond_ascii() -> No
     assert raw_variants(("director",)) is not None  # 256 forms
     assert raw_variants(("director",), limit=255) is None
     assert raw_variants(("zürich",)) is None
+
+
+# Words the engines' own lower-casing folds unlike Python's: the steps of FOLD make them agree.
+TRICKY = ["İSTANBUL ΟΔΟΣ", "ΣΊΣΥΦΟΣ σ", "straße STRASSE", f"{KELVIN_SIGN}elvin", "Ǆemal", "plain"]
+
+
+def _duckdb_folds(words: list[str], against: tuple[str, ...]) -> list[str]:
+    con = duckdb.connect()
+    con.register("w", pa.table({"word": words}))
+    rows = con.execute(f"SELECT {duckdb_sql.folded('word', against)} FROM w").fetchall()
+    return [row[0] for row in rows]
+
+
+def _polars_folds(words: list[str], against: tuple[str, ...]) -> list[str]:
+    frame = pl.DataFrame({"word": words})
+    return list(frame.select(polars_exprs.folded("word", against))["word"])
+
+
+def test_both_backends_compile_the_one_fold_and_agree_with_it() -> None:
+    against = ("οδοσ",)  # not ASCII: every step applies
+    expected = [fold(word) for word in TRICKY]
+    assert _duckdb_folds(TRICKY, against) == expected
+    assert _polars_folds(TRICKY, against) == expected
+
+
+def test_against_ascii_values_the_backends_leave_out_only_the_final_sigma_step() -> None:
+    steps = fold_steps(("vp",))
+    assert Replace(FINAL_SIGMA, SIGMA) not in steps
+    assert fold_steps(("vp",), lower_expands_dotted_i=True) == (Lower.LOWER,)
+    ascii_words = [word for word in TRICKY if FINAL_SIGMA not in word.lower()]
+    expected = [fold(word) for word in ascii_words]
+    assert _duckdb_folds(ascii_words, ("vp",)) == expected
+    assert _polars_folds(ascii_words, ("vp",)) == expected
