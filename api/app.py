@@ -66,6 +66,9 @@ def create_app(
         KeyCache(deps.store, ticker=ticker),
         ResultPages(deps.snapshots, page_cache_bytes),
         SnapshotDiffs(deps.snapshots),
+        RateLimiter(
+            settings.refused_keys_per_minute, storage, f"{settings.queue_name}:refused-keys"
+        ),
     )
     checks = default_checks(ctx, broker_check)
     http = HttpMetrics()
@@ -113,7 +116,7 @@ def _keyed_routes(ctx: ApiContext) -> Router:
     return Router(
         BASE_PATH,
         route_handlers=handlers,
-        guards=[key_guard(ctx.keys, ctx.limiter)],
+        guards=[key_guard(ctx.keys, ctx.limiter, ctx.refusals)],
         dependencies={"caller": Provide(caller_of, sync_to_thread=False)},
         security=API_KEY,
     )

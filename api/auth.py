@@ -3,7 +3,9 @@
 Every failure reads the same (401 UNAUTHORIZED), so a caller cannot tell a revoked key from a typo.
 Keys are checked by a guard of the keyed router, before any body is read. What a presented key
 resolved to, live or refused, is kept for KEY_TTL_SECONDS: a revoked key is refused within that
-time, and repeating a wrong key does not query the database each time.
+time, and repeating a wrong key does not query the database each time. Requests with a refused key
+are also counted per client address (the socket peer): once an address has spent that budget, it
+gets 429 before any key it presents is looked up, so guessing keys cannot keep the database busy.
 """
 
 import hashlib
@@ -51,10 +53,14 @@ class KeyCache:
         self._keys: TTLCache[bytes, ApiKey | None] = TTLCache(MAX_KEYS, ttl, ticker)
         self._loads: Coalescer[bytes, ApiKey | None] = Coalescer()
 
+    def known(self, presented: str) -> bool:
+        """Whether `presented` was resolved within the TTL (its lookup costs no query)."""
+        return _digest(presented) in self._keys
+
     async def lookup(self, presented: str) -> ApiKey | None:
         """The live key `presented` names, or None: from memory when it was resolved within the
         TTL, else from the store on a worker thread (one lookup for concurrent callers)."""
-        digest = hashlib.sha256(presented.encode()).digest()
+        digest = _digest(presented)
         try:
             return self._keys[digest]
         except KeyError:
@@ -64,14 +70,29 @@ class KeyCache:
         return key
 
 
-def key_guard(keys: KeyCache, limiter: RateLimiter) -> Guard:
-    """The guard of every keyed route: the caller's key, then its budget, before the body."""
+def _digest(presented: str) -> bytes:
+    return hashlib.sha256(presented.encode()).digest()
+
+
+def key_guard(keys: KeyCache, limiter: RateLimiter, refusals: RateLimiter) -> Guard:
+    """The guard of every keyed route: the caller's key, then its budget, before the body.
+    `refusals` counts requests with a refused key per client address."""
 
     async def authenticate(connection: AnyConnection, handler: BaseRouteHandler) -> None:
         presented = connection.headers.get(HEADER)
-        key = await keys.lookup(presented) if presented else None
-        if key is None:
+        if not presented:
             raise Unauthorized()
+        address = f"address:{connection.client.host if connection.client else 'unknown'}"
+        if not keys.known(presented):
+            left = await refusals.peek(address)
+            if not left.allowed:
+                charge(connection, left)
+        key = await keys.lookup(presented)
+        if key is None:
+            spent = await refusals.hit(address)
+            if not spent.allowed:
+                charge(connection, spent)
+            raise Unauthorized()  # with no budget headers: every 401 reads the same
         charge(connection, await limiter.hit(key.id))
         connection.scope.setdefault("state", {})[_CALLER_KEY] = Caller(key.organization_id, key.id)
 

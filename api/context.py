@@ -32,6 +32,7 @@ class ApiContext:
     keys: KeyCache
     pages: ResultPages
     diffs: SnapshotDiffs
+    refusals: RateLimiter  # requests with a refused key, per client address
 
     @property
     def store(self) -> MetadataStore:

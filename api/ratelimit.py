@@ -85,6 +85,7 @@ class RateLimiter:
     ) -> None:
         self.limit = limit
         self._item = RateLimitItemPerSecond(limit, window_seconds, namespace=namespace)
+        self._namespace = namespace
         self._window = window_seconds
         self._storage = storage
         self._local = MemoryStorage()
@@ -106,21 +107,48 @@ class RateLimiter:
             return await self._count(self._local, key)
         if self._local_until is not None:
             self._local_until = None
-            log.warning("rate limit storage reachable again: budgets are shared again")
+            log.warning(
+                "rate limit storage reachable again: %s budgets are shared again", self._namespace
+            )
         return decision
+
+    async def peek(self, identity: str) -> RateDecision:
+        """What `identity` has left, without charging it: `allowed` is False once the budget is
+        spent, so that work a request would cost can be refused before it is done."""
+        key = self._item.key_for(identity)
+        storage = self._storage
+        if self._local_until is not None and self._clock() < self._local_until:
+            storage = self._local
+        try:
+            count = await storage.get(key)
+        except StorageError as exc:
+            self._fall_back(exc)
+            count = await self._local.get(key)
+        return self._decision(count, await self._expiry(storage, key) if count else 0.0, 1)
 
     async def _count(self, storage: Storage, key: str) -> RateDecision:
         count = await storage.incr(key, self._window)
-        reset_at = await storage.get_expiry(key)
+        return self._decision(count, await storage.get_expiry(key), 0)
+
+    async def _expiry(self, storage: Storage, key: str) -> float:
+        try:
+            return await storage.get_expiry(key)
+        except StorageError:
+            return time.time() + self._window
+
+    def _decision(self, count: int, reset_at: float, headroom: int) -> RateDecision:
+        """`headroom` 1 asks whether one more request would still be allowed."""
         reset = min(self._window, max(1, math.ceil(reset_at - time.time())))
-        return RateDecision(count <= self.limit, self.limit, max(0, self.limit - count), reset)
+        allowed = count + headroom <= self.limit
+        return RateDecision(allowed, self.limit, max(0, self.limit - count), reset)
 
     def _fall_back(self, exc: StorageError) -> None:
         if self._local_until is None:
             log.warning(
-                "rate limit storage failed (%s): counting budgets in this process; "
+                "rate limit storage failed (%s): counting %s budgets in this process; "
                 "trying it again every %g s",
                 exc.storage_error,
+                self._namespace,
                 FALLBACK_SECONDS,
             )
         self._local_until = self._clock() + FALLBACK_SECONDS

@@ -92,6 +92,7 @@ class Settings:
     worker_threads: int = 2
     audience_slots: int = 10
     rate_limit_per_minute: int = 600
+    refused_keys_per_minute: int = 30  # requests with a refused key, per client address
     body_timeout_seconds: int = 10  # a request body must arrive within this time
     daily_catchup_days: int = 3
     export_url_ttl_seconds: int = 3600
@@ -162,6 +163,7 @@ class Settings:
             worker_threads=_int(env, "INTENT_WORKER_THREADS", 2),
             audience_slots=_int(env, "INTENT_AUDIENCE_SLOTS", 10),
             rate_limit_per_minute=_int(env, "INTENT_RATE_LIMIT_PER_MINUTE", 600),
+            refused_keys_per_minute=_int(env, "INTENT_REFUSED_KEYS_PER_MINUTE", 30),
             body_timeout_seconds=_int(env, "INTENT_BODY_TIMEOUT_SECONDS", 10),
             daily_catchup_days=_int(env, "INTENT_DAILY_CATCHUP_DAYS", 3),
             export_url_ttl_seconds=_int(env, "INTENT_EXPORT_URL_TTL_SECONDS", 3600),

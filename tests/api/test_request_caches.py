@@ -103,3 +103,36 @@ def test_another_organizations_completed_run_stays_hidden_after_its_owner_read_i
     audience_id, run_id = api.completed_run(tenant)
     assert _results(api, tenant, audience_id, run_id) == 200
     assert _results(api, api.tenant(), audience_id, run_id) == 404
+
+
+def test_an_address_that_spends_its_refused_key_budget_gets_429_before_any_lookup(
+    make_api: ApiMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = make_api(refused_keys_per_minute=3)
+    tenant = api.tenant()
+    lookups: list[Any] = []
+    real = api.store.get_api_key
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        lookups.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api.store, "get_api_key", counted)
+    guesses = [{"x-api-key": f"sk_{tenant.key_id}_guess-{n}"} for n in range(6)]
+    statuses = [_list_audiences(api, headers) for headers in guesses]
+    assert statuses == [401, 401, 401, 429, 429, 429]
+    assert len(lookups) == 3  # the budget was spent by the third: later guesses cost no query
+    refused = api.client.get(f"{BASE}/audiences", headers=guesses[-1])
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    assert int(refused.headers["retry-after"]) >= 1
+
+
+def test_refused_keys_do_not_spend_the_budget_of_a_live_key(make_api: ApiMaker) -> None:
+    api = make_api(refused_keys_per_minute=2, rate_limit_per_minute=5)
+    tenant = api.tenant()
+    assert _list_audiences(api, tenant.headers) == 200
+    for n in range(3):
+        _list_audiences(api, {"x-api-key": f"sk_{tenant.key_id}_guess-{n}"})
+    reply = api.client.get(f"{BASE}/audiences", headers=tenant.headers)
+    assert reply.status_code == 200  # its key is known: no lookup, nothing to refuse
+    assert reply.headers["ratelimit-remaining"] == "3"

@@ -66,6 +66,7 @@ def make_deps(home: Path, dataset: Path) -> JobDeps:
         "INTENT_HOME": str(home),
         "INTENT_DATASET": str(dataset),
         "INTENT_RATE_LIMIT_PER_MINUTE": "1000000",
+        "INTENT_REFUSED_KEYS_PER_MINUTE": "1000000",
     }
     deps = connect(Settings.from_env(env)).deps
     # runs and stored exports complete in-thread
@@ -243,6 +244,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, e2e_dataset: Path) -> Itera
         "INTENT_DATABASE_URL": f"sqlite:///{home / 'intent.db'}",
         "INTENT_BROKER_URL": "memory://",
         "INTENT_RATE_LIMIT_PER_MINUTE": "1000000",
+        "INTENT_REFUSED_KEYS_PER_MINUTE": "1000000",
         "INTENT_TOPICS_RATE_LIMIT_PER_MINUTE": "1000000",
         "INTENT_ANALYZE_ALLOW_PRIVATE": "1",  # the page to analyze is on loopback
         "INTENT_WEBHOOKS_ALLOW_PRIVATE": "1",  # webhook URLs the run generates may be local
