@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,10 +43,15 @@ class Server:
 
 @contextmanager
 def running_server(
-    home: Path, dataset: Path, env: Mapping[str, str], workers: int = 1
+    home: Path,
+    dataset: Path,
+    env: Mapping[str, str],
+    workers: int = 1,
+    command: Sequence[str] | None = None,
 ) -> Iterator[Server]:
     """`intent serve --workers N` with INTENT_HOME=`home` plus `env`; stopped (SIGTERM) on exit.
-    With several workers, `rss_mib` is that of the supervising process only."""
+    With several workers, `rss_mib` is that of the supervising process only. `command` replaces
+    `intent serve` by another program taking the same arguments."""
     settings_env = {
         "INTENT_HOME": str(home),
         "INTENT_DATASET": str(dataset),
@@ -57,7 +62,13 @@ def running_server(
     home.mkdir(parents=True, exist_ok=True)
     with (home / "serve.log").open("wb") as log:
         process = subprocess.Popen(
-            [intent_script(), "serve", "--port", str(port), "--workers", str(workers)],
+            [
+                *(command or [intent_script(), "serve"]),
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env={**os.environ, **settings_env},
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -82,7 +93,8 @@ def _api_key(env: Mapping[str, str], home: Path) -> str:
     url = env.get("INTENT_DATABASE_URL") or f"sqlite:///{home / 'intent.db'}"
     store = open_store(url, upgrade=False)
     now = datetime.now(UTC)
-    accounts.create_organization(store, "bench", 1000, now)
+    if store.find_organization("bench") is None:  # a later server on the same home
+        accounts.create_organization(store, "bench", 1000, now)
     return accounts.create_api_key(store, "bench", now)[1]
 
 

@@ -4,11 +4,15 @@ many runs in the store, and what run progress adds to a run.
     python -m benchmarks.ops_bench scrape --runs 10000 [--postgres-url URL]
     python -m benchmarks.ops_bench progress --scale 1 --repeat 8
     python -m benchmarks.ops_bench page --scale 1 --requests 2000 --rounds 7
+    python -m benchmarks.ops_bench clients --scale 1 --clients 50 --seconds 10 --rounds 5
 
 `page` is the CPU time of one results page of 100 rows, served in-process (ASGI calls, no
 sockets) by the app of `create_app` and by the same app without the request metrics, in
 alternating rounds: what the metrics add to each request, without the noise of a loaded machine's
 scheduling that a many-client latency test has.
+`clients` is the issue's own figure: the results-page p50 that 50 concurrent clients see from a
+real `intent serve` on loopback, and from the same server less the request metrics
+(benchmarks/serve_without_metrics.py), one server at a time in alternating rounds over one store.
 `progress` alternates runs of the selective audience with stage reports and without them (the
 same runner with no listener, on a store that ignores stage writes), each run a real attempt in
 a child process on a SQLite store, and prints the median of each and their ratio.
@@ -35,6 +39,8 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.metrics import HttpMetrics, RequestHooks
+from benchmarks.api_clients import client, completed_run, create_audience, page_load
+from benchmarks.api_server import running_server
 from benchmarks.api_services import postgres_database
 from benchmarks.audiences import audience_mix
 from benchmarks.suite import ensure_dataset, topic_popularity
@@ -195,7 +201,7 @@ async def _serve(app: Litestar, path: str, headers: list[tuple[bytes, bytes]], n
     return (time.process_time() - started) / n
 
 
-def _without_metrics(*args: Any, **kwargs: Any) -> Litestar:
+def without_metrics(*args: Any, **kwargs: Any) -> Litestar:
     """The app `create_app` builds, less the request metrics (its two hooks)."""
     kwargs.pop("before_request")
     hooks = kwargs["before_send"]
@@ -224,7 +230,7 @@ def page(args: argparse.Namespace) -> dict[str, Any]:
         path = f"/v1/intent/audiences/{audience.id}/runs/{run.id}/results"
         headers = [(b"x-api-key", key.encode())]
         apps = {"with": create_app(settings, deps)}
-        with patch("api.app.Litestar", _without_metrics):
+        with patch("api.app.Litestar", without_metrics):
             apps["without"] = create_app(settings, deps)
         for app in apps.values():
             asyncio.run(_serve(app, path, headers, args.requests // 10))  # warm caches
@@ -235,6 +241,41 @@ def page(args: argparse.Namespace) -> dict[str, Any]:
     medians = {name: statistics.median(v) * 1e6 for name, v in seconds.items()}
     ratio = medians["with"] / medians["without"]
     return {"cpu_us_per_page": medians, "ratio": ratio, "hooks_us": _hooks_us(path)}
+
+
+def clients(args: argparse.Namespace) -> dict[str, Any]:
+    dataset = ensure_dataset(args.data_dir, args.scale)
+    day = DatasetCatalog(dataset).latest_complete_date()
+    assert day is not None
+    raw = audience_mix(topic_popularity(dataset, day))["no_filters"]
+    commands = {"with": None, "without": [sys.executable, "-m", "benchmarks.serve_without_metrics"]}
+    p50: dict[str, list[float]] = {name: [] for name in commands}
+    run: dict[str, Any] | None = None
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        for round_number in range(args.rounds):  # each round in the other order
+            for name in sorted(commands, reverse=bool(round_number % 2)):
+                with running_server(home, dataset, {}, command=commands[name]) as server:
+                    if run is None:
+                        with client(server.url, server.api_key) as http:
+                            run = completed_run(http, create_audience(http, "clients", raw))
+                    page_load(server.url, server.api_key, run, args.clients, 2.0, 0.0)  # warm
+                    load = page_load(
+                        server.url, server.api_key, run, args.clients, args.seconds, 0.0
+                    )
+                    p50[name].append(load.percentile(50))
+                    _say(f"round {round_number} {name:7} p50 {p50[name][-1]:.1f} ms")
+    medians = {name: statistics.median(values) for name, values in p50.items()}
+    return {
+        "clients": args.clients,
+        "p50_ms": p50,
+        "median_p50_ms": medians,
+        "ratio": medians["with"] / medians["without"],
+    }
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _hooks_us(route: str, calls: int = 100_000) -> float:
@@ -271,8 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--data-dir", type=Path, default=Path("bench-data"))
     m.add_argument("--requests", type=int, default=2000)
     m.add_argument("--rounds", type=int, default=7)
+    c = commands.add_parser("clients")
+    c.add_argument("--scale", type=float, default=1.0)
+    c.add_argument("--data-dir", type=Path, default=Path("bench-data"))
+    c.add_argument("--clients", type=int, default=50)
+    c.add_argument("--seconds", type=float, default=10.0)
+    c.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    figures = {"scrape": scrape, "progress": progress, "page": page}[args.what](args)
+    what = {"scrape": scrape, "progress": progress, "page": page, "clients": clients}
+    figures = what[args.what](args)
     print(json.dumps(figures))
     return 0
 
