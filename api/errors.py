@@ -36,8 +36,7 @@ from litestar.exceptions import (
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
 from api.ratelimit import RateDecision
-from data.errors import DataNotAvailable as DatasetDateMissing
-from data.errors import StorageError
+from data.errors import DataDateMissing, StorageError
 from engine.errors import ConfigError, Problem
 from jobs.errors import (
     DataNotAvailable,
@@ -173,7 +172,7 @@ ERROR_TABLE: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (InvalidRequest, 400, "VALIDATION_ERROR"),
     (ValidationException, 400, "VALIDATION_ERROR"),
     (DataNotAvailable, 422, "DATA_NOT_AVAILABLE"),
-    (DatasetDateMissing, 422, "DATA_NOT_AVAILABLE"),
+    (DataDateMissing, 422, "DATA_NOT_AVAILABLE"),
     (StorageError, 503, "STORAGE_UNAVAILABLE"),  # the dataset's bucket, as /ready names it
     (InvalidConfig, 422, "INVALID_CONFIG"),
     (RunNotCompleted, 409, "RUN_NOT_SERVABLE"),  # a stored config the current topics no longer fit

@@ -22,7 +22,7 @@ from api.auth import Caller
 from api.context import ApiContext, context_of
 from api.envelope import BODY_READ_KEY
 from api.errors import InvalidBody, RequestTimeout
-from data.errors import DataNotAvailable
+from data.errors import DataDateMissing
 from engine.config import AudienceConfig, canonical_json, config_hash, parse_config
 from engine.errors import Problem
 
@@ -121,5 +121,5 @@ def parse_request_config(ctx: ApiContext, raw: Mapping[str, object]) -> ParsedCo
 def _known_topic_ids(ctx: ApiContext) -> frozenset[int] | None:
     try:
         return ctx.catalog.topic_ids()
-    except DataNotAvailable:
+    except DataDateMissing:
         return None

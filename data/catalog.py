@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data import contract, duck
-from data.errors import DataNotAvailable, DatasetError
+from data.errors import DataDateMissing, DatasetError
 from engine.schema import MaterializeInput
 
 DATE_DIR: Final = re.compile(r"data_date=(\d{4}-\d{2}-\d{2})")
@@ -230,7 +230,7 @@ class DatasetCatalog:
         except FileNotFoundError:
             files = ()
         if not files:
-            raise DataNotAvailable(f"{directory}: people version {version} has no files")
+            raise DataDateMissing(f"{directory}: people version {version} has no files")
         return files
 
     def topics(self) -> pa.Table:
@@ -271,7 +271,7 @@ class DatasetCatalog:
             return self.people_version(latest)
         versions = list(people_versions(self.root))
         if not versions:
-            raise DataNotAvailable(f"{self.root / 'people'}: the dataset has no people")
+            raise DataDateMissing(f"{self.root / 'people'}: the dataset has no people")
         return versions[-1]
 
     def _document(self, data_date: str) -> dict[str, object]:
@@ -280,7 +280,7 @@ class DatasetCatalog:
     def _complete(self, data_date: str) -> Manifest:
         loaded = self._load(data_date)
         if loaded is None:
-            raise DataNotAvailable(f"data date {data_date} is not complete in {self.root}")
+            raise DataDateMissing(f"data date {data_date} is not complete in {self.root}")
         return loaded
 
     def _people_version(self, data_date: str, document: dict[str, object]) -> str:
@@ -299,7 +299,7 @@ class DatasetCatalog:
     def _topics_path(self) -> Path:
         path = contract.topics_path(self.root)
         if not path.is_file():
-            raise DataNotAvailable(f"{path}: the dataset has no topics")
+            raise DataDateMissing(f"{path}: the dataset has no topics")
         return path
 
     def _load(self, data_date: str) -> Manifest | None:

@@ -20,7 +20,7 @@ class DateExistsError(DatasetError):
     """A complete data date already exists and replacing it was not asked for."""
 
 
-class DataNotAvailable(DatasetError):
+class DataDateMissing(DatasetError):
     """A data date is not complete, or a file it needs (topics, people version) is absent."""
 
 

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from data import contract, duck, writer
 from data.catalog import DatasetCatalog, is_iso_date
-from data.errors import DataNotAvailable, DateExistsError, IngestError
+from data.errors import DataDateMissing, DateExistsError, IngestError
 from data.generator.progress import Progress, Report
 from data.ingest_read import read_input
 from data.validation.report import Problem, Severity
@@ -128,7 +128,7 @@ def _existing_version(request: IngestRequest, catalog: DatasetCatalog) -> str:
     try:
         version = request.people_version or catalog.default_people_version()
         catalog.people_files(version)
-    except DataNotAvailable as exc:
+    except DataDateMissing as exc:
         raise IngestError(f"{exc}; pass --people") from exc
     return version
 

@@ -28,7 +28,7 @@ from data.catalog import (
     is_iso_date,
     parse_manifest,
 )
-from data.errors import DataNotAvailable
+from data.errors import DataDateMissing
 from data.storage import Location, ObjectInfo, S3Settings, Store, is_remote, open_store
 from engine.schema import MaterializeInput
 
@@ -100,7 +100,7 @@ class StoreCatalog(DatasetCatalog):
         key = f"people/version={version}"
         names = [n for n in self.store.files(key) if _is_part(n)]
         if not names:
-            raise DataNotAvailable(f"{self.store.uri}/{key}: people version {version} has no files")
+            raise DataDateMissing(f"{self.store.uri}/{key}: people version {version} has no files")
         return tuple(Path(self.store.locate(f"{key}/{name}")) for name in names)
 
     def topics(self) -> pa.Table:
@@ -117,7 +117,7 @@ class StoreCatalog(DatasetCatalog):
         try:
             return self._cached(TOPICS_KEY, kind, load)
         except FileNotFoundError:
-            raise DataNotAvailable(
+            raise DataDateMissing(
                 f"{self.store.uri}/{TOPICS_KEY}: the dataset has no topics"
             ) from None
 
@@ -129,7 +129,7 @@ class StoreCatalog(DatasetCatalog):
             m.group(1) for n in self.store.children("people") if (m := VERSION_DIR.fullmatch(n))
         ]
         if not versions:
-            raise DataNotAvailable(f"{self.store.uri}/people: the dataset has no people")
+            raise DataDateMissing(f"{self.store.uri}/people: the dataset has no people")
         return sorted(versions)[-1]
 
     def _people_counts(
@@ -150,7 +150,7 @@ class StoreCatalog(DatasetCatalog):
 
     def _topics_path(self) -> Path:
         if self.store.info(TOPICS_KEY) is None:
-            raise DataNotAvailable(f"{self.store.uri}/{TOPICS_KEY}: the dataset has no topics")
+            raise DataDateMissing(f"{self.store.uri}/{TOPICS_KEY}: the dataset has no topics")
         return Path(self.store.locate(TOPICS_KEY))
 
     def _load(self, data_date: str) -> Manifest | None:

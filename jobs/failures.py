@@ -10,8 +10,7 @@ import logging
 import random
 from collections.abc import Callable
 
-from data.errors import DataNotAvailable as DataDateMissing
-from data.errors import StorageError
+from data.errors import DataDateMissing, StorageError
 from data.metadata.models import Run
 from engine.errors import ConfigError, EngineError
 from jobs.deps import JobDeps

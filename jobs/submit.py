@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from data.catalog import is_iso_date
-from data.errors import DataNotAvailable as DataDateMissing
+from data.errors import DataDateMissing
 from data.metadata.models import Audience, Run, RunId
 from engine.config import AudienceConfig, canonical_json, config_hash, parse_config
 from engine.errors import ConfigError

@@ -24,7 +24,7 @@ from api.wire.builder import (
     preview_of,
 )
 from api.wire.common import ErrorDetail
-from data.errors import DataNotAvailable
+from data.errors import DataDateMissing
 from engine.catalog_view import filter_catalog
 from engine.config import applied_filters, open_value_warnings, to_canonical
 from engine.filters import CATALOG, FilterKind
@@ -109,5 +109,5 @@ def people_value_counts(ctx: ApiContext) -> dict[str, dict[str, int]]:
     try:
         values = ctx.catalog.value_counts(COUNTED_COLUMNS)
         return values | ctx.catalog.presence_counts(PRESENCE_COLUMNS)
-    except DataNotAvailable:
+    except DataDateMissing:
         return {}

@@ -10,7 +10,7 @@ import pytest
 
 from data import contract
 from data.catalog import DatasetCatalog
-from data.errors import DataNotAvailable, DatasetError
+from data.errors import DataDateMissing, DatasetError
 from engine.vocab import FIXED_VOCABULARIES
 from tests.dataset.conftest import DATES
 from tests.dataset.files import people_file, rewrite, set_value
@@ -55,7 +55,7 @@ def test_empty_directory_has_no_latest_date(tmp_path: Path) -> None:
 
 def test_manifest_of_incomplete_date_is_data_not_available(dataset: Path) -> None:
     contract.manifest_path(dataset, DATES[0]).unlink()
-    with pytest.raises(DataNotAvailable, match=DATES[0]):
+    with pytest.raises(DataDateMissing, match=DATES[0]):
         DatasetCatalog(dataset).manifest(DATES[0])
 
 
@@ -79,7 +79,7 @@ def test_resolve_reads_the_people_version_of_the_manifest(dataset: Path) -> None
 
 
 def test_resolve_of_a_missing_date_is_data_not_available(dataset: Path) -> None:
-    with pytest.raises(DataNotAvailable):
+    with pytest.raises(DataDateMissing):
         DatasetCatalog(dataset).resolve("2030-01-01")
 
 

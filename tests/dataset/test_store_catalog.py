@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from data.catalog import DatasetCatalog
-from data.errors import DataNotAvailable, StorageError
+from data.errors import DataDateMissing, StorageError
 from data.storage import S3Settings, Store, open_store
 from data.store_catalog import LISTING_TTL_S, StoreCatalog, open_catalog
 from engine.backends import get_backend
@@ -77,16 +77,16 @@ def test_a_date_without_its_manifest_is_not_complete(stored: Store) -> None:
     assert remote.complete_dates() == list(DATES)  # listed again only after the TTL
     clock[0] += LISTING_TTL_S
     assert remote.complete_dates() == [DATES[0]]
-    with pytest.raises(DataNotAvailable):
+    with pytest.raises(DataDateMissing):
         remote.resolve(DATES[-1])
 
 
 def test_an_empty_prefix_has_no_dates_and_no_topics(s3_bucket: str) -> None:
     remote = StoreCatalog(open_store(f"s3://{s3_bucket}/{uuid.uuid4().hex}", services.S3))
     assert remote.complete_dates() == []
-    with pytest.raises(DataNotAvailable):
+    with pytest.raises(DataDateMissing):
         remote.topics()
-    with pytest.raises(DataNotAvailable):
+    with pytest.raises(DataDateMissing):
         remote.default_people_version()
 
 

@@ -1,7 +1,6 @@
 """Run failures carry stable codes, and whether a retry can help is part of each error type."""
 
-from data.errors import DataNotAvailable as DataDateMissing
-from data.errors import StorageError
+from data.errors import DataDateMissing, StorageError
 from engine.errors import ConfigError, EngineError, Problem
 from jobs import errors
 from jobs.failures import as_job_error
