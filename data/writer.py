@@ -78,7 +78,7 @@ INTENT_LAYOUT: Final = PartLayout(
 
 def write_topics(dataset: Path, topics: pa.Table) -> None:
     """Write `topics.parquet`, replacing any previous one atomically."""
-    table = conform(topics, contract.TOPICS_SCHEMA).sort_by("topic_id")
+    table = to_schema(topics, contract.TOPICS_SCHEMA).sort_by("topic_id")
     path = contract.topics_path(dataset)
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f"{STAGING_PREFIX}{uuid.uuid4().hex}-{path.name}")
@@ -98,7 +98,7 @@ def write_people(dataset: Path, version: str, people: pa.Table | Iterable[pa.Tab
     """
     if isinstance(people, pa.Table):
         batches: Iterable[pa.Table] = [
-            sort_table(conform(people, contract.PEOPLE_SCHEMA), PEOPLE_ORDER)
+            sort_table(to_schema(people, contract.PEOPLE_SCHEMA), PEOPLE_ORDER)
         ]
     else:
         batches = _in_order(people, contract.PEOPLE_SCHEMA, PEOPLE_ORDER)
@@ -117,7 +117,7 @@ def write_intent_date(
     """
     target = contract.intent_dir(dataset, data_date)
     _refuse_complete(target, data_date, replace)
-    table = sort_table(conform(intent, contract.INTENT_SCHEMA), INTENT_ORDER)
+    table = sort_table(to_schema(intent, contract.INTENT_SCHEMA), INTENT_ORDER)
     with _staged(target, lambda: _refuse_complete(target, data_date, replace)) as staging:
         files = _write_parts([table], contract.INTENT_SCHEMA, staging, INTENT_LAYOUT)
         stats = topic_stats.write(staging, topic_stats.compute(table))
@@ -127,7 +127,7 @@ def write_intent_date(
     return manifest
 
 
-def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+def to_schema(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """`table` with exactly the columns and types of `schema`; extra columns are dropped."""
     columns = [_conform_column(table, field) for field in schema]
     return pa.Table.from_arrays(columns, schema=schema)
@@ -155,7 +155,7 @@ def _in_order(batches: Iterable[pa.Table], schema: pa.Schema, keys: SortKeys) ->
     """Conformed batches, each checked to continue the order of the ones before it."""
     last: pa.Table | None = None
     for batch in batches:
-        table = conform(batch, schema)
+        table = to_schema(batch, schema)
         if not is_sorted(table if last is None else pa.concat_tables([last, table]), keys):
             order = ", ".join(name for name, _ in keys)
             raise DatasetError(f"{schema.names[0]} batches are not in ({order}) order")

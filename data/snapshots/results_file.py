@@ -70,13 +70,13 @@ def write_table(table: pa.Table, out: Writable, schema: pa.Schema) -> None:
 
 def write_results(table: pa.Table, out: IO[bytes]) -> dict[str, Any]:
     """Write results.parquet to `out`; returns its size, row count and the SHA-256 of its bytes."""
-    table = conform(table)
+    table = as_result_schema(table)
     sink = HashingWriter(out)
     write_table(table, sink, RESULT_SCHEMA)
     return {"bytes": sink.size, "rows": table.num_rows, "sha256": sink.digest.hexdigest()}
 
 
-def conform(table: pa.Table) -> pa.Table:
+def as_result_schema(table: pa.Table) -> pa.Table:
     """The table with exactly RESULT_SCHEMA (no schema metadata, which would leak into bytes)."""
     if table.schema.equals(RESULT_SCHEMA):
         return table.replace_schema_metadata(None)
