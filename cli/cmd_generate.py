@@ -7,13 +7,14 @@ object on stdout.
 import argparse
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any, Final
 
 from cli.errors import CliError
 from cli.progress import progress_bar
-from data.errors import DatasetError, DateExistsError
+from data.errors import DatasetError, DateExistsError, StorageError
 from data.generator import DEFAULT_TOPICS, GenerateSummary, generate
+from data.generator.progress import Report
+from data.storage import as_location, is_remote
 
 DEFAULT_SCALE: Final = 0.01
 DEFAULT_DAYS: Final = 3
@@ -29,7 +30,13 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
         description="Write topics, people and consecutive intent dates under DIR. The same "
         "arguments always give byte-identical files.",
     )
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset directory")
+    parser.add_argument(
+        "--out",
+        type=as_location,
+        required=True,
+        metavar="DIR",
+        help="dataset directory, or s3://bucket/prefix (endpoint and credentials: AWS_*)",
+    )
     parser.add_argument(
         "--scale",
         type=float,
@@ -54,24 +61,41 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    options = {
+        "scale": args.scale,
+        "days": args.days,
+        "end_date": args.end_date,
+        "seed": args.seed,
+        "topics": args.topics,
+        "replace": args.replace,
+    }
     try:
         with progress_bar() as report:
-            summary = generate(
-                args.out,
-                scale=args.scale,
-                days=args.days,
-                end_date=args.end_date,
-                seed=args.seed,
-                topics=args.topics,
-                progress=report,
-                replace=args.replace,
-            )
+            if is_remote(args.out):
+                summary = _generate_remote(args.out, report, options)
+            else:
+                summary = generate(args.out, progress=report, **options)
     except DateExistsError as exc:
         raise CliError(f"{exc} (--replace overwrites them)") from exc
+    except StorageError as exc:
+        raise CliError(f"{args.out}: {exc}", exit_code=1) from exc
     except DatasetError as exc:
         raise CliError(str(exc)) from exc
     print(json.dumps(summary_document(summary)) if args.json else summary_text(summary))
     return 0
+
+
+def _generate_remote(
+    location: str, report: Report | None, options: dict[str, Any]
+) -> GenerateSummary:
+    """Generate into the object store at `location` (imported here: local runs skip it)."""
+    from cli.datasets import settings
+    from data.storage import open_store
+    from data.store_dataset import generate_into_store
+
+    store = open_store(location, settings().s3)
+    store.check()
+    return generate_into_store(store, progress=report, **options)
 
 
 def summary_document(summary: GenerateSummary) -> dict[str, object]:

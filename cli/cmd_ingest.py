@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cli.datasets import local_dataset
+from cli.datasets import settings
 from cli.errors import CliError
 from cli.progress import progress_bar
 from data.catalog import is_iso_date
 from data.errors import DatasetError
+from data.generator.progress import Report
 from data.ingest import IngestRequest, IngestResult, ingest
-from jobs.settings import Settings
+from data.storage import Location, as_location, is_remote
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
@@ -26,7 +27,11 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
         "keywords cell is a ';'-separated list. Topics and people may be omitted when the "
         "dataset has them; given people become a new people version.",
     )
-    parser.add_argument("--dataset", type=Path, help="dataset directory (default: INTENT_DATASET)")
+    parser.add_argument(
+        "--dataset",
+        type=as_location,
+        help="dataset directory or s3://bucket/prefix (default: INTENT_DATASET)",
+    )
     parser.add_argument("--date", required=True, type=_date, metavar="D", help="YYYY-MM-DD")
     parser.add_argument("--intent", required=True, type=Path, metavar="FILE")
     parser.add_argument("--people", type=Path, metavar="FILE")
@@ -41,8 +46,10 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    location = args.dataset if args.dataset is not None else as_location(settings().dataset)
+    remote = is_remote(location)
     request = IngestRequest(
-        dataset=args.dataset or local_dataset(Settings.from_env().dataset),
+        dataset=Path(location) if not remote else Path(),  # a remote one is staged locally
         data_date=args.date,
         intent=args.intent,
         people=args.people,
@@ -53,16 +60,30 @@ def run_ingest(args: argparse.Namespace) -> int:
     )
     try:
         with progress_bar() as report:
-            result = ingest(request, report)
+            result = (
+                _ingest_remote(location, request, report) if remote else ingest(request, report)
+            )
     except DatasetError as exc:
         raise CliError(str(exc), exit_code=1) from None
-    print(json.dumps(result.to_dict(), indent=2) if args.json else _text(request, result))
+    print(json.dumps(result.to_dict(), indent=2) if args.json else _text(location, result))
     return 0
 
 
-def _text(request: IngestRequest, result: IngestResult) -> str:
+def _ingest_remote(
+    location: Location, request: IngestRequest, report: Report | None
+) -> IngestResult:
+    """Ingest into the object store at `location` (imported here: local runs skip it)."""
+    from data.storage import open_store
+    from data.store_dataset import ingest_into_store
+
+    store = open_store(location, settings().s3)
+    store.check()
+    return ingest_into_store(store, request, report)
+
+
+def _text(location: Location, result: IngestResult) -> str:
     return (
-        f"{request.dataset}: data date {result.data_date} complete, "
+        f"{location}: data date {result.data_date} complete, "
         f"{result.manifest['rowCount']} intent rows, people version {result.people_version}"
     )
 

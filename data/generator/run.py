@@ -34,7 +34,7 @@ DRAWING_SHARE: Final = 0.6  # of a day's time spent drawing rows; the rest sorts
 class GenerateSummary:
     """What a run wrote, and how long each part took."""
 
-    out: Path
+    out: Path | str  # a directory, or the URI of the store it was uploaded to
     people: int
     topics: int
     people_version: str
