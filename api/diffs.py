@@ -8,7 +8,6 @@ thread; two requests for a diff not yet kept may both compute it.
 """
 
 import threading
-from pathlib import Path
 from typing import Final
 
 from cachetools import LRUCache
@@ -21,6 +20,7 @@ from data.snapshots.diff import (
     load_diff,
     stored_against,
 )
+from data.storage import Location
 
 DIFF_BUDGET_BYTES: Final = 64 << 20  # row numbers at 8 bytes: about 8M entered or exited rows
 
@@ -35,7 +35,7 @@ class SnapshotDiffs:
         self._kept: LRUCache[DiffKey, SnapshotDiff] = LRUCache(budget_bytes, _nbytes)
         self._lock = threading.Lock()
 
-    def diff(self, newer: Path, older: Path, older_run: str) -> SnapshotDiff:
+    def diff(self, newer: Location, older: Location, older_run: str) -> SnapshotDiff:
         """The diff of snapshot `newer` against `older`, the snapshot of run `older_run`."""
         key = (str(newer), str(older))
         with self._lock:
@@ -49,7 +49,7 @@ class SnapshotDiffs:
                     self._kept[key] = found
         return found
 
-    def _stored(self, newer: Path, older_run: str) -> SnapshotDiff | None:
+    def _stored(self, newer: Location, older_run: str) -> SnapshotDiff | None:
         manifest = self._snapshots.read_manifest(newer)
         if stored_against(manifest) != older_run:
             return None

@@ -1,5 +1,8 @@
 """Links the API builds (download URLs of stored exports) and the origin they start with.
 
+An export on local disk is downloaded through the signed `/v1/downloads` route; one in an object
+store through a URL of the store presigned for the same TTL.
+
 The origin is INTENT_PUBLIC_URL when set. Otherwise it is the address the connection arrived on;
 `Forwarded`, `X-Forwarded-Proto`/`-Host` and `Host` are believed only from a peer listed in
 INTENT_TRUSTED_PROXIES, so a client cannot make the API hand out links to a host of its choice.
@@ -20,6 +23,8 @@ from api.signing import expiry_of, sign_download
 from api.wire.common import iso
 from api.wire.exports import ExportLink, export_out
 from data.metadata.models import Export
+from data.presign import MAX_TTL_SECONDS, presigned_get
+from data.storage import is_remote
 
 DOWNLOADS_PATH: Final = "/v1/downloads"
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
@@ -28,6 +33,8 @@ _PAIR: Final = re.compile(r'\s*([A-Za-z]+)\s*=\s*("[^"]*"|[^;,\s]*)\s*')
 
 
 def export_link(ctx: ApiContext, request: AnyRequest, export: Export) -> ExportLink:
+    if export.path and is_remote(export.path):
+        return presigned_link(ctx, export, export.path)
     ttl = ctx.settings.export_url_ttl_seconds
     token = sign_download(ctx.signing_key, export.id, ctx.now() + timedelta(seconds=ttl))
     origin = link_origin(ctx.settings.public_url, ctx.settings.trusted_proxies, request.scope)
@@ -35,6 +42,26 @@ def export_link(ctx: ApiContext, request: AnyRequest, export: Export) -> ExportL
         export=export_out(export),
         download_url=f"{origin}{DOWNLOADS_PATH}/{token}",
         download_url_expires_at=iso(expiry_of(token)),  # whole seconds, like the token
+        download_url_ttl_seconds=ttl,
+    )
+
+
+def presigned_link(ctx: ApiContext, export: Export, location: str) -> ExportLink:
+    """The export with a presigned GET of its object (it answers 404 until the export is
+    completed); the TTL is the signed link's, at most the seven days SigV4 allows."""
+    ttl = min(ctx.settings.export_url_ttl_seconds, MAX_TTL_SECONDS)
+    url = presigned_get(
+        location,
+        ctx.settings.s3,
+        ttl,
+        filename=f"run-{export.run_id}.{export.export_type}",
+        content_type=export.content_type,
+    )
+    expires = ctx.now().replace(microsecond=0) + timedelta(seconds=ttl)
+    return ExportLink(
+        export=export_out(export),
+        download_url=url,
+        download_url_expires_at=iso(expires),
         download_url_ttl_seconds=ttl,
     )
 

@@ -9,7 +9,6 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Final
 
 import msgspec
@@ -21,6 +20,7 @@ from api.wire.results import ResultRow
 from data.snapshots import SnapshotStore
 from data.snapshots.json_rows import JsonRows, encode_row_group, encode_table
 from data.snapshots.reader import row_group_starts
+from data.storage import Location
 
 # The snapshot columns a result row is made of, in the order of its wire fields.
 WIRE_COLUMNS: Final = tuple(field.encode_name for field in msgspec.structs.fields(ResultRow))
@@ -28,7 +28,7 @@ DEFAULT_BUDGET_BYTES: Final = 1 << 30  # ~1 KiB a row: about a million rows of a
 LAYOUTS_KEPT: Final = 4096  # footers are small; this only bounds a long-running process
 ENCODERS: Final = 2  # row groups encoded at once in the background (each takes a core)
 
-GroupKey = tuple[str, int]  # snapshot directory, row group
+GroupKey = tuple[str, int]  # snapshot location, row group
 Span = tuple[JsonRows, int]  # rows and the run row the first of them is
 
 
@@ -61,7 +61,7 @@ class ResultPages:
         self._layouts: LRUCache[str, Layout] = LRUCache(LAYOUTS_KEPT)
         self._encoding: Coalescer[GroupKey, JsonRows] = Coalescer(CapacityLimiter(ENCODERS))
 
-    async def page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
+    async def page(self, snapshot: Location, offset: int, limit: int) -> tuple[bytes, int]:
         """The JSON array of rows [offset, offset + limit) in rank order, and the row count."""
         found = self.cached_page(snapshot, offset, limit)
         if found is None:
@@ -74,7 +74,7 @@ class ResultPages:
                     self._encoding.start(key, partial(self._encode, snapshot, key[1]), self._keep)
         return found
 
-    def cached_page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int] | None:
+    def cached_page(self, snapshot: Location, offset: int, limit: int) -> tuple[bytes, int] | None:
         """The page when everything it needs is in memory already, else None; never blocks."""
         key = str(snapshot)
         layout = self._layouts.get(key)
@@ -89,7 +89,7 @@ class ResultPages:
         return _join(spans, offset, limit), layout.total
 
     async def _encoded_page(
-        self, snapshot: Path, offset: int, limit: int, missing: list[GroupKey]
+        self, snapshot: Location, offset: int, limit: int, missing: list[GroupKey]
     ) -> tuple[bytes, int]:
         """The page once the row groups being encoded are (a worker thread reads it when one
         was evicted again meanwhile)."""
@@ -100,7 +100,7 @@ class ResultPages:
             found = await self._read_page(snapshot, offset, limit)
         return found
 
-    async def _read_page(self, snapshot: Path, offset: int, limit: int) -> tuple[bytes, int]:
+    async def _read_page(self, snapshot: Location, offset: int, limit: int) -> tuple[bytes, int]:
         """The page read from the file on a worker thread; the file's layout is kept."""
         known = self._layouts.get(str(snapshot))
         page, layout = await to_thread.run_sync(self._read, snapshot, offset, limit, known)
@@ -108,13 +108,13 @@ class ResultPages:
         return page
 
     def _read(
-        self, snapshot: Path, offset: int, limit: int, layout: Layout | None
+        self, snapshot: Location, offset: int, limit: int, layout: Layout | None
     ) -> tuple[tuple[bytes, int], Layout]:
         layout = layout or self._layout(snapshot)
         table, total = self._snapshots.read_page(snapshot, offset, limit)
         return (_join([(encode_table(table, WIRE_COLUMNS), offset)], offset, limit), total), layout
 
-    def _missing(self, snapshot: Path, offset: int, limit: int) -> list[GroupKey]:
+    def _missing(self, snapshot: Location, offset: int, limit: int) -> list[GroupKey]:
         """The page's row groups not in memory; none while the file's layout is unknown."""
         layout = self._layouts.get(str(snapshot))
         groups = layout.groups(offset, limit) if layout is not None else iter(())
@@ -125,10 +125,10 @@ class ResultPages:
         if rows.nbytes <= self.groups.maxsize:
             self.groups[key] = rows
 
-    def _encode(self, snapshot: Path, group: int) -> JsonRows:
+    def _encode(self, snapshot: Location, group: int) -> JsonRows:
         return encode_row_group(self._snapshots.open_results(snapshot), group, WIRE_COLUMNS)
 
-    def _layout(self, snapshot: Path) -> Layout:
+    def _layout(self, snapshot: Location) -> Layout:
         metadata = self._snapshots.open_results(snapshot).metadata
         return Layout(tuple(row_group_starts(metadata)), metadata.num_rows)
 

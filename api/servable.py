@@ -3,11 +3,11 @@
 Results, stats and streamed exports share this rule, so it lives once.
 """
 
-from pathlib import Path
 from typing import Literal
 
 from api.errors import RunNotServable
 from data.metadata.models import Run
+from data.storage import Location, as_location
 from engine.states import RunStatus
 
 Pending = Literal["queued", "running"]
@@ -25,8 +25,8 @@ def pending_state(run: Run) -> Pending | None:
     raise RunNotServable(f"the run is {run.status}: it has no results to serve")
 
 
-def snapshot_of(run: Run) -> Path:
-    """The published snapshot directory of a completed run."""
+def snapshot_of(run: Run) -> Location:
+    """The published snapshot (directory or object prefix) of a completed run."""
     if run.status != RunStatus.COMPLETED or not run.snapshot_path:
         raise RunNotServable(f"the run is {run.status}: it has no results to serve")
-    return Path(run.snapshot_path)
+    return as_location(run.snapshot_path)

@@ -100,7 +100,7 @@ def _publish(
     stats = partial(compute_stats, result.table)
     key = SnapshotKey("bench", "bench", run_id)
     ref = store.publish(key, result, attempt=1, stats=stats, manifest_extra={}, previous=previous)
-    return ref.path
+    return Path(ref.path)
 
 
 def _seconds(fn: Callable[[], object]) -> float:

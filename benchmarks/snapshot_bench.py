@@ -67,7 +67,7 @@ def measure_snapshot(
         page_deep = _median_ms(lambda: store.read_page(ref, deep, 100))
         stats_ms = _median_ms(lambda: store.read_stats(ref))
         csv = Path(tmp) / "export.csv"
-        csv_s = _seconds(lambda _: write_export(ref.path / "results.parquet", "csv", csv), repeat)
+        csv_s = _seconds(lambda _: write_export(store.open_results(ref), "csv", csv), repeat)
         csv_bytes = csv.stat().st_size
     return {
         "result rows": f"{rows:,}",

@@ -7,6 +7,7 @@ CSV and JSON Lines: the leaf fields in API.md order under their dotted names, to
 import contextlib
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,6 +27,7 @@ from data.export_rows import (
 )
 from data.snapshots.diff import Rows
 from data.snapshots.results_file import ResultsFile
+from data.storage import Store
 
 __all__ = [
     "CONTENT_TYPES",
@@ -38,6 +40,7 @@ __all__ = [
     "partial_path",
     "remove_partials",
     "write_export",
+    "write_export_to_store",
 ]
 
 
@@ -90,6 +93,19 @@ def write_export(results: Results, fmt: str, out: Path | IO[bytes], attempt: int
             size += len(chunk)
     rows = source.metadata.num_rows
     return ExportInfo(rows, size, digest.hexdigest(), CONTENT_TYPES[export_format(fmt)])
+
+
+def write_export_to_store(
+    results: Results, fmt: str, store: Store, key: str, attempt: int = 0
+) -> ExportInfo:
+    """Write the export to `key` of an object store: built in a local temporary file, then
+    uploaded whole, so the object appears complete or not at all (a second attempt replaces
+    it with the same bytes)."""
+    with tempfile.TemporaryDirectory(prefix="intent-export-") as tmp:
+        local = Path(tmp) / key.rpartition("/")[2]
+        info = write_export(results, fmt, local, attempt)
+        store.upload(local, key)
+    return info
 
 
 def export_format(fmt: str) -> ExportFormat:

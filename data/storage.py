@@ -236,6 +236,30 @@ def as_location(text: str | Path) -> Location:
     return str(text) if is_remote(text) else Path(text)
 
 
+def join(location: Location, name: str) -> Location:
+    """`name` inside the directory or prefix `location`."""
+    if isinstance(location, Path):
+        return location / name
+    return f"{location.rstrip('/')}/{name}"
+
+
+def split(location: str) -> tuple[str, str]:
+    """A remote location as (its parent prefix, its last name)."""
+    parent, _, name = location.rstrip("/").rpartition("/")
+    return parent, name
+
+
+def address(location: str | Path) -> tuple[str, str | None, str]:
+    """Where a stored file is, as an export object names it: the storage provider ("s3" or
+    "local"), the bucket (None on local disk) and the file (the object's key in the bucket,
+    or the file's name on local disk)."""
+    text = str(location)
+    if is_remote(text):
+        bucket, _, key = text.removeprefix(S3_SCHEME).partition("/")
+        return "s3", bucket, key
+    return "local", None, Path(text).name
+
+
 def local_path(location: Location, what: str) -> Path:
     """The directory of a local `location`; StorageError naming `what` when it is remote."""
     if is_remote(location):

@@ -8,12 +8,12 @@ reports them, and its log lines carry the run's ids.
 import json
 import logging
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from data.metadata.models import Run, RunId
 from data.snapshots import SnapshotRef
 from data.snapshots.store import PreviousRun
+from data.storage import as_location
 from engine.config import AudienceConfig, config_from_canonical
 from engine.states import TERMINAL, RunStatus
 from jobs.deps import JobDeps
@@ -124,7 +124,7 @@ def previous_run(deps: JobDeps, run: Run) -> PreviousRun | None:
     found = deps.store.previous_completed_run(run.audience_id, run.data_date)
     if found is None or not found.snapshot_path:
         return None
-    return PreviousRun(found.id, Path(found.snapshot_path))
+    return PreviousRun(found.id, as_location(found.snapshot_path))
 
 
 def stored_config(run: Run) -> AudienceConfig:

@@ -7,8 +7,9 @@ it by rename, then records the outcome with a write guarded on its attempt. A bu
 stops renewing its lease and the reconciler sends the build again (`reconciler.py`), so a second
 attempt replaces the dead one's partial file and the export never has two files.
 
-The file lives beside the run's snapshot (`<org>/<audience>/<run>.exports/`), never inside it:
-a published snapshot is immutable. The store's unique (run, format) key settles races.
+The file lives beside the run's snapshot (`<snapshot>.exports/`, on disk or in the bucket), never
+inside it: a published snapshot is immutable. The store's unique (run, format) key settles races.
+On object storage the file is uploaded whole once written (no partial file is ever visible).
 """
 
 import logging
@@ -17,10 +18,18 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from data.exports import CONTENT_TYPES, export_format, remove_partials, write_export
+from data.exports import (
+    CONTENT_TYPES,
+    ExportInfo,
+    export_format,
+    remove_partials,
+    write_export,
+    write_export_to_store,
+)
 from data.metadata.models import Export, ExportId, Run, RunId
 from data.snapshots import exports_dir
-from data.snapshots.files import RESULTS
+from data.snapshots.results_file import ResultsFile
+from data.storage import Location, as_location, is_remote, join, open_store, split
 from engine.states import ExportStatus
 from jobs.deps import JobDeps
 from jobs.errors import InternalError, JobError, RunNotCompleted, WorkerLost
@@ -43,7 +52,7 @@ def ensure_export(deps: JobDeps, run: Run, fmt: str, now: datetime) -> tuple[Exp
     return queue_export(deps, export), True
 
 
-def new_export(run: Run, fmt: str, path: Path, now: datetime) -> Export:
+def new_export(run: Run, fmt: str, path: Location, now: datetime) -> Export:
     return Export(
         id=ExportId(str(uuid.uuid4())),
         organization_id=run.organization_id,
@@ -58,8 +67,8 @@ def new_export(run: Run, fmt: str, path: Path, now: datetime) -> Export:
     )
 
 
-def export_path(snapshot: Path, fmt: str) -> Path:
-    return exports_dir(snapshot) / f"results.{export_format(fmt)}"
+def export_path(snapshot: Location, fmt: str) -> Location:
+    return join(exports_dir(snapshot), f"results.{export_format(fmt)}")
 
 
 def queue_export(deps: JobDeps, export: Export) -> Export:
@@ -102,17 +111,20 @@ def build_queued_export(deps: JobDeps, export_id: ExportId) -> Export | None:
         if run is None or run.snapshot_path is None:
             return _record(deps, _failed(claimed, RunNotCompleted(f"run {claimed.run_id} is gone")))
         with ExportHeartbeat(deps.store, claimed, deps.clock, deps.settings.lease_seconds):
-            return build_export(deps, claimed, Path(run.snapshot_path))
+            return build_export(deps, claimed, as_location(run.snapshot_path))
 
 
-def build_export(deps: JobDeps, export: Export, snapshot: Path) -> Export:
-    """Write the file of a claimed attempt (partial file, then rename; the partial files of
-    earlier attempts removed first) and record the outcome; a failure is stored, not raised."""
+def build_export(deps: JobDeps, export: Export, snapshot: Location) -> Export:
+    """Write the file of a claimed attempt and record the outcome; a failure is stored, not
+    raised. On local disk: partial file, then rename (the partial files of earlier attempts
+    removed first); on object storage: one upload of the whole file."""
     try:
-        out = Path(str(export.path))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        remove_partials(out)
-        info = write_export(snapshot / RESULTS, export.export_type, out, export.attempts)
+        results = deps.snapshots.open_results(snapshot)
+        out = as_location(str(export.path))
+        if is_remote(out):
+            info = _write_remote(deps, results, export, str(out))
+        else:
+            info = _write_local(results, export, Path(out))
     except Exception as exc:  # stored on the export so clients see why
         return _record(deps, _failed(export, InternalError(str(exc))))
     done = replace(
@@ -124,6 +136,18 @@ def build_export(deps: JobDeps, export: Export, snapshot: Path) -> Export:
         content_type=info.content_type,
     )
     return _record(deps, done)
+
+
+def _write_local(results: ResultsFile, export: Export, out: Path) -> ExportInfo:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_partials(out)
+    return write_export(results, export.export_type, out, export.attempts)
+
+
+def _write_remote(deps: JobDeps, results: ResultsFile, export: Export, out: str) -> ExportInfo:
+    parent, name = split(out)
+    store = open_store(parent, deps.settings.s3)
+    return write_export_to_store(results, export.export_type, store, name, export.attempts)
 
 
 def _failed(export: Export, error: JobError) -> Export:
@@ -172,10 +196,10 @@ def _reuse_or_restart(deps: JobDeps, existing: Export, now: datetime) -> tuple[E
     return queue_export(deps, restarted), True
 
 
-def _snapshot_dir(run: Run) -> Path:
+def _snapshot_dir(run: Run) -> Location:
     if run.snapshot_path is None:
         raise RunNotCompleted(f"run {run.id} is {run.status}: it has no snapshot to export")
-    return Path(run.snapshot_path)
+    return as_location(run.snapshot_path)
 
 
 def _existing(deps: JobDeps, run_id: RunId, fmt: str) -> Export:

@@ -7,10 +7,10 @@ wins, and sending a run id twice is harmless because a run is claimed once per a
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Final
 
 from data.metadata.models import ExportId, Run, RunId
+from data.storage import Location
 from jobs.deps import JobDeps
 from jobs.dispatch import send_runs
 from jobs.errors import WorkerLost
@@ -26,7 +26,7 @@ class ReconcileReport:
     requeued: list[RunId] = field(default_factory=list)  # lease expired, attempts left
     failed: list[RunId] = field(default_factory=list)  # lease expired on the last attempt
     resent: list[RunId] = field(default_factory=list)  # queued with no recent send
-    staging_removed: list[Path] = field(default_factory=list)
+    staging_removed: list[Location] = field(default_factory=list)
     exports_resent: list[ExportId] = field(default_factory=list)  # lost message or builder
     exports_failed: list[ExportId] = field(default_factory=list)  # their last attempt died
 
@@ -85,7 +85,7 @@ def _recover_exports(deps: JobDeps, now: datetime, report: ReconcileReport) -> N
             report.exports_resent.append(export.id)
 
 
-def _collect_staging(deps: JobDeps, now: datetime) -> list[Path]:
+def _collect_staging(deps: JobDeps, now: datetime) -> list[Location]:
     """Staging output untouched for longer than any attempt may run is left by a dead one."""
     settings = deps.settings
     grace = timedelta(seconds=settings.run_time_limit_seconds + settings.lease_seconds)

@@ -11,7 +11,7 @@ from typing import Final
 from dramatiq import Broker
 
 from data.metadata.connect import open_store
-from data.snapshots import LocalSnapshotStore
+from data.snapshots import open_snapshot_store
 from data.store_catalog import open_catalog
 from engine.backends import BACKEND_MODULES
 from jobs.actors import BrokerEnqueue, BrokerExportEnqueue, declare_actors
@@ -49,7 +49,9 @@ def connect(settings: Settings) -> Services:
     deps = JobDeps(
         store=open_store(settings.database_url),
         catalog=open_catalog(settings.dataset, settings.s3),
-        snapshots=LocalSnapshotStore(settings.snapshots),
+        snapshots=open_snapshot_store(
+            settings.snapshots, settings.s3, settings.snapshot_cache_bytes
+        ),
         enqueue=BrokerEnqueue(broker, settings.queue_name),
         clock=utc_now,
         settings=settings,

@@ -18,6 +18,7 @@ BACKENDS: Final = ("auto", "duckdb", "polars", "verify")
 LOG_FORMATS: Final = ("text", "json")
 MIB: Final = 1 << 20
 DEFAULT_PAGE_CACHE_MB: Final = 1024  # the API's default result-page budget (1 GiB)
+DEFAULT_SNAPSHOT_CACHE_MB: Final = 256  # blocks of snapshots on object storage, per process
 
 
 class SettingsError(ValueError):
@@ -80,7 +81,7 @@ class Settings:
     database_url: str
     broker_url: str  # "memory://" = in-process
     dataset: str  # INTENT_DATASET: a directory or s3://bucket/prefix
-    snapshots: Path
+    snapshots: str  # INTENT_SNAPSHOTS: a directory or s3://bucket/prefix
     signing_secret: str | None = None  # INTENT_SIGNING_SECRET; None: see signing_key()
     backend: str = "auto"
     lease_seconds: int = 30
@@ -102,6 +103,7 @@ class Settings:
     allow_private_urls: bool = False
     queue_name: str = "intent-runs"  # the broker queue of run messages; one per deployment
     page_cache_mb: int = DEFAULT_PAGE_CACHE_MB  # encoded result rows the API keeps in memory
+    snapshot_cache_mb: int = DEFAULT_SNAPSHOT_CACHE_MB  # INTENT_SNAPSHOT_CACHE_MB: S3 reads
     topics_rate_limit_per_minute: int = 300  # topic discovery, per client address
     movers_min_audience: int = 10  # movers leave out topics with a smaller audience the day before
     analyze_allow_private: bool = False  # let topic analyze fetch private/loopback addresses
@@ -120,6 +122,10 @@ class Settings:
     @property
     def page_cache_bytes(self) -> int:
         return self.page_cache_mb * MIB
+
+    @property
+    def snapshot_cache_bytes(self) -> int:
+        return self.snapshot_cache_mb * MIB
 
     @property
     def embedded(self) -> bool:
@@ -151,7 +157,7 @@ class Settings:
             database_url=env.get("INTENT_DATABASE_URL") or f"sqlite:///{home / 'intent.db'}",
             broker_url=env.get("INTENT_BROKER_URL") or "memory://",
             dataset=env.get("INTENT_DATASET") or str(home / "dataset"),
-            snapshots=Path(env.get("INTENT_SNAPSHOTS") or home / "snapshots"),
+            snapshots=env.get("INTENT_SNAPSHOTS") or str(home / "snapshots"),
             signing_secret=env.get("INTENT_SIGNING_SECRET") or None,
             backend=backend,
             lease_seconds=_int(env, "INTENT_LEASE_SECONDS", 30),
@@ -173,6 +179,9 @@ class Settings:
             allow_private_urls=(env.get("INTENT_ALLOW_PRIVATE_URLS") or "") in ("1", "true"),
             queue_name=env.get("INTENT_QUEUE_NAME") or "intent-runs",
             page_cache_mb=_int(env, "INTENT_PAGE_CACHE_MB", DEFAULT_PAGE_CACHE_MB, minimum=0),
+            snapshot_cache_mb=_int(
+                env, "INTENT_SNAPSHOT_CACHE_MB", DEFAULT_SNAPSHOT_CACHE_MB, minimum=0
+            ),
             topics_rate_limit_per_minute=_int(env, "INTENT_TOPICS_RATE_LIMIT_PER_MINUTE", 300),
             movers_min_audience=_int(env, "INTENT_MOVERS_MIN_AUDIENCE", 10, minimum=0),
             analyze_allow_private=_flag(env, "INTENT_ANALYZE_ALLOW_PRIVATE"),

@@ -6,9 +6,11 @@ import msgspec
 
 from api.wire.common import Meta, iso, iso_or_none
 from data.metadata.models import Export
+from data.storage import address
 
 ExportFormat = Literal["csv", "parquet", "jsonl"]
 ExportStatus = Literal["processing", "completed", "failed"]
+StorageProvider = Literal["local", "s3"]
 _STATUSES: Final[dict[str, ExportStatus]] = {
     "processing": "processing",
     "completed": "completed",
@@ -36,6 +38,9 @@ class ExportOut(msgspec.Struct, rename="camel"):
     created_at: str
     completed_at: str | None
     expires_at: str | None
+    storage_provider: StorageProvider  # where the file is kept: "local" disk or "s3"
+    bucket: str | None  # the bucket on S3, null on local disk
+    file_name: str | None  # the object's key in the bucket, or the file's name on local disk
 
 
 class ExportLink(msgspec.Struct, rename="camel"):
@@ -56,6 +61,7 @@ class ExportListEnvelope(msgspec.Struct):
 
 
 def export_out(export: Export) -> ExportOut:
+    provider, bucket, name = address(export.path) if export.path else ("local", None, None)
     return ExportOut(
         id=export.id,
         organization_id=export.organization_id,
@@ -72,6 +78,9 @@ def export_out(export: Export) -> ExportOut:
         created_at=iso(export.created_at),
         completed_at=iso_or_none(export.completed_at),
         expires_at=iso_or_none(export.expires_at),
+        storage_provider="s3" if provider == "s3" else "local",
+        bucket=bucket,
+        file_name=name,
     )
 
 

@@ -27,6 +27,7 @@ from data.snapshots.store import (
     StatsSource,
     exports_dir,
 )
+from data.storage import Location
 from engine.schema import MaterializeResult
 
 STAGING: Final = ".staging"
@@ -87,21 +88,21 @@ class LocalSnapshotStore:
             return None
         return PreviousIds(previous.run_id, lambda: person_ids(self.open_results(previous.path)))
 
-    def list_staging(self, older_than: datetime) -> list[Path]:
+    def list_staging(self, older_than: datetime) -> list[Location]:
         if not self.staging_root.is_dir():
             return []
         cutoff = older_than.timestamp()
         return sorted(p for p in self.staging_root.iterdir() if _mtime(p) < cutoff)
 
-    def remove_staging(self, path: Path) -> None:
-        if path.parent != self.staging_root:
+    def remove_staging(self, path: Location) -> None:
+        if not isinstance(path, Path) or path.parent != self.staging_root:
             raise SnapshotError(f"not a staging directory of this store: {path}")
         shutil.rmtree(path, ignore_errors=True)
 
     def delete(self, key: SnapshotKey) -> None:
         """Remove the snapshot, then the run's exports beside it."""
         final = self.path_of(key)
-        for path in (final, exports_dir(final)):
+        for path in (final, Path(exports_dir(final))):
             self._discard(path, key.run_id)
 
     def _discard(self, path: Path, run_id: str) -> None:
@@ -133,7 +134,7 @@ class LocalSnapshotStore:
 
 
 def _directory(snapshot: Snapshot) -> Path:
-    return snapshot.path if isinstance(snapshot, SnapshotRef) else snapshot
+    return Path(snapshot.path if isinstance(snapshot, SnapshotRef) else snapshot)
 
 
 def _mtime(path: Path) -> float:

@@ -24,6 +24,7 @@ from data.snapshots.store import (
     SnapshotRef,
     StatsSource,
 )
+from data.storage import Location
 from engine.schema import MaterializeResult
 
 
@@ -91,17 +92,17 @@ class MemorySnapshotStore:
             return None
         return PreviousIds(previous.run_id, lambda: person_ids(self.open_results(previous.path)))
 
-    def list_staging(self, older_than: datetime) -> list[Path]:
+    def list_staging(self, older_than: datetime) -> list[Location]:
         return []
 
-    def remove_staging(self, path: Path) -> None:
+    def remove_staging(self, path: Location) -> None:
         raise SnapshotError(f"not a staging directory of this store: {path}")
 
     def delete(self, key: SnapshotKey) -> None:
         self._snapshots.pop(self.path_of(key), None)
 
     def _file(self, snapshot: Snapshot, name: str) -> bytes:
-        path = snapshot.path if isinstance(snapshot, SnapshotRef) else snapshot
+        path = Path(snapshot.path if isinstance(snapshot, SnapshotRef) else snapshot)
         try:
             return self._snapshots[path][name]
         except KeyError:

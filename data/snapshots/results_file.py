@@ -7,12 +7,13 @@ A results page reads only the row groups that hold its rows.
 
 import hashlib
 from pathlib import Path
-from typing import IO, Any, Final, Protocol
+from typing import IO, Any, Final, Protocol, TypeAlias
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data.errors import SnapshotError
+from data.snapshots.remote_file import RemoteFile, open_remote
 from engine.schema import RESULT_SCHEMA
 
 ROW_GROUP_ROWS: Final = 10_000
@@ -46,14 +47,26 @@ def writer_options(schema: pa.Schema) -> dict[str, Any]:
     }
 
 
+ResultsSource: TypeAlias = Path | pa.Buffer | RemoteFile
+
+
 class ResultsFile(pq.ParquetFile):  # type: ignore[misc]  # pyarrow ships no types
     """A results.parquet opened for reading that remembers where it came from, so other
-    threads can open readers of their own on it."""
+    threads can open readers of their own on it. A remote file is read by range requests
+    (the column chunks of a row group coalesced into few of them)."""
 
-    def __init__(self, source: Path | pa.Buffer, metadata: pq.FileMetaData | None = None) -> None:
+    def __init__(self, source: ResultsSource, metadata: pq.FileMetaData | None = None) -> None:
         self.source = source
-        opened = str(source) if isinstance(source, Path) else pa.BufferReader(source)
-        super().__init__(opened, metadata=metadata)
+        remote = isinstance(source, RemoteFile)
+        super().__init__(_opened(source), metadata=metadata, pre_buffer=remote)
+
+
+def _opened(source: ResultsSource) -> str | pa.NativeFile:
+    if isinstance(source, Path):
+        return str(source)
+    if isinstance(source, RemoteFile):
+        return open_remote(source)
+    return pa.BufferReader(source)
 
 
 class Writable(Protocol):

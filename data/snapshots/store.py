@@ -1,6 +1,8 @@
 """The snapshot store seam: where a run's results, stats and manifest are published and read.
 
-One directory per run (`<org>/<audience>/<run>/`), published once, atomically, never changed.
+One directory per run (`<org>/<audience>/<run>/` on local disk, an attempt's prefix under it on
+object storage), published once, atomically, never changed. A snapshot is named by its location:
+a local directory (a Path) or an `s3://bucket/...` prefix (a str), as the run row stores it.
 """
 
 import re
@@ -14,6 +16,7 @@ import pyarrow as pa
 
 from data.errors import SnapshotError
 from data.snapshots.results_file import ResultsFile
+from data.storage import Location
 from engine.schema import MaterializeResult
 
 # Ids become path components: no separators, no dot-files (".staging" is reserved).
@@ -21,10 +24,12 @@ _SAFE_ID: Final = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
 EXPORTS_SUFFIX: Final = ".exports"
 
 
-def exports_dir(snapshot: Path) -> Path:
+def exports_dir(snapshot: Location) -> Location:
     """Where a run's stored exports live: beside its snapshot directory, never inside it (a
     published snapshot is immutable); deleting the snapshot deletes them too."""
-    return snapshot.with_name(snapshot.name + EXPORTS_SUFFIX)
+    if isinstance(snapshot, Path):
+        return snapshot.with_name(snapshot.name + EXPORTS_SUFFIX)
+    return snapshot.rstrip("/") + EXPORTS_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,10 @@ class SnapshotKey:
 
 @dataclass(frozen=True)
 class SnapshotRef:
-    """A published snapshot: its directory (what the run row stores) and its manifest."""
+    """A published snapshot: its location (what the run row stores) and its manifest."""
 
     key: SnapshotKey
-    path: Path
+    path: Location
     manifest: dict[str, Any]
 
 
@@ -58,10 +63,10 @@ class PreviousRun:
     completed run of an earlier data date, and that run's snapshot."""
 
     run_id: str
-    path: Path
+    path: Location
 
 
-Snapshot = SnapshotRef | Path
+Snapshot = SnapshotRef | Location
 # A snapshot's stats, or the function that computes them: it then runs while results.parquet is
 # being written, so the two overlap instead of following each other.
 StatsSource: TypeAlias = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
@@ -93,10 +98,10 @@ class SnapshotStore(Protocol):
 
     def open_results(self, snapshot: Snapshot) -> ResultsFile: ...
 
-    def list_staging(self, older_than: datetime) -> list[Path]:
+    def list_staging(self, older_than: datetime) -> list[Location]:
         """Unpublished staging output last touched before `older_than` (for garbage collection)."""
 
-    def remove_staging(self, path: Path) -> None: ...
+    def remove_staging(self, path: Location) -> None: ...
 
     def delete(self, key: SnapshotKey) -> None:
         """Remove a published snapshot; deleting a missing one does nothing."""

@@ -20,7 +20,7 @@ from data.generator import generate
 from data.metadata.connect import open_store
 from data.metadata.memory import MemoryMetadataStore
 from data.metadata.store import MetadataStore
-from data.snapshots import LocalSnapshotStore
+from data.snapshots import open_snapshot_store
 from data.store_catalog import open_catalog
 from jobs.deps import JobDeps
 from jobs.produce import produce_snapshot
@@ -70,7 +70,7 @@ def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterat
             deps = JobDeps(
                 store=_store(store, config.database_url),
                 catalog=open_catalog(dataset, services.S3),
-                snapshots=LocalSnapshotStore(config.snapshots),
+                snapshots=open_snapshot_store(config.snapshots, config.s3),
                 enqueue=enqueue,
                 clock=clock,
                 settings=config,

@@ -19,9 +19,9 @@ class Tally:
     lost: int  # anything else: still queued or running, failed, or completed without a snapshot
 
 
-def published(snapshots: Path, run_id: str) -> int:
+def published(snapshots: Path | str, run_id: str) -> int:
     """How many snapshot directories hold the run (`<org>/<audience>/<run>`)."""
-    return len(list(snapshots.glob(f"*/*/{run_id}")))
+    return len(list(Path(snapshots).glob(f"*/*/{run_id}")))
 
 
 def completions(logs: Sequence[Path], run_id: str) -> int:

@@ -5,6 +5,7 @@ snapshot; the other deliveries are acknowledged and dropped."""
 import dataclasses
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -72,6 +73,6 @@ def test_a_run_delivered_twenty_times_at_once_executes_once(amqp_env, tmp_path, 
     assert [executions(logs, run.id) for run in runs] == [1] * RUNS
     assert [deps.store.get_run(run.id).attempts for run in runs] == [1] * RUNS
     assert [published(deps.settings.snapshots, run.id) for run in runs] == [1] * RUNS
-    assert not list((deps.settings.snapshots / ".staging").glob("*"))
+    assert not list((Path(deps.settings.snapshots) / ".staging").glob("*"))
     assert recovery is not None
     assert recovery < RECOVERY_BOUND

@@ -249,7 +249,7 @@ class RunLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def at_most_one_snapshot_per_run(self) -> None:
-        root = self.deps.settings.snapshots
+        root = Path(self.deps.settings.snapshots)
         for run_id in self.model:
             assert len(list(root.glob(f"*/*/{run_id}"))) <= 1
 

@@ -1,6 +1,6 @@
 """Snapshot test fixtures: every store implementation, a local one, and publisher factories."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,19 +9,33 @@ import pytest
 
 from data.snapshots import LocalSnapshotStore, SnapshotKey, SnapshotRef, SnapshotStore
 from data.snapshots.memory import MemorySnapshotStore
+from data.snapshots.objects import ObjectSnapshotStore
 from data.snapshots.store import StatsSource
+from data.storage import open_store
+from tests import services
 from tests.snapshots.factories import make_result, result_table
 
 Publish = Callable[..., SnapshotRef]
 MakeKey = Callable[..., SnapshotKey]
 
 
-@pytest.fixture(params=["local", "memory"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> SnapshotStore:
-    """Each SnapshotStore implementation in turn: the contract tests run on all of them."""
+@pytest.fixture(params=["local", "memory", "s3"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SnapshotStore]:
+    """Each SnapshotStore implementation in turn: the contract tests run on all of them (on S3,
+    under a prefix of a fresh bucket of the local server)."""
     if request.param == "local":
-        return LocalSnapshotStore(tmp_path / "snapshots")
-    return MemorySnapshotStore()
+        yield LocalSnapshotStore(tmp_path / "snapshots")
+    elif request.param == "memory":
+        yield MemorySnapshotStore()
+    else:
+        with services.temporary_bucket("intent-snapshots") as bucket:
+            yield ObjectSnapshotStore(open_store(f"s3://{bucket}/snaps", services.S3))
+
+
+@pytest.fixture
+def s3_store() -> Iterator[ObjectSnapshotStore]:
+    with services.temporary_bucket("intent-snapshots") as bucket:
+        yield ObjectSnapshotStore(open_store(f"s3://{bucket}/snaps", services.S3))
 
 
 @pytest.fixture
