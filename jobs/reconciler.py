@@ -5,10 +5,12 @@ Safe on many machines at once: every status change is a guarded write that only 
 wins, and sending a run id twice is harmless because a run is claimed once per attempt.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
+from data.errors import StorageError
 from data.metadata.models import ExportId, Run, RunId
 from data.storage import Location
 from jobs.deps import JobDeps
@@ -19,6 +21,7 @@ from jobs.failures import fail_for_good
 from jobs.logs import bound
 
 RESEND_CAP: Final = timedelta(minutes=5)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -86,7 +89,17 @@ def _recover_exports(deps: JobDeps, now: datetime, report: ReconcileReport) -> N
 
 
 def _collect_staging(deps: JobDeps, now: datetime) -> list[Location]:
-    """Staging output untouched for longer than any attempt may run is left by a dead one."""
+    """Staging output untouched for longer than any attempt may run is left by a dead one.
+    Snapshot storage that cannot be reached (a bucket) is skipped for this tick, so the rest of
+    the tick still recovers runs and exports."""
+    try:
+        return _remove_stale(deps, now)
+    except StorageError as exc:
+        log.warning("staging output not collected this tick: %s", exc)
+        return []
+
+
+def _remove_stale(deps: JobDeps, now: datetime) -> list[Location]:
     settings = deps.settings
     grace = timedelta(seconds=settings.run_time_limit_seconds + settings.lease_seconds)
     stale = deps.snapshots.list_staging(now - grace)

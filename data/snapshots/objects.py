@@ -5,10 +5,11 @@ An object store has no rename, so each attempt writes under a prefix of its own,
 manifest.json last. The manifest is the commit marker: an attempt's prefix without it is not a
 snapshot (a later attempt writes its own), and the run row names the prefix it completed with.
 
-Before writing, an attempt leaves an empty marker at `.staging/<its prefix>` and removes it once
-the manifest is written; a marker older than the grace period points at what a dead attempt left,
-which the reconciler removes (`list_staging`, `remove_staging`). Only the markers are listed, so
-collecting garbage never lists the whole bucket.
+Before writing, an attempt leaves an empty marker `.staging/<org>+<audience>+<run>+<attempt>`
+(flat: no directory of markers outlives them) and removes it once the manifest is written; a
+marker older than the grace period names what a dead attempt left, which the reconciler removes
+(`list_staging`, `remove_staging`). Only the markers are listed, so collecting garbage never
+lists the whole bucket.
 """
 
 import contextlib
@@ -17,6 +18,7 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any, Final, TypeVar
 
 import pyarrow as pa
@@ -25,7 +27,14 @@ import pyarrow.fs as pafs
 from data.errors import SnapshotError
 from data.snapshots import reader
 from data.snapshots.diff import PreviousIds, person_ids
-from data.snapshots.files import MANIFEST, RESULTS, STATS, base_manifest, write_snapshot
+from data.snapshots.files import (
+    MANIFEST,
+    RESULTS,
+    STATS,
+    base_manifest,
+    json_bytes,
+    write_snapshot,
+)
 from data.snapshots.remote_file import BlockCache, RemoteFile
 from data.snapshots.results_file import ResultsFile, write_results
 from data.snapshots.store import (
@@ -41,6 +50,7 @@ from engine.schema import MaterializeResult
 STAGING: Final = ".staging"
 DEFAULT_CACHE_BYTES: Final = 256 << 20
 _ATTEMPT: Final = re.compile(r"a[0-9]+-[0-9a-f]{12}")
+_MARK: Final = "+"  # joins the parts of an attempt's prefix in its marker's name (ids have none)
 T = TypeVar("T")
 
 
@@ -93,17 +103,19 @@ class ObjectSnapshotStore:
                 result, run_id=key.run_id, attempt=attempt, extra=manifest_extra
             )
             published = f"{_run_key(key)}/a{attempt}-{secrets.token_hex(6)}"
-            self._guard(lambda: self.store.write_bytes(_marker(published), b""))
+            self._guard(lambda: self.store.write_bytes(marker_of(published), b""))
             try:
                 target = StoreTarget(self.store, published)
-                self._guard(
+                written = self._guard(
                     lambda: write_snapshot(target, result, stats, manifest, self._ids(previous))
                 )
             except BaseException:
                 self._discard(published)
                 raise
             with contextlib.suppress(OSError):  # a marker left behind is collected later
-                self.store.delete_tree(_marker(published))
+                self.store.delete_tree(marker_of(published))
+            # The manifest as a reader parses it, without reading back what was just written.
+            return SnapshotRef(key, self._location(published), json.loads(json_bytes(written)))
         location = self._location(published)
         return SnapshotRef(key, location, self.read_manifest(location))
 
@@ -139,19 +151,16 @@ class ObjectSnapshotStore:
         """The prefixes of attempts that started before `older_than` and never wrote their
         manifest. A stale marker of a published attempt (its writer died before removing it)
         is removed here: the snapshot is the run's to keep or delete."""
-        selector = pafs.FileSelector(self.store.locate(STAGING), True, recursive=True)
         cutoff = int(older_than.timestamp() * 1e9)
         stale: list[Location] = []
-        for entry in self._guard(lambda: self.store.filesystem.get_file_info(selector)):
-            if entry.type != pafs.FileType.File or (entry.mtime_ns or 0) >= cutoff:
-                continue
-            attempt = entry.path.removeprefix(self.store.locate(STAGING) + "/")
-            if not _ATTEMPT.fullmatch(attempt.rsplit("/", 1)[-1]):
+        for entry in self._guard(self._markers):
+            attempt = _attempt_of(entry.base_name)
+            if attempt is None or (entry.mtime_ns or 0) >= cutoff:
                 continue
             if self.store.info(f"{attempt}/{MANIFEST}") is None:
                 stale.append(self._location(attempt))
             else:
-                self.store.delete_tree(_marker(attempt))
+                self.store.delete_tree(marker_of(attempt))
         return sorted(stale, key=str)
 
     def remove_staging(self, path: Location) -> None:
@@ -166,7 +175,14 @@ class ObjectSnapshotStore:
         """Remove every attempt of the run and the exports beside them, then their markers."""
         run = _run_key(key)
         self._guard(lambda: self.store.delete_tree(run))
-        self._guard(lambda: self.store.delete_tree(_marker(run)))
+        for entry in self._guard(self._markers):
+            if (_attempt_of(entry.base_name) or "").startswith(run + "/"):
+                self._guard(partial(self.store.filesystem.delete_file, entry.path))
+
+    def _markers(self) -> list[pafs.FileInfo]:
+        selector = pafs.FileSelector(self.store.locate(STAGING), allow_not_found=True)
+        found = self.store.filesystem.get_file_info(selector)
+        return [entry for entry in found if entry.type == pafs.FileType.File]
 
     def _published(self, run_key: str) -> str | None:
         """The prefix of the run's first attempt that wrote its manifest, if any did."""
@@ -180,7 +196,7 @@ class ObjectSnapshotStore:
         """Remove what an attempt wrote, then its marker; failures are left to a later pass."""
         with contextlib.suppress(OSError):
             self.store.delete_tree(attempt)
-            self.store.delete_tree(_marker(attempt))
+            self.store.delete_tree(marker_of(attempt))
 
     def _ids(self, previous: PreviousRun | None) -> PreviousIds | None:
         if previous is None:
@@ -230,5 +246,14 @@ def _run_key(key: SnapshotKey) -> str:
     return "/".join(key.parts())
 
 
-def _marker(attempt: str) -> str:
-    return f"{STAGING}/{attempt}"
+def marker_of(attempt: str) -> str:
+    """The key of the marker an attempt leaves while it writes under `attempt`."""
+    return f"{STAGING}/{attempt.replace('/', _MARK)}"
+
+
+def _attempt_of(marker_name: str) -> str | None:
+    """The attempt prefix a marker names; None for any other object."""
+    parts = marker_name.split(_MARK)
+    if len(parts) != 4 or not _ATTEMPT.fullmatch(parts[-1]):
+        return None
+    return "/".join(parts)

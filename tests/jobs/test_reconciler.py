@@ -1,11 +1,13 @@
 """reconcile_once: lost messages re-sent, dead workers' runs recovered, stale staging removed."""
 
+import dataclasses
 import os
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
+from data.errors import StorageError
 from engine.states import RunStatus, RunType
 from jobs.exports import new_export
 from jobs.reconciler import reconcile_once, resend_due
@@ -116,6 +118,23 @@ def test_fresh_staging_output_is_kept(deps) -> None:
     fresh = _staging_dir(deps, "run-2-abc", 5)
     reconcile_once(deps, deps.clock())
     assert fresh.exists()
+
+
+class UnreachableSnapshots:
+    """A snapshot store whose storage does not answer (a bucket behind a dead endpoint)."""
+
+    def list_staging(self, older_than):
+        raise StorageError("bucket 'snapshots' at http://127.0.0.1:1 cannot be used")
+
+
+def test_unreachable_snapshot_storage_skips_staging_and_still_recovers_runs(
+    deps, queued, enqueue
+) -> None:
+    unreachable = dataclasses.replace(deps, snapshots=UnreachableSnapshots())
+    run = claim(deps, queued())
+    deps.clock.advance(31)
+    report = reconcile_once(unreachable, deps.clock())
+    assert (report.requeued, report.staging_removed) == ([run.id], [])
 
 
 def _queued_run(created_seconds_ago: float, sent_seconds_ago: float | None):

@@ -10,7 +10,7 @@ import pytest
 from data.errors import SnapshotError
 from data.snapshots import exports_dir
 from data.snapshots import objects as objects_module
-from data.snapshots.objects import ObjectSnapshotStore
+from data.snapshots.objects import ObjectSnapshotStore, marker_of
 from data.storage import join
 from tests.snapshots.factories import make_result, result_table
 
@@ -36,7 +36,7 @@ def _key_of(store, location):
 def _killed_publish(store, key, attempt=2):
     """What a writer killed after results.parquet and before its manifest leaves behind."""
     prefix = f"{'/'.join(key.parts())}/a{attempt}-0123456789ab"
-    store.store.write_bytes(f".staging/{prefix}", b"")
+    store.store.write_bytes(marker_of(prefix), b"")
     store.store.write_bytes(f"{prefix}/results.parquet", b"PAR1 partial")
     return f"{store.root}/{prefix}"
 
@@ -60,7 +60,8 @@ def test_manifest_entries_match_the_objects_in_the_bucket(s3_store, make_key):
 def test_no_staging_marker_is_left_by_a_publish(s3_store, make_key):
     _publish(s3_store, make_key())
     assert s3_store.list_staging(datetime.now(UTC) + LATER) == []
-    assert s3_store.store.children(".staging/org-1/aud-1/run-1") == []
+    assert s3_store.store.files(".staging") == []
+    assert s3_store.store.children(".staging") == []  # markers leave no directories behind
 
 
 def test_a_prefix_without_its_manifest_is_no_snapshot(s3_store, make_key):
@@ -101,9 +102,9 @@ def test_a_killed_publish_is_listed_once_stale_and_removed(s3_store, make_key):
 
 def test_a_stale_marker_of_a_published_attempt_is_dropped_not_listed(s3_store, make_key):
     ref = _publish(s3_store, make_key())
-    s3_store.store.write_bytes(f".staging/{_key_of(s3_store, ref.path)}", b"")
+    s3_store.store.write_bytes(marker_of(_key_of(s3_store, ref.path)), b"")
     assert s3_store.list_staging(datetime.now(UTC) + LATER) == []
-    assert s3_store.store.files(".staging/org-1/aud-1/run-1") == []
+    assert s3_store.store.files(".staging") == []
     assert s3_store.read_manifest(ref) == ref.manifest
 
 
@@ -120,9 +121,10 @@ def test_deleting_a_run_removes_its_attempts_exports_and_markers(s3_store, make_
     export = _key_of(s3_store, join(exports_dir(ref.path), "results.csv"))
     s3_store.store.write_bytes(export, b"rank\n")
     other = _publish(s3_store, make_key("run-2"))
+    kept = _killed_publish(s3_store, make_key("run-2"))
     s3_store.delete(make_key())
     assert s3_store.store.children("org-1/aud-1") == ["run-2"]
-    assert s3_store.store.children(".staging/org-1/aud-1") in ([], ["run-2"])
+    assert s3_store.list_staging(datetime.now(UTC) + LATER) == [kept]
     assert s3_store.read_manifest(other) == other.manifest
 
 
