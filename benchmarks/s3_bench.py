@@ -4,28 +4,46 @@
 date into `s3://B/<dataset name>` once (kept for later runs), then prints one JSON object: each
 backend's seconds per run on both, and their ratio (issue target: at most 2x). The endpoint and
 credentials are the standard AWS_* variables (`.ci/services` starts a server on 127.0.0.1:9000).
+
+`python -m benchmarks.s3_bench DATASET --snapshots [--repeat N] [--pages N]` measures the
+snapshot store instead, on the result of the `no_filters` audience of the latest date: the
+publish (stats and the snapshot's files) to a local directory and to `s3://B/bench-snapshots`
+(issue target: at most 1.5x), then result pages of 50 rows at random offsets of the S3 snapshot,
+p50 and p99 (targets: 20 and 50 ms): from the store with no block cache (every page three
+requests), from the store once its blocks are cached, and through the API's ResultPages.
 """
 
 import argparse
 import dataclasses
 import json
+import random
 import statistics
+import tempfile
 import time
+import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
+import anyio
 import pyarrow.fs as pafs
 
+from api.result_pages import ResultPages
 from benchmarks.audiences import audience_mix
 from benchmarks.suite import topic_popularity
 from data.catalog import DatasetCatalog
-from data.storage import Store, open_store
+from data.snapshots import LocalSnapshotStore, ObjectSnapshotStore, SnapshotKey, SnapshotStore
+from data.storage import S3Settings, Store, open_store
 from engine.backends import get_backend
 from engine.config import parse_config
-from engine.schema import MaterializeInput
+from engine.materialize import materialize
+from engine.schema import MaterializeInput, MaterializeResult
+from engine.stats import compute_stats
 from jobs.settings import Settings
 
 BACKENDS: Final = ("duckdb", "polars")
+PAGE_ROWS: Final = 50
 
 
 def uploaded(local: MaterializeInput, root: Path, store: Store) -> MaterializeInput:
@@ -60,20 +78,92 @@ def seconds(inputs: MaterializeInput, raw: dict[str, Any], backend: str, repeat:
     return statistics.median(times)
 
 
+def publish_seconds(store: SnapshotStore, result: MaterializeResult, repeat: int) -> list[float]:
+    """Seconds of each of `repeat` publishes of `result` (stats computed beside the write, as
+    a worker does), each as a new run."""
+    times = []
+    for _ in range(repeat):
+        key = SnapshotKey("bench", "bench", f"run-{uuid.uuid4().hex[:12]}")
+        stats = partial(compute_stats, result.table)
+        start = time.perf_counter()
+        store.publish(key, result, attempt=1, stats=stats, manifest_extra={})
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def latencies_ms(read: Callable[[int], object], offsets: list[int]) -> dict[str, float]:
+    """p50 and p99 of `read(offset)` over `offsets`, in milliseconds."""
+    times = []
+    for offset in offsets:
+        start = time.perf_counter()
+        read(offset)
+        times.append((time.perf_counter() - start) * 1000)
+    return percentiles(times)
+
+
+def percentiles(times_ms: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(times_ms, n=100)
+    return {"p50_ms": round(cuts[49], 2), "p99_ms": round(cuts[98], 2)}
+
+
+def snapshot_figures(
+    root: Path, day: str, s3: S3Settings, bucket: str, repeat: int, pages: int
+) -> dict[str, Any]:
+    """Publish to local disk and to S3, then pages of the S3 snapshot (see the module doc)."""
+    raw = audience_mix(topic_popularity(root, day))["no_filters"]
+    result = materialize(DatasetCatalog(root).resolve(day), parse_config(raw), "auto")
+    remote = ObjectSnapshotStore(open_store(f"s3://{bucket}/bench-snapshots", s3))
+    with tempfile.TemporaryDirectory(dir=root.parent) as tmp:
+        local_s = publish_seconds(LocalSnapshotStore(Path(tmp)), result, repeat)
+    s3_s = publish_seconds(remote, result, repeat)
+    key = SnapshotKey("bench", "bench", f"pages-{uuid.uuid4().hex[:12]}")
+    ref = remote.publish(key, result, attempt=1, stats={}, manifest_extra={})
+    rows = result.result_count
+    offsets = [random.Random(7).randrange(max(1, rows - PAGE_ROWS)) for _ in range(pages)]
+    uncached = ObjectSnapshotStore(remote.store, cache_bytes=0)
+    pages_api = ResultPages(remote)
+
+    async def api_pages() -> dict[str, float]:
+        times = []
+        for offset in offsets:
+            start = time.perf_counter()
+            await pages_api.page(ref.path, offset, PAGE_ROWS)
+            times.append((time.perf_counter() - start) * 1000)
+        return percentiles(times)
+
+    remote.read_page(ref, 0, PAGE_ROWS)
+    return {
+        "result_rows": rows,
+        "results_bytes": ref.manifest["files"][0]["bytes"],
+        "publish_local_s": round(statistics.median(local_s), 3),
+        "publish_s3_s": round(statistics.median(s3_s), 3),
+        "publish_ratio": round(statistics.median(s3_s) / statistics.median(local_s), 2),
+        "publish_local_all_s": [round(s, 3) for s in local_s],
+        "publish_s3_all_s": [round(s, 3) for s in s3_s],
+        f"pages_of_{PAGE_ROWS}": pages,
+        "page_store_no_cache": latencies_ms(
+            lambda offset: uncached.read_page(ref, offset, PAGE_ROWS), offsets
+        ),
+        "page_store_block_cache": latencies_ms(
+            lambda offset: remote.read_page(ref, offset, PAGE_ROWS), offsets
+        ),
+        "page_api_result_pages": anyio.run(api_pages),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--bucket", default="intent-bench")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--snapshots", action="store_true", help="the snapshot store figures")
+    parser.add_argument("--pages", type=int, default=300, help="pages read with --snapshots")
     args = parser.parse_args(argv)
     root = args.dataset.absolute()
     catalog = DatasetCatalog(root)
     day = catalog.latest_complete_date()
     assert day is not None, f"{root}: no complete date"
-    raw = audience_mix(topic_popularity(root, day))["selective"]
-    local = catalog.resolve(day)
     s3 = Settings.from_env().s3
-    store = open_store(f"s3://{args.bucket}/{root.name}", s3)
     creator = pafs.S3FileSystem(  # the bench may create its bucket; the product never does
         endpoint_override=s3.endpoint_url,
         access_key=s3.access_key_id,
@@ -83,6 +173,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     if creator.get_file_info(args.bucket).type == pafs.FileType.NotFound:
         creator.create_dir(args.bucket)
+    if args.snapshots:
+        found = snapshot_figures(root, str(day), s3, args.bucket, args.repeat, args.pages)
+        print(json.dumps({"dataset": str(root), "date": day, **found}, indent=2))
+        return
+    raw = audience_mix(topic_popularity(root, day))["selective"]
+    local = catalog.resolve(day)
+    store = open_store(f"s3://{args.bucket}/{root.name}", s3)
     remote = uploaded(local, root, store)
     figures: dict[str, Any] = {"dataset": str(root), "date": day, "config": raw}
     for backend in BACKENDS:
