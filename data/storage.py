@@ -187,7 +187,16 @@ class S3Store(_ArrowStore):
 
     def failure(self, exc: OSError) -> StorageError:
         """The StorageError an error of the filesystem stands for, naming bucket and endpoint."""
-        return StorageError(self._cannot_use(exc), failure_kind(str(exc)))
+        kind = failure_kind(str(exc))
+        if kind == "denied":
+            return StorageError(self._refused(exc), kind)
+        return StorageError(self._cannot_use(exc), kind)
+
+    def _refused(self, exc: OSError) -> str:
+        return (
+            f"bucket {self.bucket!r} at {self._endpoint()} refused the credentials: {exc}; "
+            "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION"
+        )
 
     def _cannot_use(self, exc: OSError) -> str:
         return (
@@ -202,7 +211,9 @@ class S3Store(_ArrowStore):
 DENIED_MARKS: Final = (
     "ACCESS_DENIED",
     "AccessDenied",
+    "INVALID_ACCESS_KEY_ID",
     "InvalidAccessKeyId",
+    "SIGNATURE_DOES_NOT_MATCH",
     "SignatureDoesNotMatch",
     "HTTP status 403",
 )

@@ -7,7 +7,9 @@ import pika
 import pytest
 import redis
 
+from data.storage import S3Settings
 from tests import services
+from tests.e2e.processes import free_port
 from tests.jobs.processes import intent_env
 
 
@@ -23,6 +25,13 @@ def s3_bucket() -> Iterator[str]:
     """One bucket on the local S3 server for the session; tests take their own prefixes."""
     with services.temporary_bucket("intent-test") as bucket:
         yield bucket
+
+
+@pytest.fixture(scope="session")
+def refusing_s3() -> Iterator[S3Settings]:
+    """Settings of a second local S3 server that refuses their credentials."""
+    with services.refusing_s3(free_port()) as settings:
+        yield settings
 
 
 @pytest.fixture

@@ -2,9 +2,13 @@
 
 import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import pyarrow.fs as pafs
@@ -86,6 +90,35 @@ def temporary_bucket(prefix: str) -> Iterator[str]:
         yield name
     finally:
         admin.delete_dir(name)
+
+
+@contextmanager
+def refusing_s3(port: int) -> Iterator[S3Settings]:
+    """A second local S3 server, on `port`, that checks credentials (it knows no access key, so
+    it refuses every request), and the settings that point at it; stopped on exit."""
+    server = Path(sys.executable).with_name("moto_server")
+    if not server.exists():
+        unavailable(f"{server} is not installed")
+    env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "0"}
+    command = [str(server), "-H", "127.0.0.1", "-p", str(port)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not reachable(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                unavailable(f"the credential-checking S3 server did not start on port {port}")
+            time.sleep(0.1)
+        yield S3Settings(
+            endpoint_url=f"http://127.0.0.1:{port}",
+            access_key_id="intent-unknown-key",
+            secret_access_key="intent-unknown-secret",
+            region="us-east-1",
+        )
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 @contextmanager

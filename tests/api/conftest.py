@@ -69,7 +69,7 @@ def make_api(tmp_path: Path, dataset: Path, popular_topics: list[int]) -> Iterat
             clock, enqueue = SetClock(), RecordingEnqueue()
             deps = JobDeps(
                 store=_store(store, config.database_url),
-                catalog=open_catalog(dataset, services.S3),
+                catalog=open_catalog(dataset, settings.get("s3", services.S3)),
                 snapshots=open_snapshot_store(config.snapshots, config.s3),
                 enqueue=enqueue,
                 clock=clock,

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from data.storage import S3Settings
 from tests import services
 from tests.api.factories import Api, ApiMaker
 
@@ -35,3 +36,15 @@ def test_ready_with_a_missing_bucket_is_503_naming_it(make_api: ApiMaker) -> Non
     [detail] = reply.json()["error"]["details"]
     assert detail["field"] == "dataset"
     assert "'intent-no-such-bucket' does not exist at http://127.0.0.1:9000" in detail["message"]
+
+
+def test_ready_with_refused_credentials_is_503_saying_so(
+    make_api: ApiMaker, refusing_s3: S3Settings
+) -> None:
+    api = make_api(dataset="s3://intent-data/dataset", s3=refusing_s3)
+    reply = api.client.get("/ready")
+    assert reply.status_code == 503
+    [detail] = reply.json()["error"]["details"]
+    assert detail["field"] == "dataset"
+    assert "'intent-data' at http://127.0.0.1:" in detail["message"]
+    assert "refused the credentials" in detail["message"]

@@ -106,3 +106,14 @@ def test_an_unreachable_endpoint_is_named(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match=r"127\.0\.0\.1:9 cannot be used") as raised:
         remote.latest_complete_date()
     assert raised.value.kind == "unreachable"
+
+
+def test_refused_credentials_are_named_not_taken_for_an_empty_dataset(
+    refusing_s3: S3Settings,
+) -> None:
+    remote = StoreCatalog(open_store("s3://intent-data/dataset", refusing_s3))
+    with pytest.raises(StorageError, match="refused the credentials") as raised:
+        remote.complete_dates()
+    assert raised.value.kind == "denied"
+    with pytest.raises(StorageError, match="refused the credentials"):
+        remote.resolve(DATES[0])

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from data.storage import S3Settings
+from tests import services
 from tests.e2e.processes import IntentProcess, free_port, wait_for, wait_until_ready
 
 pytestmark = pytest.mark.e2e
@@ -19,6 +21,39 @@ def test_serve_without_a_dataset_says_how_to_generate_one_and_exits_nonzero(
     code = wait_for(process.exited, EXIT_SECONDS, "serve to refuse")
     assert code != 0
     assert f"intent data generate --out {tmp_path / 'home' / 'dataset'}" in process.output()
+
+
+def test_serve_with_a_missing_bucket_names_it_and_exits_nonzero(tmp_path: Path) -> None:
+    services.require(services.S3_PORT, "the S3 server")
+    dataset = {"INTENT_DATASET": "s3://intent-no-such-bucket/dataset", **services.aws_env()}
+    output = _refused_start(tmp_path, dataset)
+    assert "'intent-no-such-bucket' does not exist at http://127.0.0.1:9000" in output
+
+
+def test_serve_with_refused_credentials_says_so_and_exits_nonzero(
+    tmp_path: Path, refusing_s3: S3Settings
+) -> None:
+    dataset = {
+        "INTENT_DATASET": "s3://intent-data/dataset",
+        "AWS_ENDPOINT_URL": refusing_s3.endpoint_url or "",
+        "AWS_ACCESS_KEY_ID": refusing_s3.access_key_id or "",
+        "AWS_SECRET_ACCESS_KEY": refusing_s3.secret_access_key or "",
+        "AWS_REGION": refusing_s3.region or "",
+    }
+    output = _refused_start(tmp_path, dataset)
+    assert f"'intent-data' at {refusing_s3.endpoint_url} refused the credentials" in output
+    assert "AWS_ACCESS_KEY_ID" in output
+
+
+def _refused_start(tmp_path: Path, dataset: dict[str, str]) -> str:
+    """The output of an `intent serve` that refused to start (one line, no traceback)."""
+    env = {"INTENT_HOME": str(tmp_path / "home"), **dataset}
+    process = IntentProcess(["serve", "--port", str(free_port())], env, tmp_path / "serve.log")
+    code = wait_for(process.exited, EXIT_SECONDS, "serve to refuse")
+    output = process.output()
+    assert code != 0
+    assert "Traceback" not in output
+    return output
 
 
 def test_embedded_serve_stops_with_exit_code_zero_on_sigterm(

@@ -97,6 +97,20 @@ def test_a_missing_bucket_fails_the_run_with_a_storage_code_naming_it(
     assert "'intent-no-such-bucket' does not exist" in str(failed.error_message)
 
 
+def test_refused_credentials_fail_the_run_at_once_with_storage_access_denied(
+    make_deps, store, queued, refusing_s3
+) -> None:
+    run = queued()
+    refused = StoreCatalog(open_store("s3://intent-data/dataset", refusing_s3))
+    deps = make_deps(store, catalog=refused, settings={"max_attempts": 3})
+    execute_run(deps, run.id)
+    failed = deps.store.get_run(run.id)
+    assert (failed.status, failed.error_code) == (RunStatus.FAILED, "STORAGE_ACCESS_DENIED")
+    assert failed.attempts == 1
+    assert "'intent-data'" in str(failed.error_message)
+    assert "refused the credentials" in str(failed.error_message)
+
+
 def test_invalid_stored_config_fails_the_run(deps, queued, store) -> None:
     run = queued()
     broken = replace(run, id=run.id[:-4] + "beef", config_json='{"topicIds": []}')

@@ -103,8 +103,17 @@ def test_an_unreachable_endpoint_fails_the_check_naming_the_settings() -> None:
     [
         ("AWS Error ACCESS_DENIED during HeadBucket operation: No response body.", "denied"),
         ("AWS Error UNKNOWN (HTTP status 403) during HeadBucket operation", "denied"),
+        ("AWS Error INVALID_ACCESS_KEY_ID during ListObjectsV2 operation: ...", "denied"),
         ("AWS Error NETWORK_CONNECTION during HeadBucket operation: curlCode: 7", "unreachable"),
     ],
 )
 def test_a_failure_of_the_store_is_told_apart_by_its_message(message: str, kind: str) -> None:
     assert failure_kind(message) == kind
+
+
+def test_refused_credentials_fail_the_check_saying_so(refusing_s3: services.S3Settings) -> None:
+    with pytest.raises(StorageError, match=r"'intent-data' at http://127\.0\.0\.1:") as raised:
+        open_store("s3://intent-data/dataset", refusing_s3).check()
+    assert raised.value.kind == "denied"
+    assert "refused the credentials" in str(raised.value)
+    assert "AWS_ACCESS_KEY_ID" in str(raised.value)
