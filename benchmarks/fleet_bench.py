@@ -61,7 +61,12 @@ def configs(top: list[int], count: int) -> list[dict[str, Any]]:
 
 
 def measure_fleet(
-    workers: int, dataset: str, snapshots: str, audiences: list[dict[str, Any]], root: Path
+    workers: int,
+    dataset: str,
+    snapshots: str,
+    audiences: list[dict[str, Any]],
+    root: Path,
+    engine_threads: int | None = None,
 ) -> dict[str, Any]:
     """One fleet of `workers` workers doing one daily run per audience; its figures."""
     with postgres_database(POSTGRES_URL, "intent_fleet") as database, redis_queue(REDIS_URL) as q:
@@ -72,7 +77,12 @@ def measure_fleet(
             database_url=database,
             broker_url=REDIS_URL,
             queue=q,
-            env={"INTENT_TICK_SECONDS": "1", "INTENT_WORKER_THREADS": "1"},
+            env={
+                "INTENT_TICK_SECONDS": "1",
+                "INTENT_WORKER_THREADS": "1",
+                **_engine_threads(engine_threads),
+                **{k: v for k, v in os.environ.items() if k.startswith("AWS_")},
+            },
         )
         with Fleet(config) as fleet:
             url = fleet.start_api(free_port())
@@ -89,6 +99,13 @@ def measure_fleet(
             fleet.start("scheduler", ["scheduler"])
             wait_until(lambda: _all_done(store, ids), WAIT_SECONDS, "the daily runs")
             return _figures(store, ids, workers)
+
+
+def _engine_threads(threads: int | None) -> dict[str, str]:
+    """The engine threads of each run; None leaves the default (the cores / worker threads)."""
+    if threads is None:
+        return {}
+    return {"INTENT_POLARS_THREADS": str(threads), "INTENT_DUCKDB_THREADS": str(threads)}
 
 
 def _consuming(member: Member) -> bool:
@@ -137,7 +154,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             for workers in args.workers:
                 root = Path(tmp) / f"w{workers}-r{repeat}"
                 snapshots = f"{args.snapshots}/{root.name}" if args.snapshots else ""
-                figures = measure_fleet(workers, str(args.dataset), snapshots, audiences, root)
+                figures = measure_fleet(
+                    workers, str(args.dataset), snapshots, audiences, root, args.engine_threads
+                )
                 print(json.dumps(figures), file=sys.stderr, flush=True)
                 rounds.setdefault(workers, []).append(figures)
     best = {w: max(r["runsPerMinute"] for r in runs) for w, runs in rounds.items()}
@@ -145,6 +164,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "dataset": str(args.dataset),
         "audiences": args.audiences,
+        "engineThreads": args.engine_threads,
         "rounds": rounds,
         "runsPerMinute": best,
         "speedup": round(best[most] / best[one], 2),
@@ -167,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=lambda text: [int(n) for n in text.split(",")], default=[1, 3]
     )
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--engine-threads", type=int, help="INTENT_POLARS_THREADS and INTENT_DUCKDB_THREADS"
+    )
     print(json.dumps(measure(parser.parse_args(argv)), indent=2, default=str))
     return 0
 
