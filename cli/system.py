@@ -2,7 +2,12 @@
 worker threads and scheduler loop that run inside the same process (the embedded mode)."""
 
 import gc
+import logging
+import os
+import signal
 import socket
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
@@ -21,6 +26,9 @@ from jobs.settings import Settings
 APP_FACTORY: Final = "cli.system:serve_app"  # what each process of `serve --workers N` runs
 DEFAULT_PORTS: Final = {"redis": 6379, "rediss": 6379, "amqp": 5672, "amqps": 5671}
 CONNECT_TIMEOUT_SECONDS: Final = 2.0
+SUPERVISOR_CHECK_SECONDS: Final = 1.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,24 @@ def serve_app() -> Litestar:
     configure_logging(settings.log_format)
     system = build_system(settings)
     system.app.on_shutdown.append(system.stop)
+    stop_with_supervisor(os.getppid())
     freeze_start_up()
     return system.app
+
+
+def stop_with_supervisor(supervisor: int, every: float = SUPERVISOR_CHECK_SECONDS) -> None:
+    """Stop this process gracefully (SIGTERM to itself) once `supervisor`, the process that
+    started it, is gone: a supervisor killed outright (SIGKILL, the OOM killer) cannot stop its
+    API processes, which would otherwise go on serving the port it opened. The check is
+    gunicorn's for its workers: the parent process id changes when the parent dies."""
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(every)
+        log.warning("the supervising process %d is gone: stopping", supervisor)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="intent-supervisor-watch", daemon=True).start()
 
 
 def freeze_start_up() -> None:

@@ -94,3 +94,34 @@ def test_serve_with_two_workers_serves_from_two_processes_and_stops_on_sigterm(
 
 def _started_servers(process: IntentProcess) -> int:
     return process.output().count("Application startup complete")
+
+
+def test_serve_processes_stop_when_their_supervisor_is_killed(
+    tmp_path: Path, intent_env: dict[str, str]
+) -> None:
+    port = free_port()
+    args = ["serve", "--port", str(port), "--workers", "2"]
+    process = IntentProcess(args, intent_env, tmp_path / "serve.log")
+    try:
+        wait_until_ready(process, f"http://127.0.0.1:{port}")
+        wait_for(lambda: _started_servers(process) == 2 or None, EXIT_SECONDS, "two servers")
+        children = _children(process.popen.pid)
+        assert len(children) >= 2, children
+    finally:
+        process.stop(signal.SIGKILL)
+    wait_for(lambda: not any(_alive(pid) for pid in children) or None, EXIT_SECONDS, "orphans")
+    assert "supervising process" in process.output()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc), the API processes among them."""
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status  # a zombie has exited; its parent just did not reap it
