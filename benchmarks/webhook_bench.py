@@ -6,7 +6,9 @@ receiver). Runs complete in the store at a steady rate; the sender is the schedu
                                        [--postgres-url postgresql+psycopg://postgres@127.0.0.1/postgres]
 
 Prints the completions made, the deliveries received, the sustained deliveries per second over
-the production window, and the lag from a run's completion to its delivery (p50, p99, max).
+the production window, the lag from a run's completion to its delivery (p50, p99, max), the
+attempts made (and deliveries retried), and the sender process's CPU seconds (all threads) in
+all and per delivery: on a shared machine the CPU figure moves far less than the others.
 The sender keeps up when every completion is delivered within one tick plus the time to send
 a tick's deliveries after production stops.
 """
@@ -20,6 +22,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -58,7 +61,8 @@ class Arrivals:
 
 @contextmanager
 def receiver(arrivals: Arrivals) -> Iterator[str]:
-    """A loopback server answering 204 to every POST; yields its URL."""
+    """A loopback server answering 204 to every POST, keeping connections alive; yields its
+    URL."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver behind a proxy offers
@@ -73,8 +77,13 @@ def receiver(arrivals: Arrivals) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        # A listen backlog as a web server keeps (socketserver's is 5): the sender opens up to
+        # 16 connections at once, and a full backlog resets some on a busy machine.
+        request_queue_size = 128
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -95,9 +104,13 @@ def _env(home: Path, database_url: str, tick: int) -> dict[str, str]:
     }
 
 
-def _sender(env: dict[str, str], stop: Any) -> None:
-    """The scheduler loop (reconcile, schedule, webhooks) until `stop` is set."""
-    run_loop(connect(Settings.from_env(env)).deps, stop)
+def _sender(env: dict[str, str], stop: Any, cpu: Any) -> None:
+    """The scheduler loop (reconcile, schedule, webhooks) until `stop` is set; `cpu` gets the
+    CPU seconds the loop took (all its threads)."""
+    deps = connect(Settings.from_env(env)).deps
+    started = time.process_time()
+    run_loop(deps, stop)
+    cpu.value = time.process_time() - started
 
 
 def _audience(store: MetadataStore, now: datetime) -> Audience:
@@ -140,12 +153,14 @@ def measure(database_url: str, home: Path, args: argparse.Namespace) -> dict[str
     audience = _audience(store, datetime.now(UTC))
     arrivals = Arrivals()
     with receiver(arrivals) as url:
-        create_endpoint(store, OrgId(audience.organization_id), url, ["run.completed"],
-                        datetime.now(UTC), UrlGuard(allow_private=True))  # fmt: skip
+        endpoint = create_endpoint(store, OrgId(audience.organization_id), url,
+                                   ["run.completed"], datetime.now(UTC),
+                                   UrlGuard(allow_private=True))  # fmt: skip
         spawn = multiprocessing.get_context("spawn")
         stop = spawn.Event()
+        cpu = spawn.Value("d", -1.0)
         sender = spawn.Process(
-            target=_sender, args=(_env(home, database_url, args.tick_seconds), stop)
+            target=_sender, args=(_env(home, database_url, args.tick_seconds), stop, cpu)
         )
         sender.start()
         time.sleep(args.warmup)  # the sender's imports and first tick
@@ -158,7 +173,16 @@ def measure(database_url: str, home: Path, args: argparse.Namespace) -> dict[str
             time.sleep(0.05)
         stop.set()
         sender.join(30)
-    return _figures(completed, arrivals, started, produced, args, drain)
+        log = store.list_deliveries(endpoint.id, len(completed) * 2)
+    figures = _figures(completed, arrivals, started, produced, args, drain)
+    attempts = [d.attempts for d in log]
+    return figures | {
+        "attempts": sum(attempts),
+        "retried": sum(1 for n in attempts if n > 1),
+        "errors": dict(Counter(d.last_error for d in log if d.last_error)),
+        "sender_cpu_s": round(cpu.value, 2),
+        "sender_cpu_ms_per_delivery": round(1000 * cpu.value / max(len(arrivals.times), 1), 2),
+    }
 
 
 def _figures(

@@ -1,13 +1,16 @@
-"""The periodic loop of `intent scheduler` and of the embedded mode: reconcile, schedule, purge.
+"""The periodic loop of `intent scheduler` and of the embedded mode: reconcile, schedule, purge,
+send webhooks.
 
 One tick every `tick_seconds` until the stop event is set; a failing tick is logged and the next
-one tries again, so a database restart does not end the loop.
+one tries again, so a database restart does not end the loop. Between ticks the loop looks for
+webhook events every WEBHOOK_POLL_SECONDS, so that a delivery waits a poll, not a tick.
 """
 
 import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Final
 
 from data.metadata.models import Run
 from jobs.deps import JobDeps
@@ -17,6 +20,8 @@ from jobs.scheduler import schedule_once
 from jobs.webhooks import webhook_tick
 
 log = logging.getLogger(__name__)
+
+WEBHOOK_POLL_SECONDS: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,20 @@ def run_loop(deps: JobDeps, stop: threading.Event) -> None:
             _log(tick_once(deps))
         except Exception:  # the store or the dataset may be briefly unreachable
             log.exception("scheduler tick failed; retrying next tick")
-        stop.wait(max(0.0, started + period - time.monotonic()))
+        _between_ticks(deps, stop, started + period)
+
+
+def _between_ticks(deps: JobDeps, stop: threading.Event, next_tick: float) -> None:
+    """Until the monotonic time `next_tick` (or `stop`): webhook events every poll."""
+    poll = min(WEBHOOK_POLL_SECONDS, deps.settings.tick_seconds)
+    while not stop.wait(max(0.0, min(poll, next_tick - time.monotonic()))):
+        if time.monotonic() >= next_tick:
+            return
+        try:
+            webhook_tick(deps)  # each attempt is logged as it ends
+        except Exception:  # the store may be briefly unreachable: the next tick tries again
+            log.exception("webhook poll failed; retrying next tick")
+            return
 
 
 class LoopThread:

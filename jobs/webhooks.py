@@ -15,7 +15,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -39,6 +39,7 @@ EXPORT_COMPLETED: Final = "export.completed"
 EVENT_TYPES: Final = WEBHOOK_EVENTS
 SCAN_LIMIT: Final = 500  # events recorded per endpoint, and deliveries sent, per batch
 SENDERS: Final = 16  # deliveries in flight at once in one process
+REFILL_AT: Final = SENDERS // 2  # claim more once no more than this many are in flight
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ class WebhookPolicy:
             disable_after=settings.webhook_disable_after,
             allow_private=settings.webhooks_allow_private,
         )
+
+    def lease(self) -> timedelta:
+        """How long a claimed attempt is its sender's: should the sender vanish, the delivery
+        is due again after it."""
+        return timedelta(seconds=self.timeout_seconds * 2 + 5)
 
     def retry_delay(self, attempts: int) -> timedelta:
         """The wait after failed attempt number `attempts` (1-based): 30 s, 90 s, 270 s, ...
@@ -111,14 +117,13 @@ def record_events(
     deps: JobDeps, now: datetime, endpoints: Sequence[WebhookEndpoint] | None = None
 ) -> list[WebhookDelivery]:
     """A delivery for every event since each enabled endpoint (read now unless given) was
-    created that has none."""
-    recorded = []
-    for endpoint in deps.store.enabled_webhooks() if endpoints is None else endpoints:
-        for event, subject, data in _events(deps.store, endpoint):
-            delivery = new_delivery(endpoint, event, subject, data, now)
-            if deps.store.create_delivery(delivery):
-                recorded.append(delivery)
-    return recorded
+    created that has none, written in one transaction; those written."""
+    found = [
+        new_delivery(endpoint, event, subject, data, now)
+        for endpoint in (deps.store.enabled_webhooks() if endpoints is None else endpoints)
+        for event, subject, data in _events(deps.store, endpoint)
+    ]
+    return deps.store.create_deliveries(found)
 
 
 def _events(
@@ -200,20 +205,21 @@ def webhook_tick(deps: JobDeps, post: Post | None = None) -> int:
     coming, for at most one tick's time (so the lag of a busy stream is a batch, not a tick);
     how many attempts were made."""
     policy = WebhookPolicy.of(deps.settings)
-    if post is not None:
-        return _drain(deps, policy, post)
-    with Clients(SENDERS, policy.timeout_seconds) as clients:
-        sender = http_post(UrlGuard(allow_private=policy.allow_private), deps.clock, clients)
-        return _drain(deps, policy, sender)
+    with ThreadPoolExecutor(SENDERS, thread_name_prefix="webhook") as pool:
+        if post is not None:
+            return _drain(deps, policy, post, pool)
+        with Clients(SENDERS, policy.timeout_seconds) as clients:
+            sender = http_post(UrlGuard(allow_private=policy.allow_private), deps.clock, clients)
+            return _drain(deps, policy, sender, pool)
 
 
-def _drain(deps: JobDeps, policy: WebhookPolicy, post: Post) -> int:
+def _drain(deps: JobDeps, policy: WebhookPolicy, post: Post, pool: Executor) -> int:
     until = deps.clock() + timedelta(seconds=deps.settings.tick_seconds)
     attempts = 0
     while True:
         endpoints = deps.store.enabled_webhooks()
         recorded = record_events(deps, deps.clock(), endpoints)
-        sent = send_due(deps, policy, post, deps.clock(), {e.id: e for e in endpoints})
+        sent = send_due(deps, policy, post, pool, {e.id: e for e in endpoints})
         attempts += sent
         if not (sent or recorded) or deps.clock() >= until:
             return attempts
@@ -222,56 +228,99 @@ def _drain(deps: JobDeps, policy: WebhookPolicy, post: Post) -> int:
 # -- sending ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Attempted:
+    """One attempt's outcome, to be written: `endpoint` is None when nothing was sent (the
+    endpoint is gone or disabled), `ok` when the receiver answered 2xx."""
+
+    delivery: WebhookDelivery
+    endpoint: WebhookEndpoint | None
+    ok: bool
+
+
 def send_due(
     deps: JobDeps,
     policy: WebhookPolicy,
     post: Post,
-    now: datetime,
+    pool: Executor,
     endpoints: Mapping[WebhookId, WebhookEndpoint] | None = None,
+    limit: int = SCAN_LIMIT,
 ) -> int:
-    """Attempt every due delivery (at most SCAN_LIMIT), SENDERS at a time; how many were sent.
-    `endpoints`: the enabled endpoints as read for this batch (else each is read per attempt)."""
-    due = deps.store.due_deliveries(now, SCAN_LIMIT)
-    if not due:
-        return 0
-    with ThreadPoolExecutor(min(SENDERS, len(due)), thread_name_prefix="webhook") as pool:
-        outcomes = list(pool.map(lambda d: attempt(deps, policy, post, d, endpoints), due))
-    return sum(outcomes)
+    """Attempt the due deliveries (at most `limit`) with at most SENDERS in flight on `pool`;
+    how many attempts were made.
+
+    Deliveries are claimed a batch at a time, in one statement each, whenever no more than
+    REFILL_AT are in flight, and only as many as can start at once (so each attempt starts as
+    it is claimed and the lease of one attempt holds for it). Outcomes are written a batch at
+    a time too, always before the next claim, so each one is written within about one receiver
+    timeout of its attempt. A slow receiver holds one slot, not the batch.
+    `endpoints`: the enabled endpoints as read for this batch (else each is read per attempt).
+    """
+    in_flight: set[Future[Attempted]] = set()
+    done: list[Attempted] = []
+    claimed = 0
+    more = True
+    while True:
+        if more and len(in_flight) <= REFILL_AT and claimed < limit:
+            _settle(deps, policy, done)
+            done = []
+            wanted = min(SENDERS - len(in_flight), limit - claimed)
+            now = deps.clock()
+            batch = deps.store.claim_deliveries(now, now + policy.lease(), wanted)
+            more = len(batch) == wanted
+            claimed += len(batch)
+            in_flight |= {pool.submit(_attempt, deps, policy, post, d, endpoints) for d in batch}
+        if not in_flight:
+            break
+        finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+        done += [future.result() for future in finished]
+        if len(done) >= REFILL_AT:
+            _settle(deps, policy, done)
+            done = []
+    _settle(deps, policy, done)
+    return claimed
 
 
-def attempt(
+def _attempt(
     deps: JobDeps,
     policy: WebhookPolicy,
     post: Post,
-    due: WebhookDelivery,
-    endpoints: Mapping[WebhookId, WebhookEndpoint] | None = None,
-) -> bool:
-    """One attempt of `due` if this process claims it; False when another one did."""
-    now = deps.clock()
-    lease = now + timedelta(seconds=policy.timeout_seconds * 2 + 5)
-    delivery = deps.store.claim_delivery(due, now, lease)
-    if delivery is None:
-        return False
+    delivery: WebhookDelivery,
+    endpoints: Mapping[WebhookId, WebhookEndpoint] | None,
+) -> Attempted:
+    """Send one claimed attempt; its outcome as the delivery to write."""
     endpoint = _endpoint_of(deps, delivery, endpoints or {})
     if endpoint is None or endpoint.disabled_at is not None:
         gone = "the endpoint was deleted" if endpoint is None else "the endpoint is disabled"
-        _finish(deps, delivery, DeliveryStatus.FAILED, None, gone)
-        return True
+        return Attempted(
+            _outcome_of(deps, delivery, DeliveryStatus.FAILED, None, gone), None, False
+        )
+    now = deps.clock()
     started = time.perf_counter()
     status, error = _post(post, endpoint, delivery, policy.timeout_seconds)
     deps.metrics.observe_delivery(delivery.event_type, time.perf_counter() - started)
     ok = status is not None and 200 <= status < 300
     outcome = _outcome(policy, delivery, ok)
-    finished = _finish(
-        deps,
-        replace(delivery, next_attempt_at=_next(policy, delivery, now, outcome)),
-        outcome,
-        status,
-        error,
-    )
-    if finished and outcome != DeliveryStatus.PENDING and not (ok and _no_failures(endpoint)):
-        deps.store.record_webhook_result(endpoint.id, ok, policy.disable_after, deps.clock())
-    return True
+    retry = replace(delivery, next_attempt_at=_next(policy, delivery, now, outcome))
+    return Attempted(_outcome_of(deps, retry, outcome, status, error), endpoint, ok)
+
+
+def _settle(deps: JobDeps, policy: WebhookPolicy, attempted: Sequence[Attempted]) -> None:
+    """Write the outcomes in one transaction; an attempt that no longer owns its delivery
+    (its lease ran out and another sender claimed it) writes nothing. Each endpoint's failure
+    count follows the deliveries that ended."""
+    if not attempted:
+        return
+    written = deps.store.finish_deliveries([a.delivery for a in attempted])
+    for done, finished in zip(attempted, written, strict=True):
+        if not finished:
+            continue
+        _log(done.delivery)
+        endpoint, ended = done.endpoint, done.delivery.status != DeliveryStatus.PENDING
+        if endpoint is not None and ended and not (done.ok and _no_failures(endpoint)):
+            deps.store.record_webhook_result(
+                endpoint.id, done.ok, policy.disable_after, deps.clock()
+            )
 
 
 def _endpoint_of(
@@ -319,32 +368,33 @@ def _next(
     return delivery.next_attempt_at
 
 
-def _finish(
+def _outcome_of(
     deps: JobDeps,
     delivery: WebhookDelivery,
     outcome: DeliveryStatus,
     status: int | None,
     error: str | None,
-) -> bool:
+) -> WebhookDelivery:
     check_delivery_transition(delivery.status, outcome)
     delivered = deps.clock() if outcome == DeliveryStatus.SUCCEEDED else None
-    done = replace(
+    return replace(
         delivery,
         status=outcome,
         last_status_code=status,
         last_error=error,
         delivered_at=delivered,
     )
-    finished = deps.store.finish_delivery(done)
-    if finished:
-        log.info(
-            "webhook delivery %s (%s) attempt %d: %s",
-            delivery.id,
-            delivery.event_type,
-            delivery.attempts,
-            outcome.value if status is None else f"{outcome.value}, status {status}",
-        )
-    return finished
+
+
+def _log(delivery: WebhookDelivery) -> None:
+    status = delivery.last_status_code
+    log.info(
+        "webhook delivery %s (%s) attempt %d: %s",
+        delivery.id,
+        delivery.event_type,
+        delivery.attempts,
+        delivery.status.value if status is None else f"{delivery.status.value}, status {status}",
+    )
 
 
 def _iso(moment: datetime) -> str:

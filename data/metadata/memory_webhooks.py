@@ -6,6 +6,7 @@ SQL statements of `webhook_sql` are.
 
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -80,17 +81,21 @@ class MemoryWebhooks:
             changed = replace(found, consecutive_failures=failures, disabled_at=disabled)
             self._webhooks[webhook_id] = rules.in_utc(changed)
 
-    def create_delivery(self, delivery: WebhookDelivery) -> bool:
+    def create_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[WebhookDelivery]:
         with self._lock:
-            hook = delivery.webhook_id
-            require("webhook_deliveries", "webhook_id", hook, lambda v: v in self._webhooks)
-            key = (delivery.webhook_id, delivery.event_type, delivery.subject_id)
-            taken = any((d.webhook_id, d.event_type, d.subject_id) == key
-                        for d in self._deliveries.values())  # fmt: skip
-            if taken or delivery.id in self._deliveries:
-                return False
-            self._deliveries[delivery.id] = rules.in_utc(delivery)
-            return True
+            for delivery in deliveries:
+                hook = delivery.webhook_id
+                require("webhook_deliveries", "webhook_id", hook, lambda v: v in self._webhooks)
+            taken = {(d.webhook_id, d.event_type, d.subject_id) for d in self._deliveries.values()}
+            written = []
+            for delivery in deliveries:
+                key = (delivery.webhook_id, delivery.event_type, delivery.subject_id)
+                if key in taken or delivery.id in self._deliveries:
+                    continue
+                taken.add(key)
+                self._deliveries[delivery.id] = rules.in_utc(delivery)
+                written.append(delivery)
+            return written
 
     def get_delivery(self, delivery_id: str) -> WebhookDelivery | None:
         with self._lock:
@@ -112,33 +117,36 @@ class MemoryWebhooks:
             due = [d for d in self._deliveries.values() if _due(d, now)]
         return sorted(due, key=lambda d: (d.next_attempt_at, d.id))[:limit]
 
-    def claim_delivery(
-        self, delivery: WebhookDelivery, now: datetime, lease_until: datetime
-    ) -> WebhookDelivery | None:
+    def claim_deliveries(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[WebhookDelivery]:
         with self._lock:
-            current = self._deliveries.get(delivery.id)
-            if current is None or not _due(current, now) or current.attempts != delivery.attempts:
-                return None
-            claimed = replace(current, attempts=current.attempts + 1, next_attempt_at=lease_until)
-            self._deliveries[delivery.id] = rules.in_utc(claimed)
-            return self._deliveries[delivery.id]
+            claimed = []
+            for due in self.due_deliveries(now, limit):
+                taken = replace(due, attempts=due.attempts + 1, next_attempt_at=lease_until)
+                self._deliveries[due.id] = rules.in_utc(taken)
+                claimed.append(self._deliveries[due.id])
+        return sorted(claimed, key=lambda d: (d.created_at, d.id))
 
-    def finish_delivery(self, delivery: WebhookDelivery) -> bool:
+    def finish_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[bool]:
         with self._lock:
-            current = self._deliveries.get(delivery.id)
-            owned = current is not None and current.attempts == delivery.attempts
-            if not owned or current is None or current.status != DeliveryStatus.PENDING:
-                return False
-            outcome = replace(
-                current,
-                status=delivery.status,
-                next_attempt_at=delivery.next_attempt_at,
-                last_status_code=delivery.last_status_code,
-                last_error=delivery.last_error,
-                delivered_at=delivery.delivered_at,
-            )
-            self._deliveries[delivery.id] = rules.in_utc(outcome)
-            return True
+            return [self._finish(delivery) for delivery in deliveries]
+
+    def _finish(self, delivery: WebhookDelivery) -> bool:
+        current = self._deliveries.get(delivery.id)
+        owned = current is not None and current.attempts == delivery.attempts
+        if not owned or current is None or current.status != DeliveryStatus.PENDING:
+            return False
+        outcome = replace(
+            current,
+            status=delivery.status,
+            next_attempt_at=delivery.next_attempt_at,
+            last_status_code=delivery.last_status_code,
+            last_error=delivery.last_error,
+            delivered_at=delivery.delivered_at,
+        )
+        self._deliveries[delivery.id] = rules.in_utc(outcome)
+        return True
 
     def undelivered_runs(
         self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500

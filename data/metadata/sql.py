@@ -133,7 +133,7 @@ class SqlMetadataStore:
         statement = self._upsert(table, values).on_conflict_do_nothing()
         return self._wrote(connection, table, statement)
 
-    def _upsert(self, table: sa.Table, values: Values) -> idempotency_sql.Insert:
+    def _upsert(self, table: sa.Table, values: Values | list[Values]) -> idempotency_sql.Insert:
         """An INSERT of `values` that can say what to do on a conflict (both dialects have it)."""
         if self.engine.dialect.name == "postgresql":
             return postgresql.insert(table).values(values)
@@ -449,9 +449,15 @@ class SqlMetadataStore:
             webhook_endpoints, webhook_sql.record_result(webhook_id, ok, disable_after, now)
         )
 
-    def create_delivery(self, delivery: WebhookDelivery) -> bool:
-        values = vars(rules.in_utc(delivery)) | {"status": delivery.status.value}
-        return self._insert_new(webhook_deliveries, values)
+    def create_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[WebhookDelivery]:
+        if not deliveries:
+            return []
+        rows = [vars(rules.in_utc(d)) | {"status": d.status.value} for d in deliveries]
+        statement = self._upsert(webhook_deliveries, rows).on_conflict_do_nothing()
+        with self._writing(webhook_deliveries) as connection:
+            written = connection.execute(statement.returning(webhook_deliveries.c.id)).scalars()
+            ids = set(written)
+        return [d for d in deliveries if d.id in ids]
 
     def get_delivery(self, delivery_id: str) -> WebhookDelivery | None:
         d = webhook_deliveries.c
@@ -471,16 +477,21 @@ class SqlMetadataStore:
     def due_deliveries(self, now: datetime, limit: int = 500) -> list[WebhookDelivery]:
         return [_delivery(row) for row in self._rows(webhook_sql.due(now, limit))]
 
-    def claim_delivery(
-        self, delivery: WebhookDelivery, now: datetime, lease_until: datetime
-    ) -> WebhookDelivery | None:
-        claim = webhook_sql.claim(delivery.id, delivery.attempts, now, lease_until)
-        if self._count(webhook_deliveries, claim) != 1:
-            return None
-        return self.get_delivery(delivery.id)
+    def claim_deliveries(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[WebhookDelivery]:
+        claim = webhook_sql.claim_due(now, lease_until, limit)
+        with self._writing(webhook_deliveries) as connection:
+            claimed = [_delivery(row) for row in connection.execute(claim)]
+        return sorted(claimed, key=lambda d: (d.created_at, d.id))
 
-    def finish_delivery(self, delivery: WebhookDelivery) -> bool:
-        return self._count(webhook_deliveries, webhook_sql.finish(delivery)) == 1
+    def finish_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[bool]:
+        if not deliveries:
+            return []
+        finish = webhook_sql.finish_all([rules.in_utc(d) for d in deliveries])
+        with self._writing(webhook_deliveries) as connection:
+            written = {(row[0], row[1]) for row in connection.execute(finish)}
+        return [(d.id, d.attempts) in written for d in deliveries]
 
     def undelivered_runs(
         self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500

@@ -227,8 +227,9 @@ class MetadataStore(Protocol):
         the count reaches `disable_after`."""
         ...
 
-    def create_delivery(self, delivery: WebhookDelivery) -> bool:
-        """False when that endpoint has a delivery of that event for that subject already."""
+    def create_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[WebhookDelivery]:
+        """Write the deliveries in one transaction; those written, in the given order (not one
+        whose endpoint has a delivery of that event for that subject already)."""
         ...
 
     def get_delivery(self, delivery_id: str) -> WebhookDelivery | None: ...
@@ -244,16 +245,17 @@ class MetadataStore(Protocol):
         """Pending deliveries whose next attempt is due, the longest waiting first."""
         ...
 
-    def claim_delivery(
-        self, delivery: WebhookDelivery, now: datetime, lease_until: datetime
-    ) -> WebhookDelivery | None:
-        """Take the next attempt of a due pending delivery (attempts + 1, due again at
-        `lease_until` should the sender vanish); None when another sender took it."""
+    def claim_deliveries(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[WebhookDelivery]:
+        """Take the next attempt of at most `limit` due pending deliveries, the longest waiting
+        first, in one statement (attempts + 1, due again at `lease_until` should the sender
+        vanish); those claimed, oldest first. A delivery another sender claimed is not due."""
         ...
 
-    def finish_delivery(self, delivery: WebhookDelivery) -> bool:
-        """Write the outcome of attempt `delivery.attempts` (a retry time, success or failure);
-        False when that attempt no longer owns the delivery."""
+    def finish_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[bool]:
+        """Write the outcome of attempt `delivery.attempts` of each (a retry time, success or
+        failure) in one transaction; for each, False when that attempt no longer owns it."""
         ...
 
     def undelivered_runs(

@@ -1,8 +1,9 @@
 """Webhook endpoints and deliveries as SQL statements: the sender's scans and guarded writes.
 
-A delivery attempt is claimed with one UPDATE guarded on `pending`, its attempt count and its due
-time, and finished with one guarded on `pending` and the attempt it claimed; of two senders only
-one wins each step.
+The next attempts of a batch of due deliveries are claimed with one UPDATE guarded on `pending`
+and the due time (PostgreSQL skips rows another sender is claiming), and each attempt is
+finished with one guarded on `pending` and the attempt it claimed; of two senders only one wins
+each step.
 """
 
 from collections.abc import Sequence
@@ -69,33 +70,65 @@ def due(now: datetime, limit: int) -> sa.Select[Any]:
     )
 
 
-def claim(delivery_id: str, attempts: int, now: datetime, lease_until: datetime) -> sa.Update:
+def claim_due(now: datetime, lease_until: datetime, limit: int) -> sa.Update:
+    """The next attempt of at most `limit` due deliveries, the longest waiting first: attempts
+    + 1, due again at `lease_until`; RETURNING the claimed rows.
+
+    The deliveries are picked once, in a materialized CTE (on PostgreSQL locking them and
+    skipping those another sender is claiming), and updated by joining it: a subquery under
+    `IN` may be run again by the planner and pick more than `limit`."""
     d = webhook_deliveries.c
-    guard = (
-        d.id == delivery_id,
-        d.status == PENDING,
-        d.attempts == attempts,
-        d.next_attempt_at <= now,
+    waiting = (d.status == PENDING, d.next_attempt_at <= now)
+    picked = (
+        sa.select(d.id)
+        .where(*waiting)
+        .order_by(d.next_attempt_at, d.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite writers take turns anyway
+        .cte("picked")
+        .prefix_with("MATERIALIZED")
     )
     return (
         sa.update(webhook_deliveries)
-        .where(*guard)
-        .values(attempts=attempts + 1, next_attempt_at=lease_until)
+        .where(d.id == picked.c.id, *waiting)
+        .values(attempts=d.attempts + 1, next_attempt_at=lease_until)
+        .returning(*webhook_deliveries.columns)
     )
 
 
-def finish(delivery: WebhookDelivery) -> sa.Update:
-    """Write the outcome of the attempt `delivery.attempts`, if it still owns the delivery."""
+OUTCOME = ("status", "next_attempt_at", "last_status_code", "last_error", "delivered_at")
+
+
+def finish_all(deliveries: Sequence[WebhookDelivery]) -> sa.Update:
+    """Write the outcome of attempt `delivery.attempts` of each delivery that it still owns, in
+    one statement joined to the outcomes as VALUES; RETURNING the id and attempt of each row
+    written."""
     d = webhook_deliveries.c
-    guard = (d.id == delivery.id, d.status == PENDING, d.attempts == delivery.attempts)
-    outcome = {
-        "status": delivery.status.value,
-        "next_attempt_at": delivery.next_attempt_at,
-        "last_status_code": delivery.last_status_code,
-        "last_error": delivery.last_error,
-        "delivered_at": delivery.delivered_at,
-    }
-    return sa.update(webhook_deliveries).where(*guard).values(outcome)
+    names = ("id", "attempts", *OUTCOME)
+    rows = [_outcome_row(names, delivery) for delivery in deliveries]
+    outcome = (
+        sa.values(*(sa.column(name, d[name].type) for name in names), name="outcome")
+        .data(rows)
+        .cte("outcome")
+    )
+    owned = (d.id == outcome.c.id, d.attempts == outcome.c.attempts, d.status == PENDING)
+    return (
+        sa.update(webhook_deliveries)
+        .where(*owned)
+        .values({name: outcome.c[name] for name in OUTCOME})
+        .returning(d.id, d.attempts)
+    )
+
+
+def _outcome_row(names: Sequence[str], delivery: WebhookDelivery) -> tuple[Any, ...]:
+    """The VALUES row of a delivery; a NULL typed as its column, so that PostgreSQL knows the
+    type of a VALUES column whose every row is NULL."""
+    values = vars(delivery) | {"status": delivery.status.value}
+    columns = webhook_deliveries.c
+    return tuple(
+        sa.cast(sa.null(), columns[name].type) if values[name] is None else values[name]
+        for name in names
+    )
 
 
 def _no_delivery(endpoint: WebhookEndpoint, event_type: str, subject: sa.Column[Any]) -> Any:

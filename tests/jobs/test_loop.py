@@ -2,9 +2,13 @@
 
 import threading
 
+from data.metadata.models import OrgId
 from jobs.loop import LoopThread, run_loop, tick_once
+from jobs.urlguard import UrlGuard
+from jobs.webhooks import create_endpoint, new_delivery
 from tests.jobs.factories import DATES
 from tests.jobs.polling import wait_for
+from tests.jobs.webhook_receiver import receiver
 
 
 class FailingOnce:
@@ -66,3 +70,40 @@ def test_tick_purges_idempotency_keys_past_their_retention(
     clock.advance(25 * 3600)
     assert tick_once(make_deps(memory_store)).idempotency_purged == 1
     assert memory_store.reserve_idempotency_key(org_id, "old", "0" * 64, clock())[0] == "new"
+
+
+class CountingClaims:
+    """A store that counts the webhook claims that have returned."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self.claims = 0
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def claim_deliveries(self, now, lease_until, limit):
+        claimed = self._store.claim_deliveries(now, lease_until, limit)
+        self.claims += 1
+        return claimed
+
+
+def test_webhook_events_are_sent_between_ticks(make_deps, memory_store, make_audience_on) -> None:
+    store = CountingClaims(memory_store)
+    deps = make_deps(store, settings={"tick_seconds": 600, "webhooks_allow_private": True})
+    org = OrgId(make_audience_on(memory_store)().organization_id)
+    stop = threading.Event()
+    loop = threading.Thread(target=run_loop, args=(deps, stop))
+    with receiver([204]) as hook:
+        endpoint = create_endpoint(memory_store, org, hook.url, ["run.completed"], deps.clock(),
+                                   UrlGuard(allow_private=True))  # fmt: skip
+        loop.start()
+        try:
+            wait_for(lambda: store.claims, seconds=30, message="the first tick's webhooks")
+            event = new_delivery(endpoint, "run.completed", "run-1", {}, deps.clock())
+            memory_store.create_deliveries([event])  # after the first tick, long before the next
+            wait_for(lambda: hook.requests, seconds=30, message="a delivery before the next tick")
+        finally:
+            stop.set()
+            loop.join()
+    assert [r.headers["webhook-id"] for r in hook.requests] == [event.id]

@@ -1,6 +1,8 @@
 """Webhooks: events become signed deliveries, retried with backoff, fenced, and guarded."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -14,10 +16,12 @@ from jobs.submit import submit_run
 from jobs.urlguard import UrlGuard
 from jobs.webhook_http import http_post, signature
 from jobs.webhooks import (
+    SENDERS,
     WebhookPolicy,
-    attempt,
     create_endpoint,
+    new_delivery,
     record_events,
+    send_due,
     webhook_tick,
 )
 from tests.jobs.webhook_receiver import receiver
@@ -81,10 +85,12 @@ def test_a_receiver_failing_twice_gets_three_attempts_and_one_success(deps, make
         _completed_run(deps, audience)
         post = http_post(OPEN, deps.clock)
         [recorded] = record_events(deps, deps.clock())
-        for wait in (0, 30, 90):
-            deps.clock.advance(wait)
-            [due] = deps.store.due_deliveries(deps.clock())
-            assert attempt(deps, policy, post, due)
+        with ThreadPoolExecutor(2) as pool:
+            for wait in (0, 30, 90):
+                deps.clock.advance(wait - 1)
+                assert send_due(deps, policy, post, pool) == 0  # not yet
+                deps.clock.advance(1)
+                assert send_due(deps, policy, post, pool) == 1
         deps.clock.advance(10_000)
         assert deps.store.due_deliveries(deps.clock()) == []
     assert [r.headers["webhook-id"] for r in hook.requests] == [recorded.id] * 3
@@ -117,9 +123,13 @@ def test_a_sender_that_vanished_mid_delivery_is_followed_by_one_with_the_same_we
         _endpoint(deps, audience, hook.url)
         _completed_run(deps, audience)
         [recorded] = record_events(deps, deps.clock())
-        lease = deps.clock.now.replace(microsecond=0)
-        assert deps.store.claim_delivery(recorded, deps.clock(), lease) is not None  # then: gone
-        deps.clock.advance(30)
+        lease = deps.clock() + WebhookPolicy().lease()
+        [claimed] = deps.store.claim_deliveries(deps.clock(), lease, 10)  # then: gone
+        assert claimed.id == recorded.id
+        deps.clock.advance(WebhookPolicy().lease().total_seconds() - 1)
+        webhook_tick(deps)
+        assert hook.requests == []  # not before the lease runs out
+        deps.clock.advance(1)
         webhook_tick(deps)
     [request] = hook.requests
     assert request.headers["webhook-id"] == recorded.id
@@ -213,3 +223,36 @@ def test_a_tick_also_sends_the_events_that_happen_while_it_sends(deps, make_audi
 
     assert webhook_tick(deps, post) == 2
     assert len(set(sent)) == 2
+
+
+def test_a_slow_receiver_holds_one_sender_while_the_others_go_on(deps, make_audience) -> None:
+    audience = make_audience()
+    endpoint = _endpoint(deps, audience, "http://127.0.0.1:9/hooks")
+    total = 3 * SENDERS
+    batch = [
+        new_delivery(endpoint, "run.completed", f"run-{n}", {}, deps.clock()) for n in range(total)
+    ]
+    deps.store.create_deliveries(batch)
+    others_sent = threading.Event()
+    lock = threading.Lock()
+    in_flight, most, sent = 0, 0, []
+
+    def post(endpoint, delivery, timeout):
+        nonlocal in_flight, most
+        with lock:
+            in_flight += 1
+            most = max(most, in_flight)
+        if delivery.id == batch[0].id:
+            others_sent.wait(30)  # held until every other delivery went out
+        with lock:
+            in_flight -= 1
+            sent.append(delivery.id)
+            if len(sent) == total - 1:
+                others_sent.set()
+        return 204
+
+    assert webhook_tick(deps, post) == total
+    assert sent[-1] == batch[0].id  # the others did not wait for it
+    assert 1 < most <= SENDERS
+    ended = [deps.store.get_delivery(d.id) for d in batch]
+    assert {(d.status, d.attempts) for d in ended} == {(DeliveryStatus.SUCCEEDED, 1)}

@@ -81,3 +81,20 @@ def test_twenty_requests_taking_over_an_abandoned_idempotency_key_make_one_new(
     )
     assert outcomes.count("new") == 1
     assert outcomes.count("in_flight") == 19
+
+
+def test_eight_senders_claiming_batches_of_webhook_deliveries_never_share_one(
+    sql_store: SqlMetadataStore,
+) -> None:
+    endpoint = factories.webhook(_org(sql_store).id)
+    sql_store.create_webhook(endpoint)
+    deliveries = [factories.delivery(endpoint, created_at=at(0)) for _ in range(60)]
+    sql_store.create_deliveries(deliveries)
+    batches = race(8, lambda i: sql_store.claim_deliveries(at(1), at(31), 10))
+    claimed = [d.id for batch in batches for d in batch]
+    assert all(len(batch) <= 10 for batch in batches)
+    assert len(claimed) == len(set(claimed))
+    assert set(claimed) <= {d.id for d in deliveries}
+    assert all(d.attempts == 1 for batch in batches for d in batch)
+    left = sql_store.claim_deliveries(at(1), at(31), 100)
+    assert len(claimed) + len(left) == 60

@@ -53,45 +53,93 @@ def test_one_delivery_per_endpoint_event_and_subject(
 ) -> None:
     endpoint = _endpoint(store, org)
     first = factories.delivery(endpoint)
-    assert store.create_delivery(first)
-    assert not store.create_delivery(factories.delivery(endpoint, subject_id=first.subject_id))
-    assert store.create_delivery(
-        factories.delivery(endpoint, subject_id=first.subject_id, event_type="run.failed")
-    )
+    assert store.create_deliveries([first]) == [first]
+    again = factories.delivery(endpoint, subject_id=first.subject_id)
+    failed = factories.delivery(endpoint, subject_id=first.subject_id, event_type="run.failed")
+    assert store.create_deliveries([again, failed]) == [failed]
     assert store.get_delivery(first.id) == first
+    assert store.get_delivery(again.id) is None
+
+
+def test_deliveries_are_written_together_in_the_given_order_without_duplicates(
+    store: MetadataStore, org: Organization
+) -> None:
+    endpoint = _endpoint(store, org)
+    batch = [factories.delivery(endpoint, created_at=at(n)) for n in range(5)]
+    twin = factories.delivery(endpoint, subject_id=batch[2].subject_id)
+    assert store.create_deliveries([*batch, twin]) == batch
+    assert store.create_deliveries([]) == []
+    assert store.create_deliveries(batch) == []
+    assert store.list_deliveries(endpoint.id, 10) == batch[::-1]
 
 
 def test_a_due_delivery_is_claimed_once_and_due_again_after_its_lease(
     store: MetadataStore, org: Organization
 ) -> None:
     delivery = factories.delivery(_endpoint(store, org))
-    store.create_delivery(delivery)
+    store.create_deliveries([delivery])
     assert store.due_deliveries(at(0)) == [delivery]
-    claimed = store.claim_delivery(delivery, at(0), at(30))
-    assert claimed is not None
-    assert claimed.attempts == 1
-    assert store.claim_delivery(delivery, at(0), at(30)) is None
+    [claimed] = store.claim_deliveries(at(0), at(30), 10)
+    assert claimed == replace(delivery, attempts=1, next_attempt_at=at(30))
+    assert store.claim_deliveries(at(0), at(30), 10) == []
     assert store.due_deliveries(at(29)) == []
     assert store.due_deliveries(at(30)) == [claimed]
+
+
+def test_a_claim_takes_the_longest_waiting_due_deliveries_up_to_its_limit(
+    store: MetadataStore, org: Organization
+) -> None:
+    endpoint = _endpoint(store, org)
+    waits = [5, 1, 3, 2, 4]
+    batch = [factories.delivery(endpoint, created_at=at(0), next_attempt_at=at(n)) for n in waits]
+    later = factories.delivery(endpoint, created_at=at(0), next_attempt_at=at(100))
+    store.create_deliveries([*batch, later])
+    first = store.claim_deliveries(at(10), at(40), 2)
+    assert {d.next_attempt_at for d in first} == {at(40)}
+    assert sorted(d.id for d in first) == sorted(d.id for d in batch if d.next_attempt_at <= at(2))
+    rest = store.claim_deliveries(at(10), at(40), 10)
+    assert sorted(d.id for d in rest) == sorted(d.id for d in batch if d.next_attempt_at > at(2))
+    assert all(d.attempts == 1 for d in first + rest)
+    assert store.claim_deliveries(at(39), at(70), 10) == []
+    again = store.claim_deliveries(at(100), at(130), 10)  # the leases ran out; `later` is due
+    assert {d.id: d.attempts for d in again} == {d.id: 2 for d in batch} | {later.id: 1}
 
 
 def test_finishing_is_fenced_by_the_attempt_that_claimed(
     store: MetadataStore, org: Organization
 ) -> None:
     delivery = factories.delivery(_endpoint(store, org))
-    store.create_delivery(delivery)
-    first = store.claim_delivery(delivery, at(0), at(30))
-    assert first is not None
-    second = store.claim_delivery(first, at(30), at(60))  # the first sender vanished
-    assert second is not None
+    store.create_deliveries([delivery])
+    [first] = store.claim_deliveries(at(0), at(30), 1)
+    [second] = store.claim_deliveries(at(30), at(60), 1)  # the first sender vanished
+    assert second.attempts == 2
     stale = replace(first, status=DeliveryStatus.SUCCEEDED, delivered_at=at(31))
-    assert not store.finish_delivery(stale)
+    assert store.finish_deliveries([stale]) == [False]
     done = replace(
         second, status=DeliveryStatus.SUCCEEDED, last_status_code=204, delivered_at=at(32)
     )
-    assert store.finish_delivery(done)
+    assert store.finish_deliveries([done, stale]) == [True, False]
     assert store.get_delivery(delivery.id) == done
+    assert store.finish_deliveries([done]) == [False]  # no longer pending
     assert store.due_deliveries(at(999)) == []
+    assert store.finish_deliveries([]) == []
+
+
+def test_outcomes_of_a_batch_are_written_each_on_its_own_delivery(
+    store: MetadataStore, org: Organization
+) -> None:
+    endpoint = _endpoint(store, org)
+    store.create_deliveries([factories.delivery(endpoint) for _ in range(3)])
+    ok, retry, failed = store.claim_deliveries(at(0), at(30), 3)
+    outcomes = [
+        replace(ok, status=DeliveryStatus.SUCCEEDED, last_status_code=200, delivered_at=at(1)),
+        replace(retry, last_status_code=500, last_error="500", next_attempt_at=at(60)),
+        replace(failed, status=DeliveryStatus.FAILED, last_error="refused"),
+    ]
+    assert store.finish_deliveries(outcomes) == [True, True, True]
+    assert [store.get_delivery(d.id) for d in outcomes] == outcomes
+    assert store.due_deliveries(at(59)) == []
+    assert store.due_deliveries(at(60)) == [outcomes[1]]
 
 
 def test_undelivered_runs_are_those_ended_since_the_endpoint_without_a_delivery(
@@ -106,7 +154,7 @@ def test_undelivered_runs_are_those_ended_since_the_endpoint_without_a_delivery(
     ]
     assert store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed") == [after]
     assert store.undelivered_runs(endpoint, RunStatus.FAILED, "run.failed") == [failed]
-    store.create_delivery(factories.delivery(endpoint, subject_id=after.id))
+    store.create_deliveries([factories.delivery(endpoint, subject_id=after.id)])
     assert store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed") == []
 
 
@@ -124,12 +172,14 @@ def test_delivery_tally_counts_deliveries_by_event_and_status(
     store: MetadataStore, org: Organization
 ) -> None:
     endpoint = _endpoint(store, org)
-    for event in ("run.completed", "run.completed", "run.failed"):
-        store.create_delivery(factories.delivery(endpoint, event_type=event))
-    [first, *_] = store.due_deliveries(at(10**6))
-    claimed = store.claim_delivery(first, at(10**6), at(10**6 + 30))
-    assert claimed is not None
-    store.finish_delivery(replace(claimed, status=DeliveryStatus.SUCCEEDED))
+    store.create_deliveries(
+        [
+            factories.delivery(endpoint, event_type=e)
+            for e in ("run.completed",) * 2 + ("run.failed",)
+        ]
+    )
+    [first, *_] = store.claim_deliveries(at(10**6), at(10**6 + 30), 1)
+    assert store.finish_deliveries([replace(first, status=DeliveryStatus.SUCCEEDED)]) == [True]
     tally = store.delivery_tally()
     assert sum(tally.values()) == 3
     assert tally[(first.event_type, DeliveryStatus.SUCCEEDED)] == 1
