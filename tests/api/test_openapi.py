@@ -1,13 +1,16 @@
 """The OpenAPI document and docs: served by the app, 3.1, and every route declares its errors."""
 
+import re
 from typing import Any
 
 import pytest
+from litestar.routes import HTTPRoute
 
 from tests.api.factories import BASE, Api, Tenant
 
 OPERATIONS = ("get", "post", "patch", "delete", "put")
 TOPICS = f"{BASE}/topics"  # topic discovery: no key, limited per client address
+DOCS = "/schema"  # the document and the interactive docs, served beside it
 
 
 def _keyed(path: str) -> bool:
@@ -226,3 +229,28 @@ def test_every_405_lists_the_allowed_methods(
 def test_options_lists_every_method_of_the_path(api: Api, path: str, allowed: set[str]) -> None:
     reply = api.client.options(path)
     assert {m.strip() for m in reply.headers["allow"].split(",")} == allowed
+
+
+def test_every_route_the_app_serves_is_in_the_document(api: Api, document: dict[str, Any]) -> None:
+    served = {
+        (method.lower(), re.sub(r"{(\w+):[^}]+}", r"{\1}", route.path))
+        for route in api.client.app.routes
+        if isinstance(route, HTTPRoute) and not route.path.startswith(DOCS)
+        for handler in route.route_handlers
+        if handler.include_in_schema
+        for method in handler.http_methods
+        if method.lower() in OPERATIONS
+    }
+    documented = {
+        (method, path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in OPERATIONS
+    }
+    assert served - documented == set()
+    assert documented - served == set()
+    for path in ("/backfills", "/runs/{run_id}/diff", "/runs/{run_id}/diff/entered"):
+        assert f"{BASE}/audiences/{{audience_id}}{path}" in document["paths"]
+    assert {f"{BASE}/webhooks", f"{BASE}/webhooks/{{webhook_id}}/deliveries"} <= set(
+        document["paths"]
+    )
