@@ -44,14 +44,15 @@ def child_context(preload: Sequence[str]) -> BaseContext:
 
 
 def main_script_modules() -> list[str]:
-    """The modules the main script took its names from.
+    """The modules the main script or module took its names from.
 
-    Every child re-runs the main script (CPython 3.11's forkserver drops the path it would need
-    to preload the script itself); with these already imported by the server, that costs nothing
-    instead of importing the whole command line application again for each run.
+    Every child runs the main script again (CPython 3.11's forkserver drops the path it would
+    need to preload the script itself), and a main module run with `-m package.module` again by
+    name (only a package's `__main__` is skipped); with these already imported by the server,
+    that costs nothing instead of importing the whole application again for each run.
     """
     main = sys.modules.get("__main__")
-    if main is None or getattr(main, "__spec__", None) is not None:  # `-m`: children skip it
+    if main is None:
         return []
     found = vars(main).values()
     names = {getattr(value, "__module__", None) for value in found if callable(value)}

@@ -1,5 +1,6 @@
 """Work in a killable child process: results, errors, time limit, cancel, crash."""
 
+import json
 import os
 import re
 import subprocess
@@ -14,6 +15,8 @@ import pytest
 from jobs.errors import InternalError, RunTimedOut, WorkCancelled
 from jobs.isolation import child_context, run_in_child
 from tests.jobs import targets
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CONTEXT = child_context(["tests.jobs.targets"])
 
@@ -108,3 +111,19 @@ def test_run_environment_caps_polars_threads_in_a_child_of_a_preloaded_server() 
         check=True,
     )
     assert done.stdout.strip() == "3"
+
+
+def test_children_of_a_main_module_run_with_dash_m_do_not_import_its_imports_again(
+    tmp_path,
+) -> None:
+    record = tmp_path / "imports"
+    env = {**os.environ, "INTENT_PROBE_RECORD": str(record)}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.jobs.main_probe"],
+        capture_output=True, text=True, check=True, cwd=ROOT, env=env, timeout=300,
+    )  # fmt: skip
+    children = json.loads(done.stdout.strip().splitlines()[-1])
+    importers = [int(line) for line in record.read_text().split()]
+    assert len(children) == 2
+    assert not set(children) & set(importers)  # the server imported it once, before them
+    assert len(importers) == 2  # the main process and the server
