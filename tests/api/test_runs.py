@@ -1,6 +1,9 @@
 """Runs over HTTP: queue (202), list, get, and cancel only while queued."""
 
+from datetime import UTC, datetime, time, timedelta
+
 from data.metadata.models import RunId
+from jobs.scheduler import schedule_once
 from tests.api.conftest import DATA_END
 from tests.api.factories import BASE, Api, Tenant
 
@@ -109,3 +112,18 @@ def test_cancelled_run_cannot_be_cancelled_again(api: Api, tenant: Tenant) -> No
     run_id = api.queue_run(tenant, audience_id)["id"]
     api.client.delete(api.run_url(audience_id, run_id), headers=tenant.headers)
     assert _refused_cancel(api, tenant, audience_id, run_id) == "RUN_NOT_CANCELLABLE"
+
+
+def test_an_audience_activated_on_months_old_data_gets_its_daily_run_within_one_tick(
+    api: Api, tenant: Tenant
+) -> None:
+    api.clock.now = datetime.combine(DATA_END + timedelta(days=150), time(6), UTC)
+    audience_id = api.audience(tenant)["id"]  # a draft: no daily runs
+    schedule_once(api.deps, api.clock())
+    url = f"{BASE}/audiences/{audience_id}"
+    reply = api.client.patch(url, json={"status": "active"}, headers=tenant.headers)
+    assert reply.status_code == 200, reply.text
+    schedule_once(api.deps, api.clock())
+    daily = api.client.get(f"{url}/runs", params={"runType": "daily"}, headers=tenant.headers)
+    runs = [(r["dataDate"], r["status"]) for r in daily.json()["data"]]
+    assert runs == [(DATA_END.isoformat(), "queued")]
