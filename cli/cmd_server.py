@@ -24,6 +24,8 @@ from cli.demo_data import ensure_dataset
 from cli.errors import CliError
 from cli.http_server import HttpServer, serve_processes
 from cli.system import APP_FACTORY, System, build_system, freeze_start_up
+from data.errors import StorageError
+from data.snapshots import open_snapshot_store
 from data.storage import is_remote
 from jobs.errors import JobError
 from jobs.logs import configure_logging
@@ -67,6 +69,7 @@ def run_serve(args: argparse.Namespace) -> int:
         ensure_dataset(dataset, generate_missing=args.demo_data, echo=_to_stderr)
     else:
         open_dataset(settings.dataset)  # a missing bucket or refused credentials stop here
+    check_snapshots(settings)
     if args.workers != 1:
         return _serve_processes(settings, args)
     system = _build(settings)
@@ -85,6 +88,16 @@ def run_serve(args: argparse.Namespace) -> int:
         log.info("stopping: waiting for running attempts to finish")
         system.stop()
     return 0
+
+
+def check_snapshots(settings: Settings) -> None:
+    """Snapshots in a bucket that cannot be used stop `serve` here, naming the bucket."""
+    if not is_remote(settings.snapshots):
+        return
+    try:
+        open_snapshot_store(settings.snapshots, settings.s3).check()
+    except StorageError as exc:
+        raise CliError(f"snapshots {settings.snapshots}: {exc}", exit_code=1) from None
 
 
 def _serve_processes(settings: Settings, args: argparse.Namespace) -> int:

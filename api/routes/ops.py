@@ -1,6 +1,6 @@
 """Liveness and readiness for orchestrators: no key, no rate limit.
 
-Ready means the metadata database, the broker and the dataset all answer.
+Ready means the metadata database, the broker, the dataset and the snapshot storage all answer.
 """
 
 from collections.abc import Callable, Mapping
@@ -43,7 +43,7 @@ async def health(request: AnyRequest, ctx: Ctx) -> HealthEnvelope:
     "/ready",
     sync_to_thread=True,
     responses=errors(503),
-    summary="Readiness: database, broker and dataset reachable",
+    summary="Readiness: database, broker, dataset and snapshot storage reachable",
 )
 def ready(
     request: AnyRequest, ctx: Ctx, ready_checks: NamedDependency[ReadyChecks]
@@ -62,6 +62,7 @@ def default_checks(ctx: ApiContext, broker: ReadyCheck | None) -> dict[str, Read
         "database": lambda: _ping_database(ctx),
         "broker": broker or (lambda: None),
         "dataset": lambda: _require_dataset(ctx),
+        "snapshots": ctx.snapshots.check,
     }
 
 

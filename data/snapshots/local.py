@@ -99,6 +99,9 @@ class LocalSnapshotStore:
             raise SnapshotError(f"not a staging directory of this store: {path}")
         shutil.rmtree(path, ignore_errors=True)
 
+    def check(self) -> None:
+        """Local disk is there; the directory is made by the first publish."""
+
     def delete(self, key: SnapshotKey) -> None:
         """Remove the snapshot, then the run's exports beside it."""
         final = self.path_of(key)

@@ -171,6 +171,9 @@ class ObjectSnapshotStore:
             raise SnapshotError(f"not staging output: {path} is a published snapshot")
         self._discard(attempt)
 
+    def check(self) -> None:
+        self._guard(self.store.check)
+
     def delete(self, key: SnapshotKey) -> None:
         """Remove every attempt of the run and the exports beside them, then their markers."""
         run = _run_key(key)

@@ -105,3 +105,7 @@ class SnapshotStore(Protocol):
 
     def delete(self, key: SnapshotKey) -> None:
         """Remove a published snapshot; deleting a missing one does nothing."""
+
+    def check(self) -> None:
+        """Raise StorageError, naming the bucket and endpoint, when snapshots cannot be stored
+        (a missing bucket, refused credentials, an endpoint that does not answer)."""

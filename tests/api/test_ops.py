@@ -12,10 +12,15 @@ def test_health_answers_ok_without_a_key(api: Api) -> None:
     assert (reply.status_code, reply.json()["data"]) == (200, {"status": "ok"})
 
 
-def test_ready_checks_database_broker_and_dataset(api: Api) -> None:
+def test_ready_checks_database_broker_dataset_and_snapshots(api: Api) -> None:
     reply = api.client.get("/ready")
     assert reply.status_code == 200
-    assert reply.json()["data"]["checks"] == {"database": "ok", "broker": "ok", "dataset": "ok"}
+    assert reply.json()["data"]["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "dataset": "ok",
+        "snapshots": "ok",
+    }
 
 
 def test_ready_without_a_complete_dataset_is_503_naming_it(
@@ -48,3 +53,15 @@ def test_ready_with_refused_credentials_is_503_saying_so(
     assert detail["field"] == "dataset"
     assert "'intent-data' at http://127.0.0.1:" in detail["message"]
     assert "refused the credentials" in detail["message"]
+
+
+def test_ready_with_snapshots_in_a_missing_bucket_is_503_naming_it(make_api: ApiMaker) -> None:
+    services.require(services.S3_PORT, "the S3 server")
+    api = make_api(snapshots="s3://intent-no-such-snapshots/runs", s3=services.S3)
+    reply = api.client.get("/ready")
+    assert reply.status_code == 503
+    [detail] = reply.json()["error"]["details"]
+    assert detail["field"] == "snapshots"
+    assert (
+        "'intent-no-such-snapshots' does not exist at http://127.0.0.1:9000" in (detail["message"])
+    )

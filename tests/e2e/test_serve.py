@@ -56,6 +56,19 @@ def _refused_start(tmp_path: Path, dataset: dict[str, str]) -> str:
     return output
 
 
+def test_serve_with_snapshots_in_a_missing_bucket_names_it_and_exits_nonzero(
+    tmp_path: Path, e2e_dataset: Path
+) -> None:
+    services.require(services.S3_PORT, "the S3 server")
+    settings = {
+        "INTENT_DATASET": str(e2e_dataset),
+        "INTENT_SNAPSHOTS": "s3://intent-no-such-snapshots/runs",
+        **services.aws_env(),
+    }
+    output = _refused_start(tmp_path, settings)
+    assert "'intent-no-such-snapshots' does not exist at http://127.0.0.1:9000" in output
+
+
 def test_embedded_serve_stops_with_exit_code_zero_on_sigterm(
     tmp_path: Path, e2e_dataset: Path
 ) -> None:

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from data.errors import SnapshotError
+from data.errors import SnapshotError, StorageError
 from data.snapshots import exports_dir
 from data.snapshots import objects as objects_module
 from data.snapshots.objects import ObjectSnapshotStore, marker_of
-from data.storage import join
+from data.storage import join, open_store
+from tests import services
 from tests.snapshots.factories import make_result, result_table
 
 THREE_FILES = ["manifest.json", "results.parquet", "stats.json"]
@@ -126,6 +127,13 @@ def test_deleting_a_run_removes_its_attempts_exports_and_markers(s3_store, make_
     assert s3_store.store.children("org-1/aud-1") == ["run-2"]
     assert s3_store.list_staging(datetime.now(UTC) + LATER) == [kept]
     assert s3_store.read_manifest(other) == other.manifest
+
+
+def test_check_names_a_missing_bucket_and_its_endpoint(s3_store):
+    missing = ObjectSnapshotStore(open_store("s3://intent-no-such-snapshots/runs", services.S3))
+    with pytest.raises(StorageError, match="'intent-no-such-snapshots' does not exist at http"):
+        missing.check()
+    s3_store.check()
 
 
 def test_pages_are_read_through_the_block_cache(s3_store, make_key, table_25k):

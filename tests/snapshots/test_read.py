@@ -126,3 +126,7 @@ def test_remove_staging_refuses_a_published_snapshot(store, publish):
 
 def test_list_staging_on_a_fresh_store_is_empty(store):
     assert store.list_staging(older_than=datetime.now(UTC)) == []
+
+
+def test_a_usable_store_passes_its_check(store):
+    store.check()
