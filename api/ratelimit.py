@@ -11,7 +11,7 @@ are counted in this process for a while and a warning is logged: the API keeps a
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -98,43 +98,40 @@ class RateLimiter:
         The fixed-window strategy of `limits` (an atomic increment that starts the window's
         expiry), read through the storage so that the count comes back with the increment."""
         key = self._item.key_for(identity)
-        if self._local_until is not None and self._clock() < self._local_until:
-            return await self._count(self._local, key)
-        try:
-            decision = await self._count(self._storage, key)
-        except StorageError as exc:
-            self._fall_back(exc)
-            return await self._count(self._local, key)
-        if self._local_until is not None:
-            self._local_until = None
-            log.warning(
-                "rate limit storage reachable again: %s budgets are shared again", self._namespace
-            )
-        return decision
+
+        async def charge(storage: Storage) -> tuple[int, float]:
+            return await storage.incr(key, self._window), await storage.get_expiry(key)
+
+        return self._decision(*await self._counted(charge), headroom=0)
 
     async def peek(self, identity: str) -> RateDecision:
         """What `identity` has left, without charging it: `allowed` is False once the budget is
         spent, so that work a request would cost can be refused before it is done."""
         key = self._item.key_for(identity)
-        storage = self._storage
-        if self._local_until is not None and self._clock() < self._local_until:
-            storage = self._local
-        try:
+
+        async def read(storage: Storage) -> tuple[int, float]:
             count = await storage.get(key)
+            return count, (await storage.get_expiry(key) if count else 0.0)
+
+        return self._decision(*await self._counted(read), headroom=1)
+
+    async def _counted(
+        self, count: Callable[[Storage], Awaitable[tuple[int, float]]]
+    ) -> tuple[int, float]:
+        """`count` on the shared storage, or on this process's while the shared one is failing."""
+        if self._local_until is not None and self._clock() < self._local_until:
+            return await count(self._local)
+        try:
+            found = await count(self._storage)
         except StorageError as exc:
             self._fall_back(exc)
-            count = await self._local.get(key)
-        return self._decision(count, await self._expiry(storage, key) if count else 0.0, 1)
-
-    async def _count(self, storage: Storage, key: str) -> RateDecision:
-        count = await storage.incr(key, self._window)
-        return self._decision(count, await storage.get_expiry(key), 0)
-
-    async def _expiry(self, storage: Storage, key: str) -> float:
-        try:
-            return await storage.get_expiry(key)
-        except StorageError:
-            return time.time() + self._window
+            return await count(self._local)
+        if self._local_until is not None:
+            self._local_until = None
+            log.warning(
+                "rate limit storage reachable again: %s budgets are shared again", self._namespace
+            )
+        return found
 
     def _decision(self, count: int, reset_at: float, headroom: int) -> RateDecision:
         """`headroom` 1 asks whether one more request would still be allowed."""
