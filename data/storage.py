@@ -15,6 +15,7 @@ from typing import Final, Protocol
 
 import pyarrow.fs as pafs
 
+from data import s3_requests
 from data.errors import StorageError
 
 S3_SCHEME: Final = "s3://"
@@ -78,6 +79,10 @@ class Store(Protocol):
     def check(self) -> None:
         """Raise StorageError, naming the bucket or directory, when the root cannot be used."""
 
+    def note_request(self, operation: str, n: int = 1) -> None:
+        """`n` requests of `operation` (`data.s3_requests.OPERATIONS`) that the caller made
+        itself through `filesystem`: counted on object storage, nothing on local disk."""
+
 
 class _ArrowStore:
     """What both stores share: keys mapped below a root path of a pyarrow filesystem."""
@@ -99,13 +104,18 @@ class _ArrowStore:
         key = key.strip("/")
         return f"{self._root}/{key}" if key else self._root
 
+    def note_request(self, operation: str, n: int = 1) -> None:
+        """Nothing here: only object storage counts its requests."""
+
     def info(self, key: str) -> ObjectInfo | None:
+        self.note_request("head")
         found = self._filesystem.get_file_info(self.locate(key))
         if found.type != pafs.FileType.File:
             return None
         return ObjectInfo(found.size, found.mtime_ns or 0)
 
     def read_bytes(self, key: str) -> bytes:
+        self.note_request("get")
         with self._filesystem.open_input_stream(self.locate(key)) as stream:
             return bytes(stream.read())
 
@@ -116,16 +126,20 @@ class _ArrowStore:
         return self._entries(key, pafs.FileType.File)
 
     def _entries(self, key: str, kind: "pafs.FileType") -> list[str]:
+        self.note_request("list")
         selector = pafs.FileSelector(self.locate(key), allow_not_found=True)
         found = self._filesystem.get_file_info(selector)
         return sorted(entry.base_name for entry in found if entry.type == kind)
 
     def delete_tree(self, key: str) -> None:
         path = self.locate(key)
+        self.note_request("head")
         kind = self._filesystem.get_file_info(path).type
         if kind == pafs.FileType.Directory:
+            self.note_request("list")  # then a delete of each object under it (not counted)
             self._filesystem.delete_dir(path)
         elif kind == pafs.FileType.File:
+            self.note_request("delete")
             self._filesystem.delete_file(path)
 
 
@@ -162,11 +176,16 @@ class S3Store(_ArrowStore):
         self.bucket = bucket
         self._settings = settings
 
+    def note_request(self, operation: str, n: int = 1) -> None:
+        s3_requests.count(operation, n)
+
     def write_bytes(self, key: str, data: bytes) -> None:
+        self.note_request("put")
         with self.filesystem.open_output_stream(self.locate(key)) as stream:
             stream.write(data)
 
     def upload(self, source: Path, key: str) -> None:
+        self.note_request("put")  # one, however many parts a large file is uploaded in
         pafs.copy_files(
             source.as_posix(),
             self.locate(key),
@@ -175,6 +194,7 @@ class S3Store(_ArrowStore):
         )
 
     def check(self) -> None:
+        self.note_request("head")
         try:
             found = self.filesystem.get_file_info(self.bucket)
         except OSError as exc:

@@ -179,6 +179,8 @@ class StoreCatalog(DatasetCatalog):
         return self._read_path(self.store.locate(key), columns)
 
     def _read_path(self, path: str, columns: list[str] | None) -> pa.Table:
+        self.store.note_request("head")  # opened, then read (pyarrow may read it in more gets)
+        self.store.note_request("get")
         with pq.ParquetFile(path, filesystem=self.store.filesystem) as file:
             return file.read(columns=columns)
 

@@ -2,7 +2,8 @@
 
 Run counts, the queue and how attempts ended are read from the metadata store at each scrape
 (`RunCollector`): the store is the one truth every process shares, so any API process answers
-the same. Durations and exported bytes are observed by the process doing the work (`JobMetrics`).
+the same. Durations, exported bytes and S3 requests are observed by the process doing the work
+(`JobMetrics`); a run's child process hands its S3 requests to its parent when it ends.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -12,6 +13,7 @@ from typing import Final
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from data import s3_requests
 from data.metadata.models import RunTally
 from data.metadata.store import MetadataStore
 from engine.states import TERMINAL, WEBHOOK_EVENTS, DeliveryStatus, RunStatus, RunType
@@ -49,8 +51,16 @@ class JobMetrics:
             buckets=DELIVERY_SECONDS_BUCKETS,
             registry=self.registry,
         )
+        self.s3_requests = Counter(
+            "intent_s3_requests",
+            "Requests made to S3-compatible storage by this project's code (the dataset scans "
+            "of the engines' own S3 client are not counted)",
+            ["operation"],
+            registry=self.registry,
+        )
         for event in WEBHOOK_EVENTS:  # every series exists from the start
             self.delivery_seconds.labels(event)
+        self._s3_counted = {op: self.s3_requests.labels(op) for op in s3_requests.OPERATIONS}
 
     def observe_run(self, backend: str, seconds: Mapping[str, float]) -> None:
         for stage, spent in seconds.items():
@@ -58,6 +68,13 @@ class JobMetrics:
 
     def observe_delivery(self, event: str, seconds: float) -> None:
         self.delivery_seconds.labels(event).observe(seconds)
+
+    def count_s3_request(self, operation: str, n: int) -> None:
+        """A `data.s3_requests` sink: the requests this process (or a child it ran) made."""
+        counter = self._s3_counted.get(operation)
+        if counter is None:
+            counter = self._s3_counted.setdefault(operation, self.s3_requests.labels(operation))
+        counter.inc(n)
 
     def count_export(self, export_format: str, size: int) -> None:
         self.export_bytes.labels(export_format).inc(size)

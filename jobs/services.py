@@ -10,6 +10,7 @@ from typing import Final
 
 from dramatiq import Broker
 
+from data import s3_requests
 from data.metadata.connect import open_store
 from data.snapshots import open_snapshot_store
 from data.store_catalog import open_catalog
@@ -59,6 +60,7 @@ def connect(settings: Settings) -> Services:
         enqueue_export=BrokerExportEnqueue(broker, settings.queue_name),
     )
     declare_actors(broker, deps)
+    s3_requests.send_to(deps.metrics.count_s3_request)  # this process's requests, its runs'
     return Services(deps, broker)
 
 

@@ -9,8 +9,10 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
+from data import s3_requests
 from data.metadata.models import Run
 from data.snapshots import SnapshotKey, SnapshotRef, SnapshotStore
 from data.snapshots.store import PreviousRun
@@ -94,8 +96,16 @@ class ChildRunner:
             time_limit=time_limit,
             cancel=cancel,
             env=self.env,
-            on_message=progress,
+            on_message=partial(_heard, progress),
         )
+
+
+def _heard(progress: Listener | None, message: object) -> None:
+    """What the child said: the S3 requests it made are counted here, stages go to `progress`."""
+    if isinstance(message, s3_requests.RequestCounts):
+        s3_requests.add(message)
+    elif progress is not None and isinstance(message, str):
+        progress(message)
 
 
 @dataclass(frozen=True)

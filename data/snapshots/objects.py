@@ -64,6 +64,7 @@ class StoreTarget:
 
     def write_results(self, table: pa.Table) -> dict[str, Any]:
         path = self._store.locate(f"{self._prefix}/{RESULTS}")
+        self._store.note_request("put")  # one, however many parts the upload takes
         with self._store.filesystem.open_output_stream(path) as out:
             return write_results(table, out)
 
@@ -130,7 +131,9 @@ class ObjectSnapshotStore:
 
     def open_results(self, snapshot: Snapshot) -> ResultsFile:
         key = f"{self._key(snapshot)}/{RESULTS}"
-        remote = RemoteFile(self.store.filesystem, self.store.locate(key), self.cache)
+        remote = RemoteFile(
+            self.store.filesystem, self.store.locate(key), self.cache, self.store.note_request
+        )
         try:
             return ResultsFile(remote)
         except (FileNotFoundError, pa.ArrowInvalid) as exc:
@@ -180,10 +183,12 @@ class ObjectSnapshotStore:
         self._guard(lambda: self.store.delete_tree(run))
         for entry in self._guard(self._markers):
             if (_attempt_of(entry.base_name) or "").startswith(run + "/"):
+                self.store.note_request("delete")
                 self._guard(partial(self.store.filesystem.delete_file, entry.path))
 
     def _markers(self) -> list[pafs.FileInfo]:
         selector = pafs.FileSelector(self.store.locate(STAGING), allow_not_found=True)
+        self.store.note_request("list")
         found = self.store.filesystem.get_file_info(selector)
         return [entry for entry in found if entry.type == pafs.FileType.File]
 

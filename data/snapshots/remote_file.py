@@ -8,6 +8,7 @@ path is never stale. A budget of 0 keeps nothing (every read goes to the store).
 
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -60,6 +61,8 @@ class RemoteFile:
     filesystem: pafs.FileSystem
     path: str
     cache: BlockCache = field(compare=False)
+    # Hears each request made to the store: "head" on open, "get" per ranged read.
+    note_request: Callable[[str], None] = field(default=lambda _: None, compare=False)
 
 
 def open_remote(remote: RemoteFile) -> pa.PythonFile:
@@ -83,6 +86,7 @@ class _BlockReader(io.RawIOBase):
 
     def _open(self) -> pa.NativeFile:
         if self._source is None:
+            self._remote.note_request("head")  # the size, asked when the file is opened
             self._source = self._remote.filesystem.open_input_file(self._remote.path)
         return self._source
 
@@ -129,7 +133,9 @@ class _BlockReader(io.RawIOBase):
             low, high = missing[0], missing[-1]
             start = low * BLOCK_BYTES
             stop = min(self._size, (high + 1) * BLOCK_BYTES)
-            data = bytes(self._open().read_at(stop - start, start))
+            source = self._open()
+            self._remote.note_request("get")
+            data = bytes(source.read_at(stop - start, start))
             for n in range(low, high + 1):
                 block = data[(n - low) * BLOCK_BYTES : (n - low + 1) * BLOCK_BYTES]
                 if found[n - first] is None:

@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.api.factories import Api
 
 DASHBOARD = Path(__file__).parents[2] / "deploy" / "grafana" / "intent-engine.json"
-METRIC = re.compile(r"\bintent_[a-z_]+")
+METRIC = re.compile(r"\bintent_[a-z0-9_]+")
 
 
 def _queried_metrics() -> set[str]:

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from data.storage import open_store
 from tests import services
@@ -43,6 +44,15 @@ def orbit_flow(client: httpx.Client, topic_ids: list[int]) -> dict[str, Any]:
     }
 
 
+def s3_requests(scrape: str) -> dict[str, float]:
+    return {
+        sample.labels["operation"]: sample.value
+        for family in text_string_to_metric_families(scrape)
+        for sample in family.samples
+        if sample.name == "intent_s3_requests_total"
+    }
+
+
 def stored_export(client: httpx.Client, run: dict[str, Any], fmt: str) -> dict[str, Any]:
     queued = data(client.post(run_path(run) + "/exports", json={"format": fmt}), 202)
     path = run_path(run) + f"/exports/{queued['export']['id']}"
@@ -63,9 +73,12 @@ def download(link: dict[str, Any]) -> bytes:
 
 
 @contextmanager
-def s3_client(intent_env: dict[str, str], api_key: str, tmp_path: Path) -> Iterator[httpx.Client]:
-    """`intent serve` and `intent worker` with every storage setting in a fresh bucket; the same
-    database as the local processes, so the same key works."""
+def s3_client(
+    intent_env: dict[str, str], api_key: str, tmp_path: Path, worker_metrics_port: int
+) -> Iterator[httpx.Client]:
+    """`intent serve` and `intent worker` (its metrics on `worker_metrics_port`) with every
+    storage setting in a fresh bucket; the same database as the local processes, so the same
+    key works."""
     with services.temporary_bucket("intent-orbit") as bucket:
         dataset = open_store(f"s3://{bucket}/dataset", services.S3)
         upload_tree(Path(intent_env["INTENT_DATASET"]), dataset)
@@ -80,12 +93,17 @@ def s3_client(intent_env: dict[str, str], api_key: str, tmp_path: Path) -> Itera
         port = free_port()
         processes = [
             IntentProcess(["serve", "--port", str(port)], env, tmp_path / "serve-s3.log"),
-            IntentProcess(["worker"], env, tmp_path / "worker-s3.log"),
+            IntentProcess(
+                ["worker", "--metrics-port", str(worker_metrics_port)],
+                env,
+                tmp_path / "worker-s3.log",
+            ),
         ]
         try:
             wait_until_ready(processes[0], f"http://127.0.0.1:{port}")
-            base = f"http://127.0.0.1:{port}/v1/intent"
-            with httpx.Client(base_url=base, headers={"x-api-key": api_key}, timeout=30) as http:
+            base = f"http://127.0.0.1:{port}"
+            headers = {"x-api-key": api_key}
+            with httpx.Client(base_url=f"{base}/v1/intent", headers=headers, timeout=30) as http:
                 yield http
         finally:
             for process in processes:
@@ -102,8 +120,25 @@ def test_the_orbit_flow_on_s3_gives_the_rows_of_local_disk(
 ) -> None:
     start_intent("worker", ["worker"])
     local = orbit_flow(client, topic_ids)
-    with s3_client(intent_env, api_key, tmp_path) as remote_client:
+    worker_metrics = free_port()
+    with s3_client(intent_env, api_key, tmp_path, worker_metrics) as remote_client:
         remote = orbit_flow(remote_client, topic_ids)
+        served = s3_requests(httpx.get(f"{remote_client.base_url.join('/metrics')}").text)
+        worker_scrape = httpx.get(f"http://127.0.0.1:{worker_metrics}/metrics").text
+
+    # The API read pages and streamed exports through the block cache; the worker's run child
+    # published the snapshot and the worker uploaded the stored exports.
+    assert min(served["head"], served["get"]) >= 1, served
+    ran = s3_requests(worker_scrape)
+    assert ran["put"] >= 3 + len(FORMATS), ran  # results, stats, manifest, each stored export
+    assert min(ran["list"], ran["get"]) >= 1, ran
+    durations = {
+        sample.labels["stage"]: sample.value
+        for family in text_string_to_metric_families(worker_scrape)
+        for sample in family.samples
+        if sample.name == "intent_run_duration_seconds_count"
+    }
+    assert durations["total"] == 1  # observed by the worker that ran the one run
 
     assert len(local["results"]) > 0
     assert remote["results"] == local["results"]
