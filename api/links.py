@@ -1,7 +1,9 @@
 """Links the API builds (download URLs of stored exports) and the origin they start with.
 
-An export on local disk is downloaded through the signed `/v1/downloads` route; one in an object
-store through a URL of the store presigned for the same TTL.
+An export is downloaded through the signed `/v1/downloads` route, which answers 409
+EXPORT_NOT_READY until the export is completed; a completed export in an object store through a
+URL of the store presigned for the same TTL (its object exists only then), to which the route also
+redirects.
 
 The origin is INTENT_PUBLIC_URL when set. Otherwise it is the address the connection arrived on;
 `Forwarded`, `X-Forwarded-Proto`/`-Host` and `Host` are believed only from a peer listed in
@@ -25,6 +27,7 @@ from api.wire.exports import ExportLink, export_out
 from data.metadata.models import Export
 from data.presign import MAX_TTL_SECONDS, presigned_get
 from data.storage import is_remote
+from engine.states import ExportStatus
 
 DOWNLOADS_PATH: Final = "/v1/downloads"
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
@@ -33,7 +36,7 @@ _PAIR: Final = re.compile(r'\s*([A-Za-z]+)\s*=\s*("[^"]*"|[^;,\s]*)\s*')
 
 
 def export_link(ctx: ApiContext, request: AnyRequest, export: Export) -> ExportLink:
-    if export.path and is_remote(export.path):
+    if export.path and is_remote(export.path) and export.status == ExportStatus.COMPLETED:
         return presigned_link(ctx, export, export.path)
     ttl = ctx.settings.export_url_ttl_seconds
     token = sign_download(ctx.signing_key, export.id, ctx.now() + timedelta(seconds=ttl))
@@ -47,23 +50,32 @@ def export_link(ctx: ApiContext, request: AnyRequest, export: Export) -> ExportL
 
 
 def presigned_link(ctx: ApiContext, export: Export, location: str) -> ExportLink:
-    """The export with a presigned GET of its object (it answers 404 until the export is
-    completed); the TTL is the signed link's, at most the seven days SigV4 allows."""
-    ttl = min(ctx.settings.export_url_ttl_seconds, MAX_TTL_SECONDS)
-    url = presigned_get(
-        location,
-        ctx.settings.s3,
-        ttl,
-        filename=f"run-{export.run_id}.{export.export_type}",
-        content_type=export.content_type,
-    )
+    """The completed export with a presigned GET of its object; the TTL is the signed link's,
+    at most the seven days SigV4 allows."""
+    ttl = presigned_ttl(ctx)
     expires = ctx.now().replace(microsecond=0) + timedelta(seconds=ttl)
     return ExportLink(
         export=export_out(export),
-        download_url=url,
+        download_url=presigned_url(ctx, export, location),
         download_url_expires_at=iso(expires),
         download_url_ttl_seconds=ttl,
     )
+
+
+def presigned_url(ctx: ApiContext, export: Export, location: str, method: str = "GET") -> str:
+    """A URL of the store that answers `method` for the export's object, named as a download."""
+    return presigned_get(
+        location,
+        ctx.settings.s3,
+        presigned_ttl(ctx),
+        filename=f"run-{export.run_id}.{export.export_type}",
+        content_type=export.content_type,
+        method=method,
+    )
+
+
+def presigned_ttl(ctx: ApiContext) -> int:
+    return min(ctx.settings.export_url_ttl_seconds, MAX_TTL_SECONDS)
 
 
 def link_origin(public_url: str | None, trusted: tuple[str, ...], scope: Scope) -> str:

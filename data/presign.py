@@ -1,4 +1,5 @@
-"""Presigned GET URLs of objects in S3-compatible storage: SigV4 query signing by botocore.
+"""Presigned GET and HEAD URLs of objects in S3-compatible storage: SigV4 query signing by
+botocore.
 
 pyarrow reads and writes objects but cannot presign; botocore signs locally (no request is made)
 with the endpoint and credentials of the AWS_* settings, or the AWS default chain when unset. One
@@ -14,13 +15,22 @@ from data.storage import S3_SCHEME, S3Settings
 # SigV4 refuses query signatures valid for longer than seven days.
 MAX_TTL_SECONDS: Final = 7 * 24 * 3600
 DEFAULT_REGION: Final = "us-east-1"
+# A presigned URL is good for one method: the signature covers it.
+OPERATIONS: Final = {"GET": "get_object", "HEAD": "head_object"}
 
 
 def presigned_get(
-    location: str, s3: S3Settings, ttl_seconds: int, *, filename: str, content_type: str
+    location: str,
+    s3: S3Settings,
+    ttl_seconds: int,
+    *,
+    filename: str,
+    content_type: str,
+    method: str = "GET",
 ) -> str:
-    """A URL that GETs the object at `location` (`s3://bucket/key`) for `ttl_seconds` (at most
-    MAX_TTL_SECONDS), answered as an attachment named `filename` of type `content_type`."""
+    """A URL that GETs (or HEADs, by `method`) the object at `location` (`s3://bucket/key`) for
+    `ttl_seconds` (at most MAX_TTL_SECONDS), answered as an attachment named `filename` of type
+    `content_type`."""
     bucket, _, key = location.removeprefix(S3_SCHEME).partition("/")
     if not location.startswith(S3_SCHEME) or not bucket or not key:
         raise StorageError(f"{location}: not the s3:// location of an object", "missing")
@@ -31,7 +41,7 @@ def presigned_get(
         "ResponseContentType": content_type,
     }
     url: str = _client(s3).generate_presigned_url(
-        "get_object", Params=params, ExpiresIn=min(ttl_seconds, MAX_TTL_SECONDS)
+        OPERATIONS[method], Params=params, ExpiresIn=min(ttl_seconds, MAX_TTL_SECONDS)
     )
     return url
 

@@ -2,7 +2,9 @@
 no key.
 
 One `Range` per request (206 with Content-Range) so large downloads can resume; `If-Range` makes
-sure the resumed part comes from the same file. HEAD answers with GET's headers and no body.
+sure the resumed part comes from the same file. HEAD answers with GET's headers and no body. An
+export kept in an object store is answered by a 307 to a URL of the store presigned for the
+request's method (the store serves ranges itself).
 """
 
 from collections.abc import Iterator
@@ -15,17 +17,22 @@ from anyio import to_thread
 from litestar import Response, get, head
 from litestar.datastructures import Headers
 from litestar.openapi import ResponseSpec
-from litestar.response import Stream
-from litestar.status_codes import HTTP_200_OK, HTTP_206_PARTIAL_CONTENT
+from litestar.response import Redirect, Stream
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_206_PARTIAL_CONTENT,
+    HTTP_307_TEMPORARY_REDIRECT,
+)
 
 from api.context import AnyRequest, ApiContext
 from api.errors import ExportNotReady, NotFound
-from api.links import DOWNLOADS_PATH
+from api.links import DOWNLOADS_PATH, presigned_url
 from api.openapi import errors
 from api.params import Ctx, PathId
 from api.ranges import ByteRange, Validators, if_range_holds, parse_range
 from api.signing import verify_download
 from data.metadata.models import Export, ExportId
+from data.storage import is_remote
 
 CHUNK_BYTES: Final = 1024 * 1024
 PATH: Final = DOWNLOADS_PATH + "/{token:str}"
@@ -37,6 +44,13 @@ ERRORS: Final = errors(
     s403="FORBIDDEN: the link was tampered with or has expired",
     s409="EXPORT_NOT_READY: the export is still being written, or failed",
 )
+STORED_ELSEWHERE: Final = {
+    307: ResponseSpec(
+        None,
+        description="The export is in an object store: Location is a URL of the store "
+        "presigned for this method",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -54,13 +68,16 @@ class Download:
     responses={
         200: ResponseSpec(bytes, description="The export file", generate_examples=False),
         206: ResponseSpec(bytes, description="The requested byte range", generate_examples=False),
+        **STORED_ELSEWHERE,
         **ERRORS,
         **errors(416),
     },
     summary="Download a stored export by its signed link",
 )
-async def download(request: AnyRequest, ctx: Ctx, token: PathId) -> Stream:
-    found = await to_thread.run_sync(_download, ctx, token)
+async def download(request: AnyRequest, ctx: Ctx, token: PathId) -> Stream | Redirect:
+    found = await to_thread.run_sync(_download, ctx, token, "GET")
+    if isinstance(found, str):
+        return Redirect(found, status_code=HTTP_307_TEMPORARY_REDIRECT)
     wanted = _wanted(request.headers, found)
     if wanted is None:
         return Stream(_read(found.path, ByteRange.whole(found.size)), headers=found.headers)
@@ -75,12 +92,18 @@ async def download(request: AnyRequest, ctx: Ctx, token: PathId) -> Stream:
 @head(
     PATH,
     status_code=HTTP_200_OK,
-    responses={200: ResponseSpec(None, description="The headers of the whole file"), **ERRORS},
+    responses={
+        200: ResponseSpec(None, description="The headers of the whole file"),
+        **STORED_ELSEWHERE,
+        **ERRORS,
+    },
     summary="The headers a download of the link would have, without the file",
 )
 async def download_headers(ctx: Ctx, token: PathId) -> Response[None]:
     """A `Range` is ignored: ranges are defined for GET only (RFC 9110 14.2)."""
-    found = await to_thread.run_sync(_download, ctx, token)
+    found = await to_thread.run_sync(_download, ctx, token, "HEAD")
+    if isinstance(found, str):
+        return Response(None, status_code=HTTP_307_TEMPORARY_REDIRECT, headers={"Location": found})
     return Response(None, headers=found.headers)
 
 
@@ -89,8 +112,11 @@ async def download_headers(ctx: Ctx, token: PathId) -> Response[None]:
 HANDLERS = [download, download_headers]
 
 
-def _download(ctx: ApiContext, token: str) -> Download:
+def _download(ctx: ApiContext, token: str, method: str) -> Download | str:
+    """The local file to send, or the URL of the store that serves `method` for the object."""
     export = _served_export(ctx, ExportId(verify_download(ctx.signing_key, token, ctx.now())))
+    if is_remote(str(export.path)):
+        return presigned_url(ctx, export, str(export.path), method)
     path = Path(str(export.path))
     if not path.is_file():
         raise NotFound("export not found")

@@ -1,5 +1,6 @@
 """Stored exports with the snapshots on the local S3 server: written into the bucket beside the
-snapshot and downloaded through a URL presigned by the store, with the TTL of signed links."""
+snapshot and downloaded through a URL presigned by the store, with the TTL of signed links; until
+the export is completed its link is the API's own, which answers 409 EXPORT_NOT_READY."""
 
 import hashlib
 from collections.abc import Iterator
@@ -10,6 +11,9 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
+from data.metadata.models import ExportId
+from data.storage import open_store
+from jobs.exports import build_queued_export
 from tests import services
 from tests.api.factories import Api, ApiMaker, Tenant
 
@@ -22,6 +26,20 @@ def s3_api(make_api: ApiMaker) -> Iterator[Api]:
         yield make_api(
             snapshots=f"s3://{bucket}/snapshots", s3=services.S3, export_url_ttl_seconds=TTL
         )
+
+
+@pytest.fixture
+def queued_s3_api(make_api: ApiMaker) -> Iterator[tuple[Api, list[str]]]:
+    """An API on the bucket whose export builds wait in the returned list until built."""
+    queue: list[str] = []
+    with services.temporary_bucket("intent-exports") as bucket:
+        api = make_api(
+            snapshots=f"s3://{bucket}/snapshots",
+            s3=services.S3,
+            export_url_ttl_seconds=TTL,
+            export_queue=queue,
+        )
+        yield api, queue
 
 
 def _export(api: Api, tenant: Tenant, fmt: str) -> dict[str, Any]:
@@ -80,3 +98,79 @@ def test_an_export_on_local_disk_names_the_local_provider(api: Api) -> None:
         None,
         "results.csv",
     )
+
+
+def _queue_export(api: Api, tenant: Tenant) -> tuple[str, dict[str, Any]]:
+    run = api.completed_run(tenant)
+    url = api.run_url(*run, "/exports")
+    reply = api.client.post(url, json={"format": "csv"}, headers=tenant.headers)
+    assert reply.status_code == 202, reply.text
+    return url, reply.json()["data"]
+
+
+def _get(api: Api, tenant: Tenant, url: str, export_id: str) -> dict[str, Any]:
+    link: dict[str, Any] = api.client.get(f"{url}/{export_id}", headers=tenant.headers).json()
+    return link["data"]
+
+
+def test_a_processing_export_on_s3_is_not_handed_a_url_of_its_missing_object(
+    queued_s3_api: tuple[Api, list[str]],
+) -> None:
+    api, queue = queued_s3_api
+    tenant = api.tenant()
+    url, link = _queue_export(api, tenant)
+    assert link["export"]["status"] == "processing"
+    assert queue == [link["export"]["id"]]
+    for shown in (link, _get(api, tenant, url, link["export"]["id"])):
+        assert urlparse(shown["downloadUrl"]).path.startswith("/v1/downloads/")
+        early = api.client.get(urlparse(shown["downloadUrl"]).path)
+        assert (early.status_code, early.json()["error"]["code"]) == (409, "EXPORT_NOT_READY")
+    listed = api.client.get(url, headers=tenant.headers).json()["data"]
+    assert urlparse(listed[0]["downloadUrl"]).path.startswith("/v1/downloads/")
+
+
+def test_a_failed_export_on_s3_is_not_handed_a_url_of_its_missing_object(
+    queued_s3_api: tuple[Api, list[str]],
+) -> None:
+    api, _ = queued_s3_api
+    tenant = api.tenant()
+    url, link = _queue_export(api, tenant)
+    export_id = link["export"]["id"]
+    run = api.store.get_run(link["export"]["runId"])
+    assert run is not None
+    assert run.snapshot_path is not None
+    open_store(run.snapshot_path, services.S3).delete_tree("results.parquet")
+    build_queued_export(api.deps, ExportId(export_id))
+    failed = _get(api, tenant, url, export_id)
+    assert failed["export"]["status"] == "failed"
+    reply = api.client.get(urlparse(failed["downloadUrl"]).path)
+    assert (reply.status_code, reply.json()["error"]["code"]) == (409, "EXPORT_NOT_READY")
+
+
+def test_the_link_given_while_processing_leads_to_the_object_once_completed(
+    queued_s3_api: tuple[Api, list[str]],
+) -> None:
+    api, _ = queued_s3_api
+    tenant = api.tenant()
+    url, early = _queue_export(api, tenant)
+    export_id = early["export"]["id"]
+    build_queued_export(api.deps, ExportId(export_id))
+    done = _get(api, tenant, url, export_id)
+    assert done["export"]["status"] == "completed"
+    assert (
+        f"/{done['export']['bucket']}/{done['export']['fileName']}"
+        == urlparse(done["downloadUrl"]).path
+    )
+    stored = httpx.get(done["downloadUrl"]).content
+    assert hashlib.sha256(stored).hexdigest() == done["export"]["sha256"]
+    path = urlparse(early["downloadUrl"]).path
+    for method in ("GET", "HEAD"):
+        redirect = api.client.request(method, path, follow_redirects=False)
+        assert redirect.status_code == 307
+        target = urlparse(redirect.headers["location"])
+        assert target.path == f"/{done['export']['bucket']}/{done['export']['fileName']}"
+    assert httpx.get(api.client.get(path, follow_redirects=False).headers["location"]).content == (
+        stored
+    )
+    head = httpx.head(api.client.head(path, follow_redirects=False).headers["location"])
+    assert (head.status_code, int(head.headers["content-length"])) == (200, len(stored))
