@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -123,27 +123,30 @@ def _audience(store: MetadataStore, now: datetime) -> Audience:
     return audience
 
 
-def _completed(audience: Audience, now: datetime) -> Run:
+def _queued(audience: Audience, now: datetime) -> Run:
     return Run(
-        RunId(str(uuid.uuid4())), audience.id, audience.organization_id, RunStatus.COMPLETED,
+        RunId(str(uuid.uuid4())), audience.id, audience.organization_id, RunStatus.QUEUED,
         RunType.MANUAL, audience.config_json, audience.config_hash, "2026-11-27", now,
-        attempts=1, candidate_count=1, result_count=1, started_at=now, completed_at=now,
     )  # fmt: skip
 
 
 def produce(
     store: MetadataStore, audience: Audience, rate: int, seconds: float
 ) -> dict[str, float]:
-    """`rate` completed runs a second for `seconds`, on a fixed schedule (a late insert does
-    not shift the next ones); run id -> its completion time."""
+    """`rate` runs a second for `seconds` completed through the store's guarded writes, as a
+    worker completes them (which writes their webhook events), on a fixed schedule (a late one
+    does not shift the next ones); run id -> its completion time."""
     completed: dict[str, float] = {}
     start = time.monotonic()
     for n in range(int(rate * seconds)):
         due = start + n / rate
         time.sleep(max(0.0, due - time.monotonic()))
-        now = datetime.now(UTC)
-        run = _completed(audience, now)
+        run = _queued(audience, datetime.now(UTC))
         store.insert_run(run)
+        store.claim_run(run.id, run.created_at, run.created_at + timedelta(minutes=5))
+        now = datetime.now(UTC)
+        store.complete_run(run.id, 1, candidate_count=1, result_count=1,
+                           snapshot_path=f"snapshots/{run.id}", now=now)  # fmt: skip
         completed[run.id] = now.timestamp()
     return completed
 

@@ -82,6 +82,9 @@ class DeliveryStatus(StrEnum):
 
 
 WEBHOOK_EVENTS: Final = ("run.completed", "run.failed", "export.completed")  # what endpoints take
+# the event a run's or an export's status change is, written with the change itself
+RUN_EVENTS: Final = {RunStatus.COMPLETED: "run.completed", RunStatus.FAILED: "run.failed"}
+EXPORT_COMPLETED: Final = "export.completed"
 
 DELIVERY_TRANSITIONS: Final[frozenset[tuple[DeliveryStatus, DeliveryStatus]]] = frozenset(
     {

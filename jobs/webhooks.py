@@ -1,8 +1,8 @@
 """Webhooks: org-scoped endpoints, events recorded as deliveries, and signed, retried sending.
 
-Events are read off the metadata store, not pushed by the code that ends a run: each tick
-records a delivery for every run or export that ended since an endpoint was created and has none
-yet, so an event cannot be lost to a crash between a run's completion and its notification.
+The store writes an event in the transaction that ends a run or export (when an enabled endpoint
+of its organization takes it), so an event cannot be lost to a crash between a run's completion
+and its notification; each tick turns the pending events into deliveries.
 A delivery is sent by whichever process claims its next attempt (guarded in the store); a sender
 that dies mid-delivery leaves it due again after its lease, and it goes out again with the same
 `webhook-id`, as the Standard Webhooks scheme expects receivers to deduplicate on.
@@ -22,10 +22,26 @@ from typing import Any, Final
 
 import httpx
 
-from data.metadata.models import Export, OrgId, Run, WebhookDelivery, WebhookEndpoint, WebhookId
+from data.metadata.models import (
+    Export,
+    ExportId,
+    OrgId,
+    Run,
+    RunId,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookId,
+)
 from data.metadata.store import MetadataStore
 from engine.errors import Problem
-from engine.states import WEBHOOK_EVENTS, DeliveryStatus, RunStatus, check_delivery_transition
+from engine.states import (
+    EXPORT_COMPLETED,
+    RUN_EVENTS,
+    WEBHOOK_EVENTS,
+    DeliveryStatus,
+    check_delivery_transition,
+)
 from jobs.deps import JobDeps
 from jobs.errors import FetchFailed, InvalidRequest, UrlNotAllowed
 from jobs.settings import Settings
@@ -34,10 +50,8 @@ from jobs.webhook_http import SECRET_PREFIX, Clients, Post, http_post
 
 log = logging.getLogger(__name__)
 
-RUN_EVENTS: Final = {"run.completed": RunStatus.COMPLETED, "run.failed": RunStatus.FAILED}
-EXPORT_COMPLETED: Final = "export.completed"
 EVENT_TYPES: Final = WEBHOOK_EVENTS
-SCAN_LIMIT: Final = 500  # events recorded per endpoint, and deliveries sent, per batch
+SCAN_LIMIT: Final = 500  # events recorded, and deliveries sent, per batch
 SENDERS: Final = 16  # deliveries in flight at once in one process
 REFILL_AT: Final = SENDERS // 2  # claim more once no more than this many are in flight
 
@@ -116,28 +130,43 @@ def create_endpoint(
 def record_events(
     deps: JobDeps, now: datetime, endpoints: Sequence[WebhookEndpoint] | None = None
 ) -> list[WebhookDelivery]:
-    """A delivery for every event since each enabled endpoint (read now unless given) was
-    created that has none, written in one transaction; those written."""
+    """A delivery to every enabled endpoint (read now unless given) that takes it for each
+    pending event (at most SCAN_LIMIT), written in the transaction that removes those events;
+    the deliveries written.
+
+    Only pending events are read, so a tick costs the events since the last one whatever the
+    history. Two senders may record the same events at once: the deliveries' unique key keeps
+    one of each, and an event leaves only with its deliveries, so none is lost to a crash."""
+    events = deps.store.pending_webhook_events(SCAN_LIMIT)
+    if not events:
+        return []
+    hooks = deps.store.enabled_webhooks() if endpoints is None else endpoints
+    subjects = _subjects(deps.store, events)
     found = [
-        new_delivery(endpoint, event, subject, data, now)
-        for endpoint in (deps.store.enabled_webhooks() if endpoints is None else endpoints)
-        for event, subject, data in _events(deps.store, endpoint)
+        new_delivery(endpoint, event.event_type, event.subject_id, subjects[event.subject_id], now)
+        for event in events
+        if event.subject_id in subjects
+        for endpoint in hooks
+        if _takes(endpoint, event)
     ]
-    return deps.store.create_deliveries(found)
+    return deps.store.create_deliveries(found, [event.id for event in events])
 
 
-def _events(
-    store: MetadataStore, endpoint: WebhookEndpoint
-) -> list[tuple[str, str, dict[str, Any]]]:
-    found: list[tuple[str, str, dict[str, Any]]] = []
-    for event in endpoint.event_types:
-        if event in RUN_EVENTS:
-            ended = store.undelivered_runs(endpoint, RUN_EVENTS[event], event, SCAN_LIMIT)
-            found += [(event, run.id, run_object(run)) for run in ended]
-        elif event == EXPORT_COMPLETED:
-            done = store.undelivered_exports(endpoint, event, SCAN_LIMIT)
-            found += [(event, export.id, export_object(export)) for export in done]
-    return found
+def _takes(endpoint: WebhookEndpoint, event: WebhookEvent) -> bool:
+    """The endpoint's organization, one of its events, and not from before it existed."""
+    return (
+        endpoint.organization_id == event.organization_id
+        and event.event_type in endpoint.event_types
+        and event.occurred_at >= endpoint.created_at
+    )
+
+
+def _subjects(store: MetadataStore, events: Sequence[WebhookEvent]) -> dict[str, dict[str, Any]]:
+    """The run or export of each event as its body's `data`, read in one query per kind."""
+    of_runs = [RunId(e.subject_id) for e in events if e.event_type in RUN_EVENTS.values()]
+    of_exports = [ExportId(e.subject_id) for e in events if e.event_type == EXPORT_COMPLETED]
+    found = {run.id: run_object(run) for run in store.get_runs(of_runs)}
+    return found | {export.id: export_object(export) for export in store.get_exports(of_exports)}
 
 
 def new_delivery(

@@ -6,7 +6,7 @@ including its foreign keys and unique keys. Its runs part lives in `memory_runs`
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -29,10 +29,11 @@ from data.metadata.models import (
     RunId,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookEvent,
     WebhookId,
 )
 from data.metadata.store import IdempotencyOutcome
-from engine.states import ExportStatus
+from engine.states import EXPORT_COMPLETED, ExportStatus
 
 
 class MemoryMetadataStore(MemoryRuns, MemoryWebhooks):
@@ -48,6 +49,7 @@ class MemoryMetadataStore(MemoryRuns, MemoryWebhooks):
         self._idempotency: dict[tuple[OrgId, str], IdempotencyRecord] = {}
         self._webhooks: dict[WebhookId, WebhookEndpoint] = {}
         self._deliveries: dict[str, WebhookDelivery] = {}
+        self._events: dict[int, WebhookEvent] = {}
 
     # organizations and keys
 
@@ -175,6 +177,10 @@ class MemoryMetadataStore(MemoryRuns, MemoryWebhooks):
             self._exports[export.id] = rules.in_utc(export)
             return True
 
+    def get_exports(self, export_ids: Sequence[ExportId]) -> list[Export]:
+        with self._lock:
+            return [self._exports[e] for e in set(export_ids) if e in self._exports]
+
     def get_export(self, export_id: ExportId, org_id: OrgId | None = None) -> Export | None:
         with self._lock:
             export = self._exports.get(export_id)
@@ -191,7 +197,13 @@ class MemoryMetadataStore(MemoryRuns, MemoryWebhooks):
 
     def finish_export(self, export: Export) -> bool:
         expected = rules.export_transition(export, ExportStatus.PROCESSING)
-        return self._rewrite_export(export, expected, export.attempts)
+        with self._lock:
+            if not self._rewrite_export(export, expected, export.attempts):
+                return False
+            done = self._exports[export.id]
+            if done.status == ExportStatus.COMPLETED and done.completed_at is not None:
+                self._note_event(done.organization_id, EXPORT_COMPLETED, done.id, done.completed_at)
+            return True
 
     def unattended_exports(
         self, now: datetime, sent_before: datetime, limit: int = 500

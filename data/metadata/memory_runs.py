@@ -14,7 +14,7 @@ from data.metadata import rules, steps
 from data.metadata.memory_rows import newest_first, oldest_first, require
 from data.metadata.models import Audience, AudienceId, Organization, OrgId, Run, RunId, RunTally
 from data.metadata.steps import Step
-from engine.states import RunStatus, RunType
+from engine.states import RUN_EVENTS, RunStatus, RunType
 
 
 class MemoryRuns:
@@ -24,6 +24,7 @@ class MemoryRuns:
     _orgs: dict[OrgId, Organization]
     _audiences: dict[AudienceId, Audience]
     _runs: dict[RunId, Run]
+    _note_event: Callable[[OrgId, str, str, datetime], None]  # MemoryWebhooks
 
     def insert_run(self, run: Run) -> bool:
         with self._lock:
@@ -37,6 +38,10 @@ class MemoryRuns:
 
     def _daily_exists(self, run: Run) -> bool:
         return self.run_exists(run.audience_id, run.data_date, RunType.DAILY)
+
+    def get_runs(self, run_ids: Sequence[RunId]) -> list[Run]:
+        with self._lock:
+            return [self._runs[run_id] for run_id in set(run_ids) if run_id in self._runs]
 
     def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None:
         with self._lock:
@@ -101,6 +106,9 @@ class MemoryRuns:
             counted = {column: getattr(run, column) + 1 for column in step.counts}
             changed = rules.in_utc(replace(run, status=step.target, **step.changes, **counted))
             self._runs[run_id] = changed
+            event = RUN_EVENTS.get(step.target)
+            if event is not None and changed.completed_at is not None:
+                self._note_event(changed.organization_id, event, run_id, changed.completed_at)
             return changed
 
     def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:

@@ -1,4 +1,5 @@
-"""The webhooks of the in-memory metadata store: endpoints, deliveries and the sender's scans.
+"""The webhooks of the in-memory metadata store: endpoints, events, deliveries and the sender's
+scans.
 
 `memory.MemoryMetadataStore` owns the lock and the tables; the writes are guarded exactly as the
 SQL statements of `webhook_sql` are.
@@ -21,9 +22,10 @@ from data.metadata.models import (
     RunId,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookEvent,
     WebhookId,
 )
-from engine.states import DeliveryStatus, RunStatus
+from engine.states import DeliveryStatus
 
 
 class MemoryWebhooks:
@@ -35,6 +37,8 @@ class MemoryWebhooks:
     _exports: dict[ExportId, Export]
     _webhooks: dict[WebhookId, WebhookEndpoint]
     _deliveries: dict[str, WebhookDelivery]
+    _events: dict[int, WebhookEvent]
+    _last_event: int = 0  # ids are never reused, as with the SQL sequence
 
     def create_webhook(self, endpoint: WebhookEndpoint) -> None:
         with self._lock:
@@ -81,7 +85,9 @@ class MemoryWebhooks:
             changed = replace(found, consecutive_failures=failures, disabled_at=disabled)
             self._webhooks[webhook_id] = rules.in_utc(changed)
 
-    def create_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[WebhookDelivery]:
+    def create_deliveries(
+        self, deliveries: Sequence[WebhookDelivery], recorded: Sequence[int] = ()
+    ) -> list[WebhookDelivery]:
         with self._lock:
             for delivery in deliveries:
                 hook = delivery.webhook_id
@@ -95,6 +101,8 @@ class MemoryWebhooks:
                 taken.add(key)
                 self._deliveries[delivery.id] = rules.in_utc(delivery)
                 written.append(delivery)
+            for event_id in recorded:
+                self._events.pop(event_id, None)
             return written
 
     def get_delivery(self, delivery_id: str) -> WebhookDelivery | None:
@@ -148,44 +156,24 @@ class MemoryWebhooks:
         self._deliveries[delivery.id] = rules.in_utc(outcome)
         return True
 
-    def undelivered_runs(
-        self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500
-    ) -> list[Run]:
+    def pending_webhook_events(self, limit: int = 500) -> list[WebhookEvent]:
         with self._lock:
-            sent = self._subjects(endpoint.id, event_type)
-            found = [
-                run
-                for run in self._runs.values()
-                if run.organization_id == endpoint.organization_id
-                and run.status == status
-                and run.completed_at is not None
-                and run.completed_at >= endpoint.created_at
-                and run.id not in sent
-            ]
-        return sorted(found, key=lambda r: (r.completed_at, r.id))[:limit]
+            return [self._events[n] for n in sorted(self._events)[:limit]]
 
-    def undelivered_exports(
-        self, endpoint: WebhookEndpoint, event_type: str, limit: int = 500
-    ) -> list[Export]:
-        with self._lock:
-            sent = self._subjects(endpoint.id, event_type)
-            found = [
-                export
-                for export in self._exports.values()
-                if export.organization_id == endpoint.organization_id
-                and export.status == "completed"
-                and export.completed_at is not None
-                and export.completed_at >= endpoint.created_at
-                and export.id not in sent
-            ]
-        return sorted(found, key=lambda e: (e.completed_at, e.id))[:limit]
-
-    def _subjects(self, webhook_id: WebhookId, event_type: str) -> set[str]:
-        return {
-            d.subject_id
-            for d in self._deliveries.values()
-            if d.webhook_id == webhook_id and d.event_type == event_type
-        }
+    def _note_event(self, org_id: OrgId, event_type: str, subject_id: str, at: datetime) -> None:
+        """The event of a run or export that just ended, if an enabled endpoint of its
+        organization takes it (called under the lock, with the change that ended it)."""
+        takes = (
+            w.organization_id == org_id
+            and w.deleted_at is None
+            and w.disabled_at is None
+            and event_type in w.event_types
+            for w in self._webhooks.values()
+        )
+        if any(takes):
+            self._last_event += 1
+            event = WebhookEvent(self._last_event, org_id, event_type, subject_id, at)
+            self._events[event.id] = event
 
 
 def _due(delivery: WebhookDelivery, now: datetime) -> bool:

@@ -157,3 +157,15 @@ class WebhookDelivery:
     last_status_code: int | None = None
     last_error: str | None = None
     delivered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A run or export that ended, written in the transaction that ended it, waiting for a
+    sender to turn it into deliveries."""
+
+    id: int  # the order events were written in
+    organization_id: OrgId
+    event_type: str
+    subject_id: str  # the run or export
+    occurred_at: datetime  # its `completed_at`

@@ -39,6 +39,7 @@ from data.metadata.models import (
     RunTally,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookEvent,
     WebhookId,
 )
 from data.metadata.steps import Step
@@ -53,7 +54,14 @@ from data.metadata.tables import (
     webhook_deliveries,
     webhook_endpoints,
 )
-from engine.states import DeliveryStatus, ExportStatus, RunStatus, RunType
+from engine.states import (
+    EXPORT_COMPLETED,
+    RUN_EVENTS,
+    DeliveryStatus,
+    ExportStatus,
+    RunStatus,
+    RunType,
+)
 
 Values = dict[str, Any]
 
@@ -259,6 +267,11 @@ class SqlMetadataStore:
         with self._writing(runs) as connection:
             return connection.execute(self._insert_run, vars(run)).first() is not None
 
+    def get_runs(self, run_ids: Sequence[RunId]) -> list[Run]:
+        if not run_ids:
+            return []
+        return [_run(row) for row in self._rows(sa.select(runs).where(runs.c.id.in_(run_ids)))]
+
     def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None:
         if org_id is None:
             row = self._row(lookups.RUN, {"run_id": run_id})
@@ -292,7 +305,14 @@ class SqlMetadataStore:
         return None if row is None else _run(row)
 
     def _step(self, run_id: RunId, step: Step) -> bool:
-        return self._count(runs, run_sql.transition(run_id, step)) == 1
+        """The guarded UPDATE; a run that ends also becomes a webhook event in its transaction."""
+        event = RUN_EVENTS.get(step.target)
+        with self._writing(runs) as connection:
+            if connection.execute(run_sql.transition(run_id, step)).rowcount != 1:
+                return False
+            if event is not None:
+                connection.execute(webhook_sql.record_event(runs, run_id, event))
+            return True
 
     def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
         claim = run_sql.transition(run_id, steps.claim(now, lease_until)).returning(*runs.c)
@@ -394,6 +414,12 @@ class SqlMetadataStore:
         row = self._row(statement)
         return None if row is None else Export(**_values(row))
 
+    def get_exports(self, export_ids: Sequence[ExportId]) -> list[Export]:
+        if not export_ids:
+            return []
+        statement = sa.select(exports).where(exports.c.id.in_(export_ids))
+        return [Export(**_values(row)) for row in self._rows(statement)]
+
     def find_export(self, run_id: RunId, export_type: str) -> Export | None:
         row = self._row(export_sql.of_run(run_id, export_type))
         return None if row is None else Export(**_values(row))
@@ -402,8 +428,16 @@ class SqlMetadataStore:
         return [Export(**_values(row)) for row in self._rows(export_sql.of_run(run_id))]
 
     def finish_export(self, export: Export) -> bool:
+        """The guarded rewrite; a completed export also becomes a webhook event in its
+        transaction."""
         expected = rules.export_transition(export, ExportStatus.PROCESSING)
-        return self._count(exports, export_sql.rewrite(export, expected, export.attempts)) == 1
+        with self._writing(exports) as connection:
+            rewrite = export_sql.rewrite(export, expected, export.attempts)
+            if connection.execute(rewrite).rowcount != 1:
+                return False
+            if export.status == ExportStatus.COMPLETED:
+                connection.execute(webhook_sql.record_event(exports, export.id, EXPORT_COMPLETED))
+            return True
 
     def unattended_exports(
         self, now: datetime, sent_before: datetime, limit: int = 500
@@ -449,15 +483,26 @@ class SqlMetadataStore:
             webhook_endpoints, webhook_sql.record_result(webhook_id, ok, disable_after, now)
         )
 
-    def create_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[WebhookDelivery]:
-        if not deliveries:
+    def create_deliveries(
+        self, deliveries: Sequence[WebhookDelivery], recorded: Sequence[int] = ()
+    ) -> list[WebhookDelivery]:
+        if not (deliveries or recorded):
             return []
         rows = [vars(rules.in_utc(d)) | {"status": d.status.value} for d in deliveries]
         statement = self._upsert(webhook_deliveries, rows).on_conflict_do_nothing()
         with self._writing(webhook_deliveries) as connection:
-            written = connection.execute(statement.returning(webhook_deliveries.c.id)).scalars()
-            ids = set(written)
+            ids: set[str] = set()
+            if deliveries:
+                written = connection.execute(statement.returning(webhook_deliveries.c.id))
+                ids = set(written.scalars())
+            if recorded:
+                connection.execute(webhook_sql.remove_events(recorded))
         return [d for d in deliveries if d.id in ids]
+
+    def pending_webhook_events(self, limit: int = 500) -> list[WebhookEvent]:
+        return [
+            WebhookEvent(**_values(row)) for row in self._rows(webhook_sql.pending_events(limit))
+        ]
 
     def get_delivery(self, delivery_id: str) -> WebhookDelivery | None:
         d = webhook_deliveries.c
@@ -492,18 +537,6 @@ class SqlMetadataStore:
         with self._writing(webhook_deliveries) as connection:
             written = {(row[0], row[1]) for row in connection.execute(finish)}
         return [(d.id, d.attempts) in written for d in deliveries]
-
-    def undelivered_runs(
-        self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500
-    ) -> list[Run]:
-        statement = webhook_sql.undelivered_runs(endpoint, status, event_type, limit)
-        return [_run(row) for row in self._rows(statement)]
-
-    def undelivered_exports(
-        self, endpoint: WebhookEndpoint, event_type: str, limit: int = 500
-    ) -> list[Export]:
-        statement = webhook_sql.undelivered_exports(endpoint, event_type, limit)
-        return [Export(**_values(row)) for row in self._rows(statement)]
 
     # idempotency
 

@@ -23,6 +23,7 @@ from data.metadata.models import (
     RunTally,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookEvent,
     WebhookId,
 )
 from engine.states import DeliveryStatus, RunStatus, RunType
@@ -71,6 +72,10 @@ class MetadataStore(Protocol):
         ...
 
     def get_run(self, run_id: RunId, org_id: OrgId | None = None) -> Run | None: ...
+    def get_runs(self, run_ids: Sequence[RunId]) -> list[Run]:
+        """The runs of those ids that exist, in no particular order."""
+        ...
+
     def list_runs(
         self,
         audience_id: AudienceId,
@@ -176,6 +181,10 @@ class MetadataStore(Protocol):
         ...
 
     def get_export(self, export_id: ExportId, org_id: OrgId | None = None) -> Export | None: ...
+    def get_exports(self, export_ids: Sequence[ExportId]) -> list[Export]:
+        """The exports of those ids that exist, in no particular order."""
+        ...
+
     def find_export(self, run_id: RunId, export_type: str) -> Export | None: ...
     def list_exports(self, run_id: RunId) -> list[Export]: ...
     def finish_export(self, export: Export) -> bool:
@@ -227,9 +236,12 @@ class MetadataStore(Protocol):
         the count reaches `disable_after`."""
         ...
 
-    def create_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> list[WebhookDelivery]:
-        """Write the deliveries in one transaction; those written, in the given order (not one
-        whose endpoint has a delivery of that event for that subject already)."""
+    def create_deliveries(
+        self, deliveries: Sequence[WebhookDelivery], recorded: Sequence[int] = ()
+    ) -> list[WebhookDelivery]:
+        """Write the deliveries and remove the events `recorded` (ids) in one transaction;
+        the deliveries written, in the given order (not one whose endpoint has a delivery of
+        that event for that subject already)."""
         ...
 
     def get_delivery(self, delivery_id: str) -> WebhookDelivery | None: ...
@@ -258,16 +270,11 @@ class MetadataStore(Protocol):
         failure) in one transaction; for each, False when that attempt no longer owns it."""
         ...
 
-    def undelivered_runs(
-        self, endpoint: WebhookEndpoint, status: RunStatus, event_type: str, limit: int = 500
-    ) -> list[Run]:
-        """Runs that ended in `status` since the endpoint was created, with no delivery of
-        `event_type` to it yet."""
+    def pending_webhook_events(self, limit: int = 500) -> list[WebhookEvent]:
+        """The events not yet turned into deliveries, oldest first: each run that completed or
+        failed, and each export that completed, while an enabled endpoint of its organization
+        took that event, written in the transaction that ended it."""
         ...
-
-    def undelivered_exports(
-        self, endpoint: WebhookEndpoint, event_type: str, limit: int = 500
-    ) -> list[Export]: ...
 
     # idempotency
     def reserve_idempotency_key(

@@ -125,8 +125,6 @@ runs = sa.Table(
     sa.Index(
         "ix_runs_tally", "status", "run_type", "created_at", "attempts", "lease_expiries", "gave_up"
     ),
-    # the webhook sender's scan for runs that ended since an endpoint was created
-    sa.Index(None, "organization_id", "completed_at"),
 )
 
 exports = sa.Table(
@@ -156,8 +154,6 @@ exports = sa.Table(
     sa.UniqueConstraint("run_id", "export_type"),
     # the reconciler's scan for processing exports whose build is unattended
     sa.Index(None, "status", "created_at"),
-    # the webhook sender's scan for exports completed since an endpoint was created
-    sa.Index(None, "organization_id", "completed_at"),
 )
 
 idempotency_keys = sa.Table(
@@ -213,4 +209,16 @@ webhook_deliveries = sa.Table(
     # the sender's scan for due deliveries; the delivery log of an endpoint
     sa.Index(None, "status", "next_attempt_at"),
     sa.Index(None, "webhook_id", "created_at"),
+)
+
+webhook_events = sa.Table(
+    "webhook_events",
+    metadata,
+    # written in the transaction that ends the run or export, removed in the one that turns it
+    # into deliveries: the table holds only what no sender has recorded yet
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    _fk("organization_id", "organizations.id"),
+    sa.Column("event_type", sa.String(32), nullable=False),
+    sa.Column("subject_id", sa.String(ID), nullable=False),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
 )

@@ -1,4 +1,5 @@
-"""Webhook endpoints and deliveries as SQL statements: the sender's scans and guarded writes.
+"""Webhook endpoints, events and deliveries as SQL statements: the sender's scans and guarded
+writes.
 
 The next attempts of a batch of due deliveries are claimed with one UPDATE guarded on `pending`
 and the due time (PostgreSQL skips rows another sender is claiming), and each attempt is
@@ -12,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from data.metadata.models import OrgId, WebhookDelivery, WebhookEndpoint, WebhookId
-from data.metadata.tables import exports, runs, webhook_deliveries, webhook_endpoints
+from data.metadata.models import OrgId, WebhookDelivery, WebhookId
+from data.metadata.tables import webhook_deliveries, webhook_endpoints, webhook_events
 from engine.states import DeliveryStatus
 
 PENDING = DeliveryStatus.PENDING.value
@@ -131,30 +132,33 @@ def _outcome_row(names: Sequence[str], delivery: WebhookDelivery) -> tuple[Any, 
     )
 
 
-def _no_delivery(endpoint: WebhookEndpoint, event_type: str, subject: sa.Column[Any]) -> Any:
-    d = webhook_deliveries.c
-    mine = (d.webhook_id == endpoint.id, d.event_type == event_type, d.subject_id == subject)
-    return ~sa.exists().where(*mine)
+def record_event(table: sa.Table, subject_id: str, event_type: str) -> sa.Insert:
+    """`INSERT INTO webhook_events SELECT` the run or export `subject_id` of `table` as an
+    `event_type` event, if an enabled endpoint of its organization takes that event: run in the
+    transaction that ends the subject, so the event commits exactly when the change does."""
+    subject = table.c
+    w = webhook_endpoints.c
+    listed = (sa.literal(" ") + w.events + sa.literal(" ")).contains(f" {event_type} ")
+    wanted = sa.exists().where(
+        w.organization_id == subject.organization_id,
+        w.deleted_at.is_(None),
+        w.disabled_at.is_(None),
+        listed,
+    )
+    values = sa.select(
+        subject.organization_id, sa.literal(event_type), subject.id, subject.completed_at
+    ).where(subject.id == subject_id, wanted)
+    names = ("organization_id", "event_type", "subject_id", "occurred_at")
+    return sa.insert(webhook_events).from_select(names, values)
 
 
-def undelivered_runs(
-    endpoint: WebhookEndpoint, status: str, event_type: str, limit: int
-) -> sa.Select[Any]:
-    """Runs of the endpoint's organization that ended in `status` since it was created and have
-    no delivery of `event_type` to it yet."""
-    r = runs.c
-    ended = (r.organization_id == endpoint.organization_id, r.status == status)
-    since = r.completed_at >= endpoint.created_at
-    statement = sa.select(runs).where(*ended, since, _no_delivery(endpoint, event_type, r.id))
-    return statement.order_by(r.completed_at, r.id).limit(limit)
+def pending_events(limit: int) -> sa.Select[Any]:
+    """The events no sender has recorded yet, oldest first: the table holds nothing else."""
+    return sa.select(webhook_events).order_by(webhook_events.c.id).limit(limit)
 
 
-def undelivered_exports(endpoint: WebhookEndpoint, event_type: str, limit: int) -> sa.Select[Any]:
-    e = exports.c
-    done = (e.organization_id == endpoint.organization_id, e.status == "completed")
-    since = e.completed_at >= endpoint.created_at
-    statement = sa.select(exports).where(*done, since, _no_delivery(endpoint, event_type, e.id))
-    return statement.order_by(e.completed_at, e.id).limit(limit)
+def remove_events(event_ids: Sequence[int]) -> sa.Delete:
+    return sa.delete(webhook_events).where(webhook_events.c.id.in_(event_ids))
 
 
 def as_columns(events: Sequence[str]) -> str:

@@ -24,6 +24,11 @@ from data.metadata.migrate import (
     upgrade,
     upgrade_engine,
 )
+from data.metadata.models import Run
+from data.metadata.sql import SqlMetadataStore
+from engine.states import RunStatus
+from tests.metadata import factories
+from tests.metadata.factories import at
 
 HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 STALE_EXPORTS_INDEX = "ix_exports_status_created_at"
@@ -180,3 +185,39 @@ def test_exports_gain_their_build_lease_with_0007_and_lose_it_on_downgrade(
     assert _export_columns(engine) >= LEASE_COLUMNS
     assert _migrate(engine, command.downgrade, "0006") == "0006"
     assert not LEASE_COLUMNS & _export_columns(engine)
+
+
+def test_0008_writes_the_events_no_delivery_was_recorded_for_yet(engine: sa.Engine) -> None:
+    assert _migrate(engine, command.upgrade, "0007") == "0007"
+    store = SqlMetadataStore(engine)
+    org = store.create_organization("acme", 10, at(0))
+    audience = factories.audience(org.id)
+    store.create_audience(audience)
+    endpoint = factories.webhook(org.id, created_at=at(10))
+    store.create_webhook(endpoint)
+
+    def ended(status: RunStatus, seconds: float) -> Run:
+        run = factories.run(audience, status=status, completed_at=at(seconds))
+        assert store.insert_run(run)
+        return run
+
+    ended(RunStatus.COMPLETED, 5)  # before the endpoint
+    delivered = ended(RunStatus.COMPLETED, 11)
+    store.create_deliveries([factories.delivery(endpoint, subject_id=delivered.id)])
+    completed, failed = ended(RunStatus.COMPLETED, 12), ended(RunStatus.FAILED, 13)
+    assert upgrade_engine(engine) == HEAD
+    events = store.pending_webhook_events()
+    assert [(e.event_type, e.subject_id, e.occurred_at) for e in events] == [
+        ("run.completed", completed.id, at(12)),
+        ("run.failed", failed.id, at(13)),
+    ]
+
+
+def test_downgrade_to_0007_drops_the_events_and_restores_the_scan_indexes(
+    engine: sa.Engine,
+) -> None:
+    upgrade_engine(engine)
+    assert "webhook_events" in sa.inspect(engine).get_table_names()
+    assert _migrate(engine, command.downgrade, "0007") == "0007"
+    assert "webhook_events" not in sa.inspect(engine).get_table_names()
+    assert "ix_exports_organization_id_completed_at" in _export_indexes(engine)

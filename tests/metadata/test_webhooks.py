@@ -1,8 +1,9 @@
 """Contract: webhook endpoints, their deliveries, and the sender's guarded claims and scans."""
 
 from dataclasses import replace
+from datetime import datetime
 
-from data.metadata.models import Audience, Organization, WebhookEndpoint
+from data.metadata.models import ExportId, Organization, Run, RunId, WebhookEndpoint
 from data.metadata.store import MetadataStore
 from engine.states import DeliveryStatus, RunStatus
 from tests.metadata import factories
@@ -142,30 +143,100 @@ def test_outcomes_of_a_batch_are_written_each_on_its_own_delivery(
     assert store.due_deliveries(at(60)) == [outcomes[1]]
 
 
-def test_undelivered_runs_are_those_ended_since_the_endpoint_without_a_delivery(
-    store: MetadataStore, org: Organization, audience: Audience, make_run
+def _events(store: MetadataStore) -> list[tuple[str, str, datetime]]:
+    return [(e.event_type, e.subject_id, e.occurred_at) for e in store.pending_webhook_events()]
+
+
+def test_a_run_that_ends_is_written_as_an_event_with_its_end(
+    store: MetadataStore, org: Organization, run_in
 ) -> None:
-    endpoint = _endpoint(store, org, created_at=at(10))
-    before = make_run(status=RunStatus.COMPLETED, completed_at=at(5))
-    after = make_run(status=RunStatus.COMPLETED, completed_at=at(11))
-    failed = make_run(status=RunStatus.FAILED, completed_at=at(12))
-    assert before.id not in [
-        r.id for r in store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed")
+    _endpoint(store, org)
+    completed = run_in(RunStatus.COMPLETED)
+    failed = run_in(RunStatus.FAILED)
+    run_in(RunStatus.CANCELLED)
+    run_in(RunStatus.RUNNING)
+    assert _events(store) == [
+        ("run.completed", completed.id, completed.completed_at),
+        ("run.failed", failed.id, failed.completed_at),
     ]
-    assert store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed") == [after]
-    assert store.undelivered_runs(endpoint, RunStatus.FAILED, "run.failed") == [failed]
-    store.create_deliveries([factories.delivery(endpoint, subject_id=after.id)])
-    assert store.undelivered_runs(endpoint, RunStatus.COMPLETED, "run.completed") == []
+    [event, _] = store.pending_webhook_events()
+    assert event.organization_id == org.id
 
 
-def test_undelivered_exports_are_completed_ones_since_the_endpoint(
+def test_a_completed_export_is_written_as_an_event_and_a_failed_one_is_not(
     store: MetadataStore, org: Organization, make_export
 ) -> None:
-    endpoint = _endpoint(store, org, created_at=at(10), events="export.completed")
-    make_export(status="completed", completed_at=at(5))
-    done = make_export(status="completed", completed_at=at(11))
-    make_export()
-    assert store.undelivered_exports(endpoint, "export.completed") == [done]
+    _endpoint(store, org, events="export.completed")
+    done, lost = make_export(), make_export()
+    assert store.finish_export(replace(done, status="completed", path="x.csv", completed_at=at(5)))
+    assert store.finish_export(replace(lost, status="failed", error_code="INTERNAL"))
+    assert _events(store) == [("export.completed", done.id, at(5))]
+
+
+def test_no_event_is_written_without_an_enabled_endpoint_of_the_organization_taking_it(
+    store: MetadataStore, org: Organization, make_org, run_in
+) -> None:
+    run_in(RunStatus.COMPLETED)  # no endpoint at all
+    _endpoint(store, make_org(), events="run.completed")  # another organization's
+    _endpoint(store, org, events="run.failed export.completed")  # not this event
+    disabled = _endpoint(store, org, events="run.completed")
+    store.record_webhook_result(disabled.id, False, 1, at(1))
+    deleted = _endpoint(store, org, events="run.completed")
+    store.delete_webhook(org.id, deleted.id, at(1))
+    run_in(RunStatus.COMPLETED)
+    assert _events(store) == []
+
+
+def test_a_lost_guarded_write_writes_no_event(
+    store: MetadataStore, org: Organization, run_in
+) -> None:
+    _endpoint(store, org)
+    run = run_in(RunStatus.RUNNING)
+    done = {"candidate_count": 1, "result_count": 1, "snapshot_path": "s", "now": at(9)}
+    assert not store.complete_run(run.id, 2, **done)  # another attempt's
+    assert store.complete_run(run.id, 1, **done)
+    assert not store.fail_run(run.id, 1, "INTERNAL", "late", at(10))
+    assert _events(store) == [("run.completed", run.id, at(9))]
+
+
+def test_events_leave_only_with_the_deliveries_recorded_for_them(
+    store: MetadataStore, org: Organization, run_in
+) -> None:
+    endpoint = _endpoint(store, org)
+    first, second = run_in(RunStatus.COMPLETED), run_in(RunStatus.FAILED)
+    one, two = store.pending_webhook_events()
+    delivery = factories.delivery(endpoint, subject_id=first.id)
+    assert store.create_deliveries([delivery], [one.id]) == [delivery]
+    assert store.pending_webhook_events() == [two]
+    twin = factories.delivery(endpoint, subject_id=first.id)  # a second sender's, late
+    assert store.create_deliveries([twin], [one.id]) == []
+    assert store.create_deliveries([], [two.id]) == []  # an event no endpoint takes any more
+    assert store.pending_webhook_events() == []
+    assert second.id not in [d.subject_id for d in store.list_deliveries(endpoint.id, 10)]
+
+
+def test_events_are_read_oldest_first_up_to_the_limit(
+    store: MetadataStore, org: Organization, run_in
+) -> None:
+    _endpoint(store, org)
+    ended = [run_in(RunStatus.COMPLETED).id for _ in range(3)]
+    assert [e.subject_id for e in store.pending_webhook_events(2)] == ended[:2]
+    assert [e.subject_id for e in store.pending_webhook_events()] == ended
+
+
+def test_runs_and_exports_are_read_by_their_ids(
+    store: MetadataStore, make_run, make_export
+) -> None:
+    runs, export = [make_run(), make_run()], make_export()
+    assert sorted(store.get_runs([r.id for r in runs] + [RunId("nope")]), key=_id) == sorted(
+        runs, key=_id
+    )
+    assert store.get_runs([]) == []
+    assert store.get_exports([export.id, ExportId("nope")]) == [export]
+
+
+def _id(row: Run) -> str:
+    return row.id
 
 
 def test_delivery_tally_counts_deliveries_by_event_and_status(
