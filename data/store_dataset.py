@@ -4,19 +4,24 @@ uploaded in the order that keeps it invisible until whole.
 
 Publishing order: topics, then people versions, then every date's part files, then each date's
 `_manifest.json` last, so a reader of the store sees a date complete or not at all (a date without
-its manifest does not exist). A date that is replaced loses its manifest first.
+its manifest does not exist). A date that is replaced keeps its manifest and files until the new
+manifest takes their place in one write (`_publish_dates`).
 """
 
+import copy
 import dataclasses
 import json
 import tempfile
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 import pyarrow.fs as pafs
 
-from data import contract
+from data import contract, topic_stats
 from data.catalog import DATE_DIR, VERSION_DIR, DatasetCatalog, date_directories, people_versions
 from data.errors import DateExistsError
 from data.generator.progress import Report
@@ -26,6 +31,9 @@ from data.storage import Store
 from data.validation import ValidationReport, validate_dataset
 
 TOPICS_KEY = "topics.parquet"
+# The files of a date that replaces a stored one go under `<date>/v-<id>/`; no part or manifest
+# name starts so, and without a `=` DuckDB and the catalog never take it for a partition.
+REPLACEMENT_PREFIX: Final = "v-"
 
 
 def generate_into_store(
@@ -74,8 +82,8 @@ def ingest_into_store(
             store.upload(contract.topics_path(local), TOPICS_KEY)
         if request.people is not None:
             _upload_people(local, store, result.people_version)
-        _publish_dates(local, store, [result.data_date])
-    return result
+        published = _publish_dates(local, store, [result.data_date])
+    return dataclasses.replace(result, manifest=published[result.data_date])
 
 
 def validate_store(store: Store, dates: Iterable[str] | None = None) -> ValidationReport:
@@ -90,7 +98,7 @@ def validate_store(store: Store, dates: Iterable[str] | None = None) -> Validati
             _download(store, TOPICS_KEY, contract.topics_path(local))
         present = _stored_dates(store)
         for day in present if wanted is None else [d for d in wanted if d in present]:
-            _download_tree(store, _date_key(day), contract.intent_dir(local, day))
+            _download_date(store, day, contract.intent_dir(local, day))
         versions = _stored_versions(store)
         if wanted is not None:
             versions = sorted(set(versions) & _versions_used(local))
@@ -111,22 +119,119 @@ def publish(local: Path, store: Store) -> None:
     _publish_dates(local, store, list(date_directories(local)))
 
 
-def _publish_dates(local: Path, store: Store, dates: list[str]) -> None:
-    """Each date's files but its manifest, then the manifests. A date already in the store is
-    first made invisible (manifest deleted), then emptied, so no part of two versions mixes."""
-    for day in dates:
-        key = _date_key(day)
-        if store.info(f"{key}/{contract.MANIFEST_NAME}") is not None:
-            store.delete_tree(f"{key}/{contract.MANIFEST_NAME}")
+@dataclass(frozen=True)
+class _StagedDate:
+    """A date whose files are uploaded: the manifest that will publish them, and the one it
+    replaces (None for a date the store did not have)."""
+
+    day: str
+    manifest: dict[str, object] | None  # None: the local date is incomplete, nothing to publish
+    previous: dict[str, object] | None
+
+
+def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dict[str, object]]:
+    """Each date's files but its manifest, then the manifests, then the files that replaced
+    dates no longer need; the manifests as published, by date.
+
+    A date the store has complete is replaced without a moment of absence or mixture: its new
+    files go under a fresh `v-<id>/` prefix beside the old ones, and the new manifest, naming
+    them, replaces the old one in a single write. Readers follow the manifest they read, so each
+    sees the old files or the new ones whole. The files of the version before (the one being
+    replaced) stay for the runs that read its manifest, until the next replacement of the date
+    removes them with anything else no manifest names. A date not complete in the store is
+    emptied and uploaded as it is on disk."""
+    staged = [_stage_date(local, store, day) for day in dates]
+    published = {}
+    for date_files in staged:
+        if date_files.manifest is not None:
+            published[date_files.day] = _write_manifest(local, store, date_files)
+    for date_files in staged:
+        if date_files.previous is not None:
+            _remove_unlisted(store, date_files)
+    return published
+
+
+def _stage_date(local: Path, store: Store, day: str) -> _StagedDate:
+    """Upload one date's files but its manifest, under a fresh prefix when it replaces one."""
+    key, directory = _date_key(day), contract.intent_dir(local, day)
+    manifest = _parsed(contract.manifest_path(local, day))
+    previous = None if manifest is None else _stored_manifest(store, day)
+    prefix = ""
+    if manifest is not None and previous is not None:
+        prefix = f"{REPLACEMENT_PREFIX}{uuid.uuid4().hex[:12]}/"
+        manifest = relocated(manifest, prefix)
+    else:
+        store.delete_tree(f"{key}/{contract.MANIFEST_NAME}")  # first: no half-emptied date
         store.delete_tree(key)
-        directory = contract.intent_dir(local, day)
-        for path in _files(directory):
-            if path.name != contract.MANIFEST_NAME:
-                store.upload(path, f"{key}/{path.relative_to(directory).as_posix()}")
-    for day in dates:
-        manifest = contract.manifest_path(local, day)
-        if manifest.is_file():
-            store.upload(manifest, f"{_date_key(day)}/{contract.MANIFEST_NAME}")
+    for path in _files(directory):
+        if path.name != contract.MANIFEST_NAME:
+            store.upload(path, f"{key}/{prefix}{path.relative_to(directory).as_posix()}")
+    return _StagedDate(day, manifest, previous)
+
+
+def _write_manifest(local: Path, store: Store, date_files: _StagedDate) -> dict[str, object]:
+    """Publish the date: the local manifest's bytes for a new date, the relocated one else."""
+    assert date_files.manifest is not None
+    key = f"{_date_key(date_files.day)}/{contract.MANIFEST_NAME}"
+    if date_files.previous is None:
+        store.upload(contract.manifest_path(local, date_files.day), key)
+    else:
+        store.write_bytes(key, (json.dumps(date_files.manifest, indent=2) + "\n").encode())
+    return date_files.manifest
+
+
+def _remove_unlisted(store: Store, date_files: _StagedDate) -> None:
+    """Remove what neither the new manifest nor the one it replaced names."""
+    keep = {contract.MANIFEST_NAME}
+    for document in (date_files.manifest, date_files.previous):
+        keep |= listed_paths(document or {})
+    key = _date_key(date_files.day)
+    for name in _object_names(store, key):
+        if name not in keep:
+            store.delete_tree(f"{key}/{name}")
+
+
+def relocated(manifest: dict[str, object], prefix: str) -> dict[str, object]:
+    """`manifest` with `prefix` before the path of every file it lists."""
+    moved = copy.deepcopy(manifest)
+    for entry in _entries(moved):
+        entry["path"] = f"{prefix}{entry['path']}"
+    return moved
+
+
+def listed_paths(manifest: dict[str, object]) -> set[str]:
+    """The paths, relative to the date, of every file a manifest lists."""
+    return {str(entry["path"]) for entry in _entries(manifest)}
+
+
+def _entries(manifest: dict[str, object]) -> list[dict[str, object]]:
+    files = manifest.get("files")
+    found = [*files] if isinstance(files, list) else []
+    found.append(manifest.get(topic_stats.MANIFEST_KEY))
+    return [e for e in found if isinstance(e, dict) and isinstance(e.get("path"), str)]
+
+
+def _stored_manifest(store: Store, day: str) -> dict[str, object] | None:
+    """The date's manifest in the store; None when it is absent or not a JSON object."""
+    key = f"{_date_key(day)}/{contract.MANIFEST_NAME}"
+    if store.info(key) is None:
+        return None
+    try:
+        return _document(store.read_bytes(key))
+    except FileNotFoundError:  # removed since
+        return None
+
+
+def _parsed(path: Path) -> dict[str, object] | None:
+    return _document(path.read_bytes()) if path.is_file() else None
+
+
+def _document(raw: bytes) -> dict[str, object] | None:
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
 
 
 def _upload_people(local: Path, store: Store, version: str) -> None:
@@ -207,22 +312,48 @@ def _files(directory: Path) -> list[Path]:
 def _download_tree(store: Store, key: str, target: Path) -> None:
     """Every object under `key` to the same relative paths under `target`."""
     target.mkdir(parents=True, exist_ok=True)
-    selector = pafs.FileSelector(store.locate(key), recursive=True, allow_not_found=True)
+    for name in _object_names(store, key):
+        _download(store, f"{key}/{name}", target / name)
+
+
+def _object_names(store: Store, key: str) -> list[str]:
+    """The paths, relative to `key`, of every object under it (at any depth)."""
     root = store.locate(key)
-    for entry in store.filesystem.get_file_info(selector):
-        if entry.type == pafs.FileType.File:
-            relative = entry.path.removeprefix(root).lstrip("/")
-            _copy(store, entry.path, target / relative)
+    selector = pafs.FileSelector(root, recursive=True, allow_not_found=True)
+    store.note_request("list")
+    found = store.filesystem.get_file_info(selector)
+    return sorted(
+        entry.path.removeprefix(root).lstrip("/")
+        for entry in found
+        if entry.type == pafs.FileType.File
+    )
+
+
+def _download_date(store: Store, day: str, target: Path) -> None:
+    """A date's manifest and the files it lists, not those of a version it replaced; every
+    object of a date without a readable manifest. A listed file that is missing, or whose path
+    leaves the date, is left for the validator to report."""
+    key = _date_key(day)
+    try:
+        raw = store.read_bytes(f"{key}/{contract.MANIFEST_NAME}")
+    except FileNotFoundError:
+        raw = b""
+    manifest = _document(raw)
+    if manifest is None:
+        _download_tree(store, key, target)
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    (target / contract.MANIFEST_NAME).write_bytes(raw)
+    for name in sorted(listed_paths(manifest)):
+        inside = not Path(name).is_absolute() and ".." not in Path(name).parts
+        if inside and store.info(f"{key}/{name}") is not None:
+            _download(store, f"{key}/{name}", target / name)
 
 
 def _download(store: Store, key: str, target: Path) -> None:
-    _copy(store, store.locate(key), target)
-
-
-def _copy(store: Store, path: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     pafs.copy_files(
-        path,
+        store.locate(key),
         target.as_posix(),
         source_filesystem=store.filesystem,
         destination_filesystem=pafs.LocalFileSystem(),

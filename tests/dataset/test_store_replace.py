@@ -1,0 +1,150 @@
+"""Replacing a data date in an object store: a reader sees the old version or the new one whole
+(never a missing date or a mix of both), and the version before the last is removed by the next
+replacement, its late readers failing with an error that is retried."""
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pytest
+
+from data import contract
+from data.catalog import DatasetCatalog
+from data.ingest import IngestRequest
+from data.storage import Store, open_store
+from data.store_catalog import StoreCatalog
+from data.store_dataset import (
+    REPLACEMENT_PREFIX,
+    ingest_into_store,
+    listed_paths,
+    publish,
+    validate_store,
+)
+from engine.backends import get_backend
+from engine.schema import MaterializeInput
+from jobs.failures import as_job_error
+from tests import services
+from tests.dataset.conftest import DATES
+from tests.dataset.files import export_date
+from tests.engine.factories import config
+
+DAY = DATES[-1]
+DATE_KEY = f"intent/data_date={DAY}"
+
+
+@pytest.fixture
+def stored(pristine: Path, s3_bucket: str) -> Store:
+    store = open_store(f"s3://{s3_bucket}/{uuid.uuid4().hex}/dataset", services.S3)
+    publish(pristine, store)
+    return store
+
+
+@pytest.fixture
+def replacement(pristine: Path, tmp_path: Path) -> Path:
+    """The intent rows of the first date, to ingest as the last one: other rows, same people."""
+    return export_date(pristine, DATES[0], tmp_path / "files")["intent"]
+
+
+@pytest.fixture
+def topics(pristine: Path) -> list[int]:
+    return sorted(DatasetCatalog(pristine).topic_ids())[:3]
+
+
+class PausingStore:
+    """A store that calls `during` once, when the first file of the replaced date is uploaded."""
+
+    def __init__(self, inner: Store, during: Callable[[], None]) -> None:
+        self._inner, self._during = inner, during
+        self.paused = False
+
+    def upload(self, source: Path, key: str) -> None:
+        if key.startswith(f"{DATE_KEY}/") and not self.paused:
+            self.paused = True
+            self._during()
+        self._inner.upload(source, key)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def replace_date(store: Store | PausingStore, intent: Path) -> None:
+    request = IngestRequest(dataset=Path("staged"), data_date=DAY, intent=intent, replace=True)
+    ingest_into_store(store, request)  # type: ignore[arg-type]  # PausingStore: a Store by proxy
+
+
+def rows(inputs: MaterializeInput, topics: list[int]) -> pa.Table:
+    return get_backend("duckdb").materialize(inputs, config(topics)).table
+
+
+def test_a_reader_while_a_date_is_replaced_finds_the_old_version_whole(
+    stored: Store, replacement: Path, topics: list[int]
+) -> None:
+    before = rows(StoreCatalog(stored).resolve(DAY), topics)
+    seen: list[pa.Table] = []
+
+    def read() -> None:
+        seen.append(rows(StoreCatalog(stored).resolve(DAY), topics))
+
+    pausing = PausingStore(stored, read)
+    replace_date(pausing, replacement)
+    assert pausing.paused
+    assert len(seen) == 1
+    assert seen[0].equals(before)
+
+
+def test_a_run_that_resolved_the_date_before_it_was_replaced_reads_the_old_version(
+    stored: Store, replacement: Path, topics: list[int]
+) -> None:
+    resolved = StoreCatalog(stored).resolve(DAY)
+    before = rows(resolved, topics)
+    replace_date(stored, replacement)
+    after = rows(StoreCatalog(stored).resolve(DAY), topics)
+    assert before.num_rows > 0
+    assert after.num_rows > 0
+    assert not after.equals(before)
+    assert rows(resolved, topics).equals(before)
+
+
+def test_the_next_replacement_removes_the_version_before_the_last(
+    stored: Store, replacement: Path
+) -> None:
+    original = StoreCatalog(stored).manifest(DAY)
+    replace_date(stored, replacement)
+    previous = StoreCatalog(stored).manifest(DAY)
+    replace_date(stored, replacement)
+    current = StoreCatalog(stored).manifest(DAY)
+    kept = set(stored_names(stored, DATE_KEY))
+    assert kept == {contract.MANIFEST_NAME} | listed_paths(previous) | listed_paths(current)
+    assert not kept & listed_paths(original)
+    assert all(path.startswith(REPLACEMENT_PREFIX) for path in listed_paths(current))
+    assert listed_paths(current).isdisjoint(listed_paths(previous))
+
+
+def test_a_run_still_reading_the_version_before_the_last_fails_with_a_retried_error(
+    stored: Store, replacement: Path, topics: list[int]
+) -> None:
+    resolved = StoreCatalog(stored).resolve(DAY)
+    replace_date(stored, replacement)
+    replace_date(stored, replacement)
+    with pytest.raises(Exception) as raised:  # noqa: PT011  # whatever the backend raises
+        rows(resolved, topics)
+    error = as_job_error(raised.value)
+    assert (error.retryable, error.code) == (True, "INTERNAL")
+
+
+def test_a_replaced_date_validates_without_the_files_of_the_version_it_replaced(
+    stored: Store, replacement: Path
+) -> None:
+    replace_date(stored, replacement)
+    report = validate_store(stored)
+    assert (report.ok, report.dates, report.problems) == (True, list(DATES), [])
+
+
+def stored_names(store: Store, key: str) -> list[str]:
+    root = store.locate(key)
+    selector = pafs.FileSelector(root, recursive=True)
+    found = store.filesystem.get_file_info(selector)
+    return [e.path.removeprefix(root).lstrip("/") for e in found if e.type == pafs.FileType.File]
