@@ -4,6 +4,7 @@ Built by `jobs.services.build_services` (or by tests with fakes); nothing here p
 implementation, and nothing here imports the broker library, so the API layer may hold one.
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,3 +46,6 @@ class JobDeps:
     metrics: JobMetrics = field(default_factory=JobMetrics)  # what this process observes
     # where export builds go; None builds them in the calling thread (deps without a broker)
     enqueue_export: ExportEnqueue | None = None
+    # set when this process ends a run or an export: the scheduler loop of the same process
+    # (the embedded mode) makes its webhook pass at once instead of at its next poll
+    webhook_nudge: threading.Event = field(default_factory=threading.Event)

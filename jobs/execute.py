@@ -90,6 +90,7 @@ def complete(deps: JobDeps, run: Run, ref: SnapshotRef) -> bool:
         now=deps.clock(),
     )
     if done:
+        deps.webhook_nudge.set()
         log.info(
             "run %s attempt %d completed: %s results",
             run.id,

@@ -158,7 +158,10 @@ def _failed(export: Export, error: JobError) -> Export:
 
 def _record(deps: JobDeps, done: Export) -> Export:
     done = replace(done, completed_at=deps.clock(), lease_expires_at=None)
-    if deps.store.finish_export(done) and done.byte_size is not None:
+    if not deps.store.finish_export(done):
+        return done
+    deps.webhook_nudge.set()
+    if done.byte_size is not None:
         deps.metrics.count_export(done.export_type, done.byte_size)
     return done
 

@@ -90,6 +90,7 @@ def fail_for_good(deps: JobDeps, run: Run, error: JobError) -> bool:
         gave_up=error.retryable,  # a retryable error fails a run only once attempts are used up
     )
     if failed:
+        deps.webhook_nudge.set()
         log.warning("run %s failed with %s: %s", run.id, error.code, error)
         deps.snapshots.delete(snapshot_key(run))
     return failed

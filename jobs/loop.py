@@ -2,8 +2,9 @@
 send webhooks.
 
 One tick every `tick_seconds` until the stop event is set; a failing tick is logged and the next
-one tries again, so a database restart does not end the loop. Between ticks the loop looks for
-webhook events every WEBHOOK_POLL_SECONDS, so that a delivery waits a poll, not a tick.
+one tries again, so a database restart does not end the loop. Between ticks the loop makes
+webhook passes: every half second while they find work, backing off to every few seconds while
+they find none, and at once when this process ends a run or export (`JobDeps.webhook_nudge`).
 """
 
 import logging
@@ -21,7 +22,21 @@ from jobs.webhooks import webhook_tick
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_POLL_SECONDS: Final = 0.5
+STOP_CHECK_SECONDS: Final = 0.5  # how soon a waiting loop notices its stop event
+
+
+@dataclass(frozen=True)
+class WebhookPolling:
+    """The waits between webhook passes: `busy` after a pass that attempted a delivery, then
+    twice the last wait after each pass that found nothing, up to `idle`. A busy stream keeps
+    the short wait (its lag stays a pass); an idle sender asks the database every `idle`
+    seconds, not every `busy`."""
+
+    busy: float = 0.5
+    idle: float = 2.0
+
+    def next_wait(self, wait: float, worked: bool) -> float:
+        return self.busy if worked else min(wait * 2, self.idle)
 
 
 @dataclass(frozen=True)
@@ -39,30 +54,51 @@ def tick_once(deps: JobDeps) -> TickReport:
     return TickReport(reconciled, scheduled, purged, webhook_tick(deps))
 
 
-def run_loop(deps: JobDeps, stop: threading.Event) -> None:
+def run_loop(
+    deps: JobDeps, stop: threading.Event, polling: WebhookPolling = WebhookPolling()
+) -> None:
     """Tick every `tick_seconds` (from the start of one tick to the next) until `stop` is set;
     returns within a moment of it."""
     period = deps.settings.tick_seconds
+    wait = polling.busy
     while not stop.is_set():
         started = time.monotonic()
         try:
-            _log(tick_once(deps))
+            report = tick_once(deps)
+            _log(report)
+            wait = polling.next_wait(wait, report.webhook_attempts > 0)
         except Exception:  # the store or the dataset may be briefly unreachable
             log.exception("scheduler tick failed; retrying next tick")
-        _between_ticks(deps, stop, started + period)
+        wait = _between_ticks(deps, stop, started + period, polling, wait)
 
 
-def _between_ticks(deps: JobDeps, stop: threading.Event, next_tick: float) -> None:
-    """Until the monotonic time `next_tick` (or `stop`): webhook events every poll."""
-    poll = min(WEBHOOK_POLL_SECONDS, deps.settings.tick_seconds)
-    while not stop.wait(max(0.0, min(poll, next_tick - time.monotonic()))):
+def _between_ticks(
+    deps: JobDeps, stop: threading.Event, next_tick: float, polling: WebhookPolling, wait: float
+) -> float:
+    """Webhook passes until the monotonic time `next_tick` (or `stop`), each after its wait;
+    the wait to carry into the next tick."""
+    while _nap(deps, stop, min(wait, next_tick - time.monotonic())):
         if time.monotonic() >= next_tick:
-            return
+            break
         try:
-            webhook_tick(deps)  # each attempt is logged as it ends
+            attempts = webhook_tick(deps)  # each attempt is logged as it ends
         except Exception:  # the store may be briefly unreachable: the next tick tries again
             log.exception("webhook poll failed; retrying next tick")
-            return
+            break
+        wait = polling.next_wait(wait, attempts > 0)
+    return wait
+
+
+def _nap(deps: JobDeps, stop: threading.Event, seconds: float) -> bool:
+    """Wait `seconds`, or less when this process ends a run or an export; False once `stop` is
+    set."""
+    until = time.monotonic() + seconds
+    while not stop.is_set():
+        left = until - time.monotonic()
+        if left <= 0 or deps.webhook_nudge.wait(min(left, STOP_CHECK_SECONDS)):
+            deps.webhook_nudge.clear()  # the pass that follows reads what the nudge announced
+            return True
+    return False
 
 
 class LoopThread:

@@ -117,6 +117,7 @@ def test_invalid_stored_config_fails_the_run(deps, queued, store) -> None:
     store.insert_run(broken)
     execute_run(deps, broken.id)
     assert store.get_run(broken.id).error_code == "INVALID_CONFIG"
+    assert deps.webhook_nudge.is_set()  # a failed run is an event too
 
 
 def test_transient_error_requeues_and_sends_the_run_again(make_deps, store, queued, enqueue):

@@ -214,6 +214,8 @@ def test_an_export_built_by_the_actor_is_announced_as_export_completed(queued, c
     deps.clock.advance(1)
     export, _ = ensure_export(deps, completed, "csv", deps.clock())
     assert record_events(deps, deps.clock()) == []  # still processing
+    deps.webhook_nudge.clear()
     build_queued_export(deps, export.id)
+    assert deps.webhook_nudge.is_set()  # the sender of this process goes at once
     [delivery] = record_events(deps, deps.clock())
     assert (delivery.event_type, delivery.subject_id) == ("export.completed", export.id)

@@ -3,7 +3,7 @@
 import threading
 
 from data.metadata.models import OrgId
-from jobs.loop import LoopThread, run_loop, tick_once
+from jobs.loop import LoopThread, WebhookPolling, run_loop, tick_once
 from jobs.urlguard import UrlGuard
 from jobs.webhooks import create_endpoint, new_delivery
 from tests.jobs.factories import DATES
@@ -103,6 +103,55 @@ def test_webhook_events_are_sent_between_ticks(make_deps, memory_store, make_aud
             event = new_delivery(endpoint, "run.completed", "run-1", {}, deps.clock())
             memory_store.create_deliveries([event])  # after the first tick, long before the next
             wait_for(lambda: hook.requests, seconds=30, message="a delivery before the next tick")
+        finally:
+            stop.set()
+            loop.join()
+    assert [r.headers["webhook-id"] for r in hook.requests] == [event.id]
+
+
+def test_webhook_polling_doubles_its_wait_while_idle_and_returns_to_busy_after_work() -> None:
+    polling = WebhookPolling(busy=0.5, idle=2.0)
+    waits = [0.5]
+    for _ in range(4):
+        waits.append(polling.next_wait(waits[-1], worked=False))
+    assert waits == [0.5, 1.0, 2.0, 2.0, 2.0]
+    assert polling.next_wait(2.0, worked=True) == 0.5
+
+
+def test_an_idle_loop_asks_for_due_deliveries_less_and_less_often(make_deps, memory_store) -> None:
+    store = CountingClaims(memory_store)
+    deps = make_deps(store, settings={"tick_seconds": 600})
+    stop = threading.Event()
+    polling = WebhookPolling(busy=0.05, idle=0.4)
+    loop = threading.Thread(target=run_loop, args=(deps, stop, polling))
+    loop.start()
+    try:
+        stop.wait(2.0)  # at a fixed 0.05 s: 40 claims; backing off: 0.05, 0.1, 0.2, 0.4, ...
+    finally:
+        stop.set()
+        loop.join()
+    assert 2 <= store.claims <= 10
+
+
+def test_an_event_of_this_process_is_sent_without_waiting_for_the_poll(
+    make_deps, memory_store, make_audience_on
+) -> None:
+    store = CountingClaims(memory_store)
+    deps = make_deps(store, settings={"tick_seconds": 600, "webhooks_allow_private": True})
+    org = OrgId(make_audience_on(memory_store)().organization_id)
+    stop = threading.Event()
+    polling = WebhookPolling(busy=300, idle=600)
+    loop = threading.Thread(target=run_loop, args=(deps, stop, polling))
+    with receiver([204]) as hook:
+        endpoint = create_endpoint(memory_store, org, hook.url, ["run.completed"], deps.clock(),
+                                   UrlGuard(allow_private=True))  # fmt: skip
+        loop.start()
+        try:
+            wait_for(lambda: store.claims, seconds=30, message="the first tick's webhooks")
+            event = new_delivery(endpoint, "run.completed", "run-1", {}, deps.clock())
+            memory_store.create_deliveries([event])
+            deps.webhook_nudge.set()  # as a run completed by this process does
+            wait_for(lambda: hook.requests, seconds=30, message="a delivery before the poll")
         finally:
             stop.set()
             loop.join()

@@ -256,3 +256,10 @@ def test_a_slow_receiver_holds_one_sender_while_the_others_go_on(deps, make_audi
     assert 1 < most <= SENDERS
     ended = [deps.store.get_delivery(d.id) for d in batch]
     assert {(d.status, d.attempts) for d in ended} == {(DeliveryStatus.SUCCEEDED, 1)}
+
+
+def test_a_run_that_ends_in_this_process_nudges_its_webhook_sender(deps, make_audience) -> None:
+    audience = make_audience()
+    assert not deps.webhook_nudge.is_set()
+    _completed_run(deps, audience)
+    assert deps.webhook_nudge.is_set()
