@@ -174,7 +174,8 @@ class S3Store(_ArrowStore):
         uri = f"{S3_SCHEME}{bucket}/{prefix}" if prefix else f"{S3_SCHEME}{bucket}"
         super().__init__(uri, s3_filesystem(settings), f"{bucket}/{prefix}" if prefix else bucket)
         self.bucket = bucket
-        self._settings = settings
+        self.prefix = prefix  # the keys of this store begin with it ("" for the whole bucket)
+        self.settings = settings
 
     def note_request(self, operation: str, n: int = 1) -> None:
         s3_requests.count(operation, n)
@@ -225,7 +226,7 @@ class S3Store(_ArrowStore):
         )
 
     def _endpoint(self) -> str:
-        return self._settings.endpoint_url or "the default AWS endpoint"
+        return self.settings.endpoint_url or "the default AWS endpoint"
 
 
 DENIED_MARKS: Final = (

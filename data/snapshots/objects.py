@@ -24,7 +24,8 @@ from typing import Any, Final, TypeVar
 import pyarrow as pa
 import pyarrow.fs as pafs
 
-from data.errors import SnapshotError
+from data.errors import SnapshotError, StorageError
+from data.s3_uploads import abort_uploads
 from data.snapshots import reader
 from data.snapshots.diff import PreviousIds, person_ids
 from data.snapshots.files import (
@@ -180,6 +181,7 @@ class ObjectSnapshotStore:
     def delete(self, key: SnapshotKey) -> None:
         """Remove every attempt of the run and the exports beside them, then their markers."""
         run = _run_key(key)
+        self._abort_uploads(run)  # an export or an attempt killed mid-upload
         self._guard(lambda: self.store.delete_tree(run))
         for entry in self._guard(self._markers):
             if (_attempt_of(entry.base_name) or "").startswith(run + "/"):
@@ -201,10 +203,18 @@ class ObjectSnapshotStore:
         return None
 
     def _discard(self, attempt: str) -> None:
-        """Remove what an attempt wrote, then its marker; failures are left to a later pass."""
-        with contextlib.suppress(OSError):
+        """Remove what an attempt wrote (an upload it left open too), then its marker; failures
+        are left to a later pass."""
+        with contextlib.suppress(OSError, StorageError):
+            self._abort_uploads(attempt)
             self.store.delete_tree(attempt)
             self.store.delete_tree(marker_of(attempt))
+
+    def _abort_uploads(self, key: str) -> None:
+        """Abort the multipart uploads a killed writer left open under `key` (on S3 their parts
+        are kept, and billed, until then)."""
+        if isinstance(self.store, S3Store):
+            abort_uploads(self.store, key)
 
     def _ids(self, previous: PreviousRun | None) -> PreviousIds | None:
         if previous is None:

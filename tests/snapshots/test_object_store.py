@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data.errors import SnapshotError, StorageError
+from data.s3_client import s3_client
 from data.snapshots import exports_dir
 from data.snapshots import objects as objects_module
 from data.snapshots.objects import ObjectSnapshotStore, marker_of
@@ -165,3 +166,35 @@ def test_the_store_is_sent_to_a_child_process_without_its_cache(s3_store, make_k
     assert copy.cache.nbytes == 0
     assert copy.cache.budget_bytes == s3_store.cache.budget_bytes
     assert copy.read_page(ref, 0, 10)[0].equals(s3_store.read_page(ref, 0, 10)[0])
+
+
+def _open_upload(store, key):
+    """An upload begun and left unfinished under `key`, as a writer killed mid-stream leaves it."""
+    client = s3_client(services.S3)
+    full = store.store.locate(key).removeprefix(f"{store.store.bucket}/")
+    upload = client.create_multipart_upload(Bucket=store.store.bucket, Key=full)
+    client.upload_part(Bucket=store.store.bucket, Key=full, UploadId=upload["UploadId"],
+                       PartNumber=1, Body=b"x" * 1024)  # fmt: skip
+
+
+def _open_uploads(store):
+    listed = s3_client(services.S3).list_multipart_uploads(Bucket=store.store.bucket)
+    return sorted(upload["Key"] for upload in listed.get("Uploads", []))
+
+
+def test_removing_a_dead_attempt_aborts_the_upload_it_left_open(s3_store, make_key):
+    leftover = _killed_publish(s3_store, make_key())
+    _open_upload(s3_store, f"{_key_of(s3_store, leftover)}/stats.json")
+    live = _killed_publish(s3_store, make_key("run-2"), attempt=1)
+    _open_upload(s3_store, f"{_key_of(s3_store, live)}/results.parquet")
+    s3_store.remove_staging(leftover)
+    assert _open_uploads(s3_store) == [f"snaps/{_key_of(s3_store, live)}/results.parquet"]
+    assert s3_store.list_staging(datetime.now(UTC) + LATER) == [live]
+
+
+def test_deleting_a_run_aborts_an_export_upload_left_open(s3_store, make_key):
+    ref = _publish(s3_store, make_key())
+    _open_upload(s3_store, _key_of(s3_store, join(exports_dir(ref.path), "results.csv")))
+    s3_store.delete(make_key())
+    assert _open_uploads(s3_store) == []
+    assert s3_store.store.children("org-1/aud-1") == []
