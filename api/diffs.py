@@ -42,7 +42,8 @@ class SnapshotDiffs:
             found = self._kept.get(key)
         if found is None:
             found = self._stored(newer, older_run) or diff_snapshots(
-                self._snapshots.open_results(newer), self._snapshots.open_results(older)
+                self._snapshots.open_results(newer, whole=True),
+                self._snapshots.open_results(older, whole=True),
             )
             with self._lock:
                 if found.nbytes <= self._kept.maxsize:

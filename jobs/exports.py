@@ -119,7 +119,7 @@ def build_export(deps: JobDeps, export: Export, snapshot: Location) -> Export:
     raised. On local disk: partial file, then rename (the partial files of earlier attempts
     removed first); on object storage: one upload of the whole file."""
     try:
-        results = deps.snapshots.open_results(snapshot)
+        results = deps.snapshots.open_results(snapshot, whole=True)
         out = as_location(str(export.path))
         if is_remote(out):
             info = _write_remote(deps, results, export, str(out))

@@ -190,7 +190,7 @@ def _csv_handler(side: Side) -> HTTPRouteHandler:
     ) -> Stream:
         pair = _pair(ctx, caller, audience_id, run_id, against)
         rows = pair.diff.rows(side)
-        results = ctx.snapshots.open_results(snapshot_of(pair.source(side)))
+        results = ctx.snapshots.open_results(snapshot_of(pair.source(side)), whole=True)
         name = f"run-{pair.run.id}-{side.value}-since-{pair.against.id}.csv"
         return Stream(
             ctx.deps.metrics.counted_export(csv.value, iter_csv_rows(results, rows)),

@@ -131,7 +131,7 @@ def _stream_handler(fmt: ExportFormat) -> HTTPRouteHandler:
 
 
 def _stream(ctx: ApiContext, run: Run, fmt: ExportFormat) -> Stream:
-    results = ctx.snapshots.open_results(snapshot_of(run))
+    results = ctx.snapshots.open_results(snapshot_of(run), whole=True)
     return Stream(
         ctx.deps.metrics.counted_export(fmt.value, iter_export(results, fmt.value)),
         media_type=CONTENT_TYPES[fmt],

@@ -73,7 +73,7 @@ class LocalSnapshotStore:
     def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]:
         return reader.read_manifest(_directory(snapshot))
 
-    def open_results(self, snapshot: Snapshot) -> ResultsFile:
+    def open_results(self, snapshot: Snapshot, *, whole: bool = False) -> ResultsFile:
         return reader.open_results(_directory(snapshot))
 
     def read_bytes(self, snapshot: Snapshot, name: str) -> bytes:

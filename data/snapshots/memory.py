@@ -81,7 +81,7 @@ class MemorySnapshotStore:
     def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]:
         return self._json(snapshot, MANIFEST)
 
-    def open_results(self, snapshot: Snapshot) -> ResultsFile:
+    def open_results(self, snapshot: Snapshot, *, whole: bool = False) -> ResultsFile:
         return ResultsFile(pa.py_buffer(self._file(snapshot, RESULTS)))
 
     def read_bytes(self, snapshot: Snapshot, name: str) -> bytes:

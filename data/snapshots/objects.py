@@ -36,7 +36,7 @@ from data.snapshots.files import (
     json_bytes,
     write_snapshot,
 )
-from data.snapshots.remote_file import BlockCache, RemoteFile
+from data.snapshots.remote_file import BLOCK_BYTES, BlockCache, RemoteFile
 from data.snapshots.results_file import ResultsFile, write_results
 from data.snapshots.store import (
     PreviousRun,
@@ -50,6 +50,9 @@ from engine.schema import MaterializeResult
 
 STAGING: Final = ".staging"
 DEFAULT_CACHE_BYTES: Final = 256 << 20
+# A file read through once keeps its last few blocks to itself: a row group that ends inside a
+# block is followed by one that starts there.
+WHOLE_READ_BLOCKS: Final = 4
 _ATTEMPT: Final = re.compile(r"a[0-9]+-[0-9a-f]{12}")
 _MARK: Final = "+"  # joins the parts of an attempt's prefix in its marker's name (ids have none)
 T = TypeVar("T")
@@ -130,10 +133,11 @@ class ObjectSnapshotStore:
     def read_manifest(self, snapshot: Snapshot) -> dict[str, Any]:
         return self._json(snapshot, MANIFEST)
 
-    def open_results(self, snapshot: Snapshot) -> ResultsFile:
+    def open_results(self, snapshot: Snapshot, *, whole: bool = False) -> ResultsFile:
         key = f"{self._key(snapshot)}/{RESULTS}"
+        cache = BlockCache(WHOLE_READ_BLOCKS * BLOCK_BYTES) if whole else self.cache
         remote = RemoteFile(
-            self.store.filesystem, self.store.locate(key), self.cache, self.store.note_request
+            self.store.filesystem, self.store.locate(key), cache, self.store.note_request
         )
         try:
             return ResultsFile(remote)
@@ -219,7 +223,9 @@ class ObjectSnapshotStore:
     def _ids(self, previous: PreviousRun | None) -> PreviousIds | None:
         if previous is None:
             return None
-        return PreviousIds(previous.run_id, lambda: person_ids(self.open_results(previous.path)))
+        return PreviousIds(
+            previous.run_id, lambda: person_ids(self.open_results(previous.path, whole=True))
+        )
 
     def _json(self, snapshot: Snapshot, name: str) -> dict[str, Any]:
         data = self.read_bytes(snapshot, name)

@@ -96,7 +96,10 @@ class SnapshotStore(Protocol):
     def read_bytes(self, snapshot: Snapshot, name: str) -> bytes:
         """One of the snapshot's files whole (a small one: the stored diff)."""
 
-    def open_results(self, snapshot: Snapshot) -> ResultsFile: ...
+    def open_results(self, snapshot: Snapshot, *, whole: bool = False) -> ResultsFile:
+        """The snapshot's results.parquet. `whole`: the caller reads it through once (an
+        export, a diff), so on object storage its blocks do not go through the cache that pages
+        share (they would push out the blocks of pages read again)."""
 
     def list_staging(self, older_than: datetime) -> list[Location]:
         """Unpublished staging output last touched before `older_than` (for garbage collection)."""

@@ -3,15 +3,18 @@ what a killed publish leaves and its collection, reads through the block cache."
 
 import hashlib
 import pickle
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from data import s3_requests
 from data.errors import SnapshotError, StorageError
 from data.s3_client import s3_client
 from data.snapshots import exports_dir
 from data.snapshots import objects as objects_module
 from data.snapshots.objects import ObjectSnapshotStore, marker_of
+from data.snapshots.remote_file import BLOCK_BYTES
 from data.storage import join, open_store
 from tests import services
 from tests.snapshots.factories import make_result, result_table
@@ -198,3 +201,21 @@ def test_deleting_a_run_aborts_an_export_upload_left_open(s3_store, make_key):
     s3_store.delete(make_key())
     assert _open_uploads(s3_store) == []
     assert s3_store.store.children("org-1/aud-1") == []
+
+
+def test_a_whole_read_keeps_its_blocks_out_of_the_cache_pages_share(s3_store, make_key):
+    heard: Counter[str] = Counter()
+    table = result_table(100_000, seed=7)  # about six blocks
+    ref = s3_store.publish(make_key(), make_result(table), attempt=1, stats={}, manifest_extra={})
+    s3_store.read_page(ref, 0, 50)  # the first block and the footer's
+    kept = s3_store.cache.nbytes
+    s3_requests.send_to(lambda operation, n: heard.update({operation: n}))
+    try:
+        whole = s3_store.open_results(ref, whole=True).read()
+    finally:
+        s3_requests.send_to(None)
+    assert whole.num_rows == 100_000
+    assert s3_store.cache.nbytes == kept
+    size = s3_store.store.info(f"{_key_of(s3_store, ref.path)}/results.parquet").size
+    assert size > 4 * BLOCK_BYTES
+    assert heard["get"] <= -(-size // BLOCK_BYTES) + 1  # each block fetched once (footer twice)
