@@ -4,7 +4,8 @@ send webhooks.
 One tick every `tick_seconds` until the stop event is set; a failing tick is logged and the next
 one tries again, so a database restart does not end the loop. Between ticks the loop makes
 webhook passes: every half second while they find work, backing off to every few seconds while
-they find none, and at once when this process ends a run or export (`JobDeps.webhook_nudge`).
+they find none, and at once when this process ends a run or export (`JobDeps.webhook_nudge`),
+or, on PostgreSQL, when any process writes a webhook event (`data.metadata.notify`).
 """
 
 import logging
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from data.metadata.models import Run
+from data.metadata.notify import listen
 from jobs.deps import JobDeps
 from jobs.idempotency import purge_idempotency_keys
 from jobs.reconciler import ReconcileReport, reconcile_once
@@ -30,10 +32,12 @@ class WebhookPolling:
     """The waits between webhook passes: `busy` after a pass that attempted a delivery, then
     twice the last wait after each pass that found nothing, up to `idle`. A busy stream keeps
     the short wait (its lag stays a pass); an idle sender asks the database every `idle`
-    seconds, not every `busy`."""
+    seconds, not every `busy`. A nudge ends a wait early, but not before `least`: a stream of
+    events, each nudging, is still sent in batches."""
 
     busy: float = 0.5
     idle: float = 2.0
+    least: float = 0.1
 
     def next_wait(self, wait: float, worked: bool) -> float:
         return self.busy if worked else min(wait * 2, self.idle)
@@ -61,6 +65,13 @@ def run_loop(
     returns within a moment of it."""
     period = deps.settings.tick_seconds
     wait = polling.busy
+    listener = threading.Thread(
+        target=listen,
+        args=(deps.settings.database_url, deps.webhook_nudge.set, stop),
+        name="intent-webhook-listener",
+        daemon=True,
+    )
+    listener.start()  # on PostgreSQL: events written by other processes nudge the sender too
     while not stop.is_set():
         started = time.monotonic()
         try:
@@ -77,7 +88,7 @@ def _between_ticks(
 ) -> float:
     """Webhook passes until the monotonic time `next_tick` (or `stop`), each after its wait;
     the wait to carry into the next tick."""
-    while _nap(deps, stop, min(wait, next_tick - time.monotonic())):
+    while _nap(deps, stop, min(wait, next_tick - time.monotonic()), polling.least):
         if time.monotonic() >= next_tick:
             break
         try:
@@ -89,10 +100,11 @@ def _between_ticks(
     return wait
 
 
-def _nap(deps: JobDeps, stop: threading.Event, seconds: float) -> bool:
-    """Wait `seconds`, or less when this process ends a run or an export; False once `stop` is
-    set."""
+def _nap(deps: JobDeps, stop: threading.Event, seconds: float, least: float) -> bool:
+    """Wait `seconds`, or less (but `least`) once nudged; False once `stop` is set."""
     until = time.monotonic() + seconds
+    if stop.wait(max(0.0, min(least, seconds))):
+        return False
     while not stop.is_set():
         left = until - time.monotonic()
         if left <= 0 or deps.webhook_nudge.wait(min(left, STOP_CHECK_SECONDS)):

@@ -18,6 +18,7 @@ from data.metadata import (
     export_sql,
     idempotency_sql,
     lookups,
+    notify,
     overview_sql,
     rules,
     run_sql,
@@ -311,8 +312,17 @@ class SqlMetadataStore:
             if connection.execute(run_sql.transition(run_id, step)).rowcount != 1:
                 return False
             if event is not None:
-                connection.execute(webhook_sql.record_event(runs, run_id, event))
+                self._record_event(connection, runs, run_id, event)
             return True
+
+    def _record_event(
+        self, connection: sa.Connection, table: sa.Table, subject_id: str, event: str
+    ) -> None:
+        """The subject's webhook event, if an endpoint takes it; on PostgreSQL a written event
+        also notifies the senders listening (`notify.listen`) as the transaction commits."""
+        written = connection.execute(webhook_sql.record_event(table, subject_id, event)).first()
+        if written is not None and self.engine.dialect.name == "postgresql":
+            connection.execute(notify.notify())
 
     def claim_run(self, run_id: RunId, now: datetime, lease_until: datetime) -> Run | None:
         claim = run_sql.transition(run_id, steps.claim(now, lease_until)).returning(*runs.c)
@@ -436,7 +446,7 @@ class SqlMetadataStore:
             if connection.execute(rewrite).rowcount != 1:
                 return False
             if export.status == ExportStatus.COMPLETED:
-                connection.execute(webhook_sql.record_event(exports, export.id, EXPORT_COMPLETED))
+                self._record_event(connection, exports, export.id, EXPORT_COMPLETED)
             return True
 
     def unattended_exports(

@@ -135,7 +135,8 @@ def _outcome_row(names: Sequence[str], delivery: WebhookDelivery) -> tuple[Any, 
 def record_event(table: sa.Table, subject_id: str, event_type: str) -> sa.Insert:
     """`INSERT INTO webhook_events SELECT` the run or export `subject_id` of `table` as an
     `event_type` event, if an enabled endpoint of its organization takes that event: run in the
-    transaction that ends the subject, so the event commits exactly when the change does."""
+    transaction that ends the subject, so the event commits exactly when the change does.
+    RETURNING the id written, if any (the driver's row count of an INSERT ... SELECT is -1)."""
     subject = table.c
     w = webhook_endpoints.c
     listed = (sa.literal(" ") + w.events + sa.literal(" ")).contains(f" {event_type} ")
@@ -149,7 +150,7 @@ def record_event(table: sa.Table, subject_id: str, event_type: str) -> sa.Insert
         subject.organization_id, sa.literal(event_type), subject.id, subject.completed_at
     ).where(subject.id == subject_id, wanted)
     names = ("organization_id", "event_type", "subject_id", "occurred_at")
-    return sa.insert(webhook_events).from_select(names, values)
+    return sa.insert(webhook_events).from_select(names, values).returning(webhook_events.c.id)
 
 
 def pending_events(limit: int) -> sa.Select[Any]:

@@ -1,9 +1,17 @@
 """The scheduler loop: it ticks, survives a failing tick, and stops when asked."""
 
+import json
 import threading
+from dataclasses import replace
+from datetime import timedelta
 
+import pytest
+
+from data.metadata.connect import open_store
 from data.metadata.models import OrgId
+from engine.states import RunType
 from jobs.loop import LoopThread, WebhookPolling, run_loop, tick_once
+from jobs.submit import submit_run
 from jobs.urlguard import UrlGuard
 from jobs.webhooks import create_endpoint, new_delivery
 from tests.jobs.factories import DATES
@@ -156,3 +164,33 @@ def test_an_event_of_this_process_is_sent_without_waiting_for_the_poll(
             stop.set()
             loop.join()
     assert [r.headers["webhook-id"] for r in hook.requests] == [event.id]
+
+
+@pytest.mark.postgres
+def test_an_event_written_by_another_process_wakes_the_loop_on_postgresql(
+    make_deps, make_audience_on, postgres_url
+) -> None:
+    sender, other = open_store(postgres_url), open_store(postgres_url)  # two processes' pools
+    settings = {"tick_seconds": 600, "webhooks_allow_private": True, "database_url": postgres_url}
+    deps = make_deps(CountingClaims(sender), settings=settings)
+    audience = make_audience_on(other)()
+    stop = threading.Event()
+    loop = threading.Thread(target=run_loop, args=(deps, stop, WebhookPolling(300, 600, 0.1)))
+    with receiver([204]) as hook:
+        create_endpoint(other, OrgId(audience.organization_id), hook.url, ["run.completed"],
+                        deps.clock(), UrlGuard(allow_private=True))  # fmt: skip
+        loop.start()
+        try:
+            wait_for(lambda: deps.store.claims >= 2, seconds=30, message="the first passes")
+            run = submit_run(replace(deps, store=other), audience=audience,
+                             run_type=RunType.MANUAL, data_date=None, now=deps.clock())  # fmt: skip
+            assert other.claim_run(run.id, deps.clock(), deps.clock() + timedelta(seconds=30))
+            assert other.complete_run(run.id, 1, candidate_count=1, result_count=1,
+                                      snapshot_path="s", now=deps.clock())  # fmt: skip
+            wait_for(lambda: hook.requests, seconds=30, message="a delivery before the poll")
+        finally:
+            stop.set()
+            loop.join()
+            sender.engine.dispose()
+            other.engine.dispose()
+    assert json.loads(hook.requests[0].body)["data"]["id"] == run.id
