@@ -20,7 +20,7 @@ from tests.faults.tally import Tally, completions, published, report
 from tests.jobs.polling import seconds_until, wait_for
 from tests.jobs.processes import running
 
-LEASE, TICK = 3, 1
+LEASE, TICK, RETRY_BASE = 3, 1, 1
 AUDIENCES = 4  # one run published before the disk fills, served throughout; three on it
 DISK_BYTES = 4 * 1024 * 1024
 LEFT_FREE = 8192  # less than one snapshot: some of its files fit, the rest do not
@@ -114,6 +114,9 @@ def env(redis_env, tmp_path):
                 "INTENT_SNAPSHOTS": str(disk.path / "snapshots"),
                 "INTENT_LEASE_SECONDS": str(LEASE),
                 "INTENT_TICK_SECONDS": str(TICK),
+                # Retries still back off, by 0.5-1 s then 1-2 s instead of 2.5-5 s then 5-10 s:
+                # the test waits for every attempt of the runs on the full disk.
+                "INTENT_RETRY_BASE_SECONDS": str(RETRY_BASE),
                 "INTENT_RATE_LIMIT_PER_MINUTE": "1000000",  # the watch asks often; not under test
             },
             disk,

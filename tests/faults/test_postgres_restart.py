@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from jobs.services import connect
 from jobs.settings import Settings
 from tests.faults.postgres import private_postgres
-from tests.faults.tally import Tally, report, tally
+from tests.faults.tally import Tally, published, report, tally
 from tests.jobs.factories import all_completed, running_runs, submit_many
 from tests.jobs.polling import seconds_until, wait_for
 from tests.jobs.processes import intent_env, running
@@ -34,6 +34,13 @@ def answered(check):
             return False
 
     return poll
+
+
+def outcome(deps, run_id) -> tuple:
+    """What a failure message shows of each run: its status, attempts, error and snapshots."""
+    run = deps.store.get_run(run_id)
+    snapshots = published(deps.settings.snapshots, run_id)
+    return (run_id, run.status.value, run.attempts, run.lease_expiries, run.error_code, snapshots)
 
 
 def test_runs_executing_while_postgres_restarts_complete_exactly_once(
@@ -63,11 +70,12 @@ def test_runs_executing_while_postgres_restarts_complete_exactly_once(
             recovery = seconds_until(restarted, completed, seconds=60)
             counts = tally(deps, runs, logs)
             retried = [run for run in in_flight if deps.store.get_run(run).attempts > 1]
+            ended = [outcome(deps, run.id) for run in runs]
     report(record_property, "PostgreSQL restarted mid-run", recovery, counts)
     print(
         f"{len(in_flight)} runs were running when the server went down; "
         f"{len(retried)} of them lost their first attempt's completion to the outage"
     )
-    assert counts == Tally(completed=RUNS, duplicated=0, lost=0)
+    assert counts == Tally(completed=RUNS, duplicated=0, lost=0), ended
     assert recovery is not None
     assert recovery < RECOVERY_BOUND

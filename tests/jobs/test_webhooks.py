@@ -229,8 +229,14 @@ def test_a_slow_receiver_holds_one_sender_while_the_others_go_on(deps, make_audi
     audience = make_audience()
     endpoint = _endpoint(deps, audience, "http://127.0.0.1:9/hooks")
     total = 3 * SENDERS
-    batch = [
-        new_delivery(endpoint, "run.completed", f"run-{n}", {}, deps.clock()) for n in range(total)
+    # The held delivery is the longest waiting, so it is claimed in the first batch and holds
+    # its sender while every other one is still to go (claimed last, after the others went out,
+    # it would overlap none of them).
+    held = new_delivery(endpoint, "run.completed", "run-0", {}, deps.clock())
+    deps.clock.advance(1)
+    batch = [held] + [
+        new_delivery(endpoint, "run.completed", f"run-{n}", {}, deps.clock())
+        for n in range(1, total)
     ]
     deps.store.create_deliveries(batch)
     others_sent = threading.Event()
@@ -242,7 +248,7 @@ def test_a_slow_receiver_holds_one_sender_while_the_others_go_on(deps, make_audi
         with lock:
             in_flight += 1
             most = max(most, in_flight)
-        if delivery.id == batch[0].id:
+        if delivery.id == held.id:
             others_sent.wait(30)  # held until every other delivery went out
         with lock:
             in_flight -= 1
@@ -252,7 +258,7 @@ def test_a_slow_receiver_holds_one_sender_while_the_others_go_on(deps, make_audi
         return 204
 
     assert webhook_tick(deps, post) == total
-    assert sent[-1] == batch[0].id  # the others did not wait for it
+    assert sent[-1] == held.id  # the others did not wait for it
     assert 1 < most <= SENDERS
     ended = [deps.store.get_delivery(d.id) for d in batch]
     assert {(d.status, d.attempts) for d in ended} == {(DeliveryStatus.SUCCEEDED, 1)}

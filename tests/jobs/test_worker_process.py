@@ -5,9 +5,10 @@ import signal
 
 import pytest
 
+from engine.states import RunStatus
 from jobs.services import connect
 from jobs.settings import Settings
-from tests.jobs.factories import all_completed, running_runs, submit_many
+from tests.jobs.factories import all_completed, submit_many
 from tests.jobs.polling import wait_for
 from tests.jobs.processes import running
 
@@ -29,10 +30,18 @@ def test_worker_stopped_by_sigterm_while_running_finishes_its_runs(redis_env, tm
     deps = connect(Settings.from_env(redis_env)).deps
     with running(["worker"], redis_env, tmp_path / "worker.log") as worker:
         runs = submit_many(deps, 2)
-        wait_for(lambda: running_runs(deps, runs), seconds=60, message="a run running")
+        # Both runs claimed (a message the worker has not fetched yet stays in the broker when
+        # it stops, and nothing else here would take it), and one at least still running.
+        wait_for(lambda: claimed_and_running(deps, runs), seconds=60, message="runs claimed")
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(30) == 0
     assert all_completed(deps, runs)
+
+
+def claimed_and_running(deps, runs) -> bool:
+    """No run still queued, and at least one running."""
+    statuses = {deps.store.get_run(run.id).status for run in runs}
+    return RunStatus.QUEUED not in statuses and RunStatus.RUNNING in statuses
 
 
 @pytest.mark.rabbitmq
