@@ -71,8 +71,12 @@ class Fleet:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        for member in reversed(list(self.members.values())):
-            stop(member.process)  # SIGTERM: a worker stops its run processes with it
+        members = list(reversed(self.members.values()))
+        for member in members:  # all at once: each one's shutdown overlaps the others'
+            if member.process.poll() is None:
+                member.process.send_signal(signal.SIGTERM)  # a worker stops its runs with it
+        for member in members:
+            stop(member.process, sig=None)
 
     def env(self, name: str) -> dict[str, str]:
         """The environment of process `name`: ours without INTENT_*, then the fleet's settings
@@ -138,10 +142,12 @@ class Fleet:
         member.process.wait()
 
 
-def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
-    """Send `sig`, then SIGKILL if it has not exited within STOP_SECONDS; the exit code."""
+def stop(process: subprocess.Popen[bytes], sig: int | None = signal.SIGTERM) -> int:
+    """Send `sig` (None: it was sent already), then SIGKILL if it has not exited within
+    STOP_SECONDS; the exit code."""
     if process.poll() is None:
-        process.send_signal(sig)
+        if sig is not None:
+            process.send_signal(sig)
         try:
             return process.wait(STOP_SECONDS)
         except subprocess.TimeoutExpired:
