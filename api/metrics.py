@@ -6,7 +6,6 @@ With PROMETHEUS_MULTIPROC_DIR set (`intent serve --workers N`), a scrape sums ev
 files; run and queue metrics come from the metadata store either way.
 """
 
-import hmac
 import time
 from collections.abc import Sequence
 from typing import Annotated, Any, Final
@@ -22,6 +21,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from api.errors import MetricsTokenInvalid
 from jobs.deps import JobDeps
 from jobs.metrics import DeliveryCollector, RunCollector
+from jobs.metrics_http import bearer_matches
 from jobs.settings import Settings
 
 _STARTED_KEY: Final = "metrics_started"  # the route label of requests no route matched
@@ -118,8 +118,7 @@ class Scrape:
         """Refuse a scrape without the bearer token, when one is configured."""
         if self.token is None:
             return
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), self.token.encode()):
+        if not bearer_matches(authorization, self.token):
             raise MetricsTokenInvalid("/metrics needs the bearer token of INTENT_METRICS_TOKEN")
 
 

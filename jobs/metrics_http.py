@@ -25,16 +25,20 @@ class _Quiet(WSGIRequestHandler):
         """Scrapes are not logged: one line every 15 s says nothing."""
 
 
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    """Whether an Authorization header carries `token` as its bearer token (in constant time)."""
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
 def guarded(app: App, token: str | None) -> App:
     """`app`, answering 401 to a request without `Authorization: Bearer <token>` when a token
     is set."""
     if token is None:
         return app
-    expected = token.encode()
 
     def check(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        given = str(environ.get("HTTP_AUTHORIZATION", "")).removeprefix("Bearer ").strip()
-        if hmac.compare_digest(given.encode(), expected):
+        if bearer_matches(environ.get("HTTP_AUTHORIZATION"), token):
             return app(environ, start_response)
         start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"/metrics needs the bearer token of INTENT_METRICS_TOKEN\n"]
