@@ -50,7 +50,9 @@ def run_demo(args: argparse.Namespace) -> int:
     ensure_dataset(local_dataset(settings.dataset), generate_missing=True, echo=say)
     system = build_system(settings)
     api_key = demo_key(system.services.deps.store, settings.audience_slots)
-    server = HttpServer(system.app, "127.0.0.1", 0, quiet=True)
+    server = HttpServer(
+        system.app, "127.0.0.1", 0, quiet=True, header_timeout=settings.header_timeout_seconds
+    )
     server.start()
     system.start()
     try:

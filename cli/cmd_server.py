@@ -73,7 +73,13 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.workers != 1:
         return _serve_processes(settings, args)
     system = _build(settings)
-    server = HttpServer(system.app, args.host, args.port, access_log=args.access_log)
+    server = HttpServer(
+        system.app,
+        args.host,
+        args.port,
+        access_log=args.access_log,
+        header_timeout=settings.header_timeout_seconds,
+    )
     stop = threading.Event()
     _stop_on_signals(stop)
     server.start()  # first: a port in use stops here, before any worker starts
@@ -117,7 +123,14 @@ def _serve_processes(settings: Settings, args: argparse.Namespace) -> int:
         )
     log.info("serving on %s:%d with %d processes", args.host, args.port, args.workers)
     with shared_metrics_dir(settings):
-        serve_processes(APP_FACTORY, args.host, args.port, args.workers, access_log=args.access_log)
+        serve_processes(
+            APP_FACTORY,
+            args.host,
+            args.port,
+            args.workers,
+            access_log=args.access_log,
+            header_timeout=settings.header_timeout_seconds,
+        )
     return 0
 
 

@@ -2,11 +2,13 @@
 
 uvicorn times only idle keep-alive connections: a client that connects and sends nothing, or
 sends headers a byte at a time, holds a connection for as long as it likes. Here every request's
-headers must be complete within HEADER_TIMEOUT_SECONDS of the connection opening or the request
-starting; bodies have their own limit in the app (`INTENT_BODY_TIMEOUT_SECONDS`).
+headers must be complete within `header_timeout` seconds (INTENT_HEADER_TIMEOUT_SECONDS,
+HEADER_TIMEOUT_SECONDS by default) of the connection opening or the request starting; bodies have
+their own limit in the app (`INTENT_BODY_TIMEOUT_SECONDS`).
 """
 
 import asyncio
+import functools
 from typing import Any, Final
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -15,12 +17,15 @@ HEADER_TIMEOUT_SECONDS: Final = 10.0
 
 
 class HeaderDeadlineProtocol(HttpToolsProtocol):  # type: ignore[misc]
-    """Named by import string in the server options, so that `--workers N` processes load it."""
+    """Built by uvicorn for each connection, with the keyword arguments of its server config."""
 
-    header_timeout: float = HEADER_TIMEOUT_SECONDS
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, header_timeout: float = HEADER_TIMEOUT_SECONDS, **kwargs: Any
+    ) -> None:
+        if header_timeout <= 0:
+            raise ValueError(f"header_timeout must be above 0 seconds, got {header_timeout}")
         super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
         self._header_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -52,3 +57,11 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):  # type: ignore[misc]
         self._header_deadline = None
         if not self.transport.is_closing():
             self.transport.close()
+
+
+def header_deadline_protocol(header_timeout: float) -> "functools.partial[HeaderDeadlineProtocol]":
+    """The protocol factory for uvicorn's `http` option. A partial of a module-level class, so
+    that it pickles: `--workers N` sends the server config to each process it spawns."""
+    if header_timeout <= 0:
+        raise ValueError(f"header_timeout must be above 0 seconds, got {header_timeout}")
+    return functools.partial(HeaderDeadlineProtocol, header_timeout=header_timeout)

@@ -13,14 +13,13 @@ import uvicorn
 from litestar import Litestar
 
 from cli.errors import CliError
+from cli.http_protocol import HEADER_TIMEOUT_SECONDS, header_deadline_protocol
 
 START_TIMEOUT_SECONDS: Final = 30.0
 GRACEFUL_SECONDS: Final = 30  # in-flight requests (long exports) get this long to finish
 OPTIONS: Final[dict[str, Any]] = {
     "lifespan": "on",
     "loop": "uvloop",  # libuv's event loop, in C
-    # uvicorn's C HTTP parser (its fallback, h11, is pure Python), with a deadline for headers.
-    "http": "cli.http_protocol:HeaderDeadlineProtocol",
     "timeout_graceful_shutdown": GRACEFUL_SECONDS,
     # The client and scheme stay those of the connection: the API believes forwarding headers
     # only from INTENT_TRUSTED_PROXIES (api.links), where uvicorn would trust 127.0.0.1.
@@ -29,11 +28,24 @@ OPTIONS: Final[dict[str, Any]] = {
 }
 
 
+def _options(header_timeout: float) -> dict[str, Any]:
+    """OPTIONS and uvicorn's C HTTP parser (its fallback, h11, is pure Python), with a deadline
+    of `header_timeout` seconds for headers."""
+    return {**OPTIONS, "http": header_deadline_protocol(header_timeout)}
+
+
 def serve_processes(
-    app_factory: str, host: str, port: int, workers: int, *, access_log: bool = False
+    app_factory: str,
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    access_log: bool = False,
+    header_timeout: float = HEADER_TIMEOUT_SECONDS,
 ) -> None:
     """Serve the app that `app_factory` ("module:function") builds in each of `workers`
-    processes, all accepting on one socket; SIGTERM or SIGINT stops them all gracefully."""
+    processes, all accepting on one socket; SIGTERM or SIGINT stops them all gracefully.
+    `header_timeout`: seconds a request's headers may take before the connection is dropped."""
     uvicorn.run(
         app_factory,
         factory=True,
@@ -41,7 +53,7 @@ def serve_processes(
         port=port,
         workers=workers,
         access_log=access_log,
-        **OPTIONS,
+        **_options(header_timeout),
     )
 
 
@@ -49,16 +61,24 @@ class HttpServer:
     """`start()` returns once the socket listens; `stop()` stops accepting, lets requests end."""
 
     def __init__(
-        self, app: Litestar, host: str, port: int, *, quiet: bool = False, access_log: bool = False
+        self,
+        app: Litestar,
+        host: str,
+        port: int,
+        *,
+        quiet: bool = False,
+        access_log: bool = False,
+        header_timeout: float = HEADER_TIMEOUT_SECONDS,
     ) -> None:
-        """`quiet`: warnings only; `access_log`: a line per request (unless quiet)."""
+        """`quiet`: warnings only; `access_log`: a line per request (unless quiet);
+        `header_timeout`: seconds a request's headers may take before the connection is dropped."""
         config = uvicorn.Config(
             app,
             host=host,
             port=port,
             access_log=access_log and not quiet,
             log_level="warning" if quiet else "info",
-            **OPTIONS,
+            **_options(header_timeout),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="intent-http", daemon=True)

@@ -95,6 +95,7 @@ class Settings:
     rate_limit_per_minute: int = 600
     refused_keys_per_minute: int = 30  # requests with a refused key, per client address
     body_timeout_seconds: int = 10  # a request body must arrive within this time
+    header_timeout_seconds: int = 10  # a request's headers must arrive within this time
     daily_catchup_days: int = 3
     export_url_ttl_seconds: int = 3600
     duckdb_memory_limit: str = "4GB"
@@ -171,6 +172,7 @@ class Settings:
             rate_limit_per_minute=_int(env, "INTENT_RATE_LIMIT_PER_MINUTE", 600),
             refused_keys_per_minute=_int(env, "INTENT_REFUSED_KEYS_PER_MINUTE", 30),
             body_timeout_seconds=_int(env, "INTENT_BODY_TIMEOUT_SECONDS", 10),
+            header_timeout_seconds=_int(env, "INTENT_HEADER_TIMEOUT_SECONDS", 10),
             daily_catchup_days=_int(env, "INTENT_DAILY_CATCHUP_DAYS", 3),
             export_url_ttl_seconds=_int(env, "INTENT_EXPORT_URL_TTL_SECONDS", 3600),
             duckdb_memory_limit=env.get("INTENT_DUCKDB_MEMORY_LIMIT") or "4GB",

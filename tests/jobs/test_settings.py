@@ -152,3 +152,15 @@ def test_a_dataset_in_an_object_store_is_kept_as_its_location(tmp_path) -> None:
     assert Settings.from_env(env).dataset == "s3://bucket/some/prefix"
     env["INTENT_DATASET"] = str(tmp_path / "dataset")
     assert Settings.from_env(env).dataset == str(tmp_path / "dataset")
+
+
+def test_the_header_deadline_is_ten_seconds_unless_set(tmp_path) -> None:
+    assert Settings.from_env({"INTENT_HOME": str(tmp_path)}).header_timeout_seconds == 10
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_HEADER_TIMEOUT_SECONDS": "2"}
+    assert Settings.from_env(env).header_timeout_seconds == 2
+
+
+def test_a_header_deadline_below_one_second_is_refused_naming_the_variable(tmp_path) -> None:
+    env = {"INTENT_HOME": str(tmp_path), "INTENT_HEADER_TIMEOUT_SECONDS": "0"}
+    with pytest.raises(SettingsError, match="INTENT_HEADER_TIMEOUT_SECONDS"):
+        Settings.from_env(env)
