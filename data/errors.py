@@ -20,6 +20,11 @@ class DateExistsError(DatasetError):
     """A complete data date already exists and replacing it was not asked for."""
 
 
+class ConcurrentPublishError(DatasetError):
+    """Another writer published a data date while this one uploaded it; this upload of the date
+    was removed, not published."""
+
+
 class DataDateMissing(DatasetError):
     """A data date is not complete, or a file it needs (topics, people version) is absent."""
 

@@ -7,11 +7,13 @@ Keys are `/`-separated and relative to the store's root. Nothing here reads the 
 endpoint and credentials arrive as `S3Settings` from the settings module.
 """
 
+import fcntl
+import hashlib
 import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import pyarrow.fs as pafs
 
@@ -63,6 +65,15 @@ class Store(Protocol):
 
     def write_bytes(self, key: str, data: bytes) -> None:
         """Store `data` at `key`; readers see the old object or the whole new one, never part."""
+
+    def read_tagged(self, key: str) -> tuple[bytes, str] | None:
+        """The whole object and its tag, which changes whenever the object is rewritten; None
+        when there is no object at `key`."""
+
+    def write_bytes_if(self, key: str, data: bytes, expected: str | None) -> bool:
+        """Store `data` at `key` only while the object there has the tag `expected` (None: only
+        while there is no object); False, with nothing written, when it does not. Of writers
+        racing on one tag exactly one succeeds: a compare-and-swap for manifests."""
 
     def upload(self, source: Path, key: str) -> None:
         """Copy a local file to `key`, with the same all-or-nothing visibility."""
@@ -158,6 +169,29 @@ class LocalStore(_ArrowStore):
         staged.write_bytes(data)
         os.replace(staged, target)
 
+    def read_tagged(self, key: str) -> tuple[bytes, str] | None:
+        try:
+            data = Path(self.locate(key)).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+        return data, _content_tag(data)
+
+    def write_bytes_if(self, key: str, data: bytes, expected: str | None) -> bool:
+        """Under an exclusive lock of the object's directory, held by every conditional writer
+        of it (plain readers need none: the write lands by rename)."""
+        target = Path(self.locate(key))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(directory, fcntl.LOCK_EX)
+            current = self.read_tagged(key)
+            if (current[1] if current else None) != expected:
+                return False
+            self.write_bytes(key, data)
+            return True
+        finally:
+            os.close(directory)  # releases the lock
+
     def upload(self, source: Path, key: str) -> None:
         self.write_bytes(key, source.read_bytes())
 
@@ -184,6 +218,41 @@ class S3Store(_ArrowStore):
         self.note_request("put")
         with self.filesystem.open_output_stream(self.locate(key)) as stream:
             stream.write(data)
+
+    def read_tagged(self, key: str) -> tuple[bytes, str] | None:
+        self.note_request("get")
+        try:
+            found = self._client().get_object(Bucket=self.bucket, Key=self._object_key(key))
+        except self._client().exceptions.NoSuchKey:
+            return None
+        return found["Body"].read(), str(found["ETag"])
+
+    def write_bytes_if(self, key: str, data: bytes, expected: str | None) -> bool:
+        """A conditional PUT (`If-Match` the ETag, or `If-None-Match: *`), which AWS S3, MinIO
+        and R2 honour; a server that ignores the condition makes this a plain write."""
+        from botocore.exceptions import ClientError
+
+        self.note_request("put")
+        condition = {"IfNoneMatch": "*"} if expected is None else {"IfMatch": expected}
+        try:
+            self._client().put_object(
+                Bucket=self.bucket, Key=self._object_key(key), Body=data, **condition
+            )
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in CONDITION_FAILED:
+                return False
+            raise StorageError(f"{self.uri}/{key}: the conditional write failed: {exc}") from None
+        return True
+
+    def _object_key(self, key: str) -> str:
+        key = key.strip("/")
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _client(self) -> Any:
+        from data.s3_client import s3_client  # botocore: only for what pyarrow cannot do
+
+        return s3_client(self.settings)
 
     def upload(self, source: Path, key: str) -> None:
         self.note_request("put")  # one, however many parts a large file is uploaded in
@@ -227,6 +296,17 @@ class S3Store(_ArrowStore):
 
     def _endpoint(self) -> str:
         return self.settings.endpoint_url or "the default AWS endpoint"
+
+
+# What a server answers when the condition of a conditional PUT does not hold: 412, or 409 when
+# another conditional write of the key is in flight; 404 when an If-Match object was deleted.
+CONDITION_FAILED: Final = frozenset(
+    {"PreconditionFailed", "412", "ConditionalRequestConflict", "409", "NoSuchKey", "404"}
+)
+
+
+def _content_tag(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 DENIED_MARKS: Final = (

@@ -23,7 +23,7 @@ import pyarrow.fs as pafs
 
 from data import contract, topic_stats
 from data.catalog import DATE_DIR, VERSION_DIR, DatasetCatalog, date_directories, people_versions
-from data.errors import DateExistsError
+from data.errors import ConcurrentPublishError, DateExistsError
 from data.generator.progress import Report
 from data.generator.run import DEFAULT_TOPICS, GenerateSummary, date_range, generate
 from data.ingest import IngestRequest, IngestResult, ingest
@@ -121,12 +121,14 @@ def publish(local: Path, store: Store) -> None:
 
 @dataclass(frozen=True)
 class _StagedDate:
-    """A date whose files are uploaded: the manifest that will publish them, and the one it
-    replaces (None for a date the store did not have)."""
+    """A date whose files are uploaded: the manifest that will publish them, the one it replaces
+    (None for a date the store did not have) with the tag it had, and the prefix of the upload."""
 
     day: str
     manifest: dict[str, object] | None  # None: the local date is incomplete, nothing to publish
     previous: dict[str, object] | None
+    previous_tag: str | None = None
+    prefix: str = ""
 
 
 def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dict[str, object]]:
@@ -139,15 +141,34 @@ def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dic
     sees the old files or the new ones whole. The files of the version before (the one being
     replaced) stay for the runs that read its manifest, until the next replacement of the date
     removes them with anything else no manifest names. A date not complete in the store is
-    emptied and uploaded as it is on disk."""
+    emptied and uploaded as it is on disk.
+
+    Each manifest is written only if the stored one is still the one this publish read (a
+    conditional write): of two writers replacing one date at once, one publishes and the other
+    removes its upload and raises ConcurrentPublishError, so the winner's files are never taken
+    for leftovers, and only objects listed before the switch are ever removed."""
     staged = [_stage_date(local, store, day) for day in dates]
-    published = {}
+    published, lost = {}, []
     for date_files in staged:
-        if date_files.manifest is not None:
-            published[date_files.day] = _write_manifest(local, store, date_files)
-    for date_files in staged:
+        if date_files.manifest is None:
+            continue
+        before = _object_names(store, _date_key(date_files.day))
+        if not _write_manifest(local, store, date_files):
+            lost.append(date_files)
+            continue
+        published[date_files.day] = date_files.manifest
         if date_files.previous is not None:
-            _remove_unlisted(store, date_files)
+            _remove_unlisted(store, date_files, before)
+    for date_files in lost:
+        if date_files.prefix:
+            store.delete_tree(f"{_date_key(date_files.day)}/{date_files.prefix}")
+    if lost:
+        days = ", ".join(d.day for d in lost)
+        raise ConcurrentPublishError(
+            f"data dates {days} in {store.uri} were published by another writer while this one "
+            "uploaded them; this upload of them was not published (the other stands): check "
+            "them, and repeat with replace to publish these files instead"
+        )
     return published
 
 
@@ -155,38 +176,42 @@ def _stage_date(local: Path, store: Store, day: str) -> _StagedDate:
     """Upload one date's files but its manifest, under a fresh prefix when it replaces one."""
     key, directory = _date_key(day), contract.intent_dir(local, day)
     manifest = _parsed(contract.manifest_path(local, day))
-    previous = None if manifest is None else _stored_manifest(store, day)
+    previous, tag = (None, None) if manifest is None else _stored_manifest(store, day)
     prefix = ""
     if manifest is not None and previous is not None:
         prefix = f"{REPLACEMENT_PREFIX}{uuid.uuid4().hex[:12]}/"
         manifest = relocated(manifest, prefix)
     else:
+        tag = None  # a manifest that is not JSON goes first: the date is written as new
         store.delete_tree(f"{key}/{contract.MANIFEST_NAME}")  # first: no half-emptied date
         store.delete_tree(key)
     for path in _files(directory):
         if path.name != contract.MANIFEST_NAME:
             store.upload(path, f"{key}/{prefix}{path.relative_to(directory).as_posix()}")
-    return _StagedDate(day, manifest, previous)
+    return _StagedDate(day, manifest, previous, tag, prefix)
 
 
-def _write_manifest(local: Path, store: Store, date_files: _StagedDate) -> dict[str, object]:
-    """Publish the date: the local manifest's bytes for a new date, the relocated one else."""
+def _write_manifest(local: Path, store: Store, date_files: _StagedDate) -> bool:
+    """Publish the date: the local manifest's bytes for a new date, the relocated one else;
+    False when the stored manifest is no longer the one staging read."""
     assert date_files.manifest is not None
     key = f"{_date_key(date_files.day)}/{contract.MANIFEST_NAME}"
     if date_files.previous is None:
-        store.upload(contract.manifest_path(local, date_files.day), key)
+        data = contract.manifest_path(local, date_files.day).read_bytes()
     else:
-        store.write_bytes(key, (json.dumps(date_files.manifest, indent=2) + "\n").encode())
-    return date_files.manifest
+        data = (json.dumps(date_files.manifest, indent=2) + "\n").encode()
+    return store.write_bytes_if(key, data, date_files.previous_tag)
 
 
-def _remove_unlisted(store: Store, date_files: _StagedDate) -> None:
-    """Remove what neither the new manifest nor the one it replaced names."""
+def _remove_unlisted(store: Store, date_files: _StagedDate, names: list[str]) -> None:
+    """Remove, of `names` (listed before the new manifest was written), what neither the new
+    manifest nor the one it replaced names. Objects that appeared since, such as the upload of
+    a writer that read the new manifest, are not touched."""
     keep = {contract.MANIFEST_NAME}
     for document in (date_files.manifest, date_files.previous):
         keep |= listed_paths(document or {})
     key = _date_key(date_files.day)
-    for name in _object_names(store, key):
+    for name in names:
         if name not in keep:
             store.delete_tree(f"{key}/{name}")
 
@@ -211,15 +236,13 @@ def _entries(manifest: dict[str, object]) -> list[dict[str, object]]:
     return [e for e in found if isinstance(e, dict) and isinstance(e.get("path"), str)]
 
 
-def _stored_manifest(store: Store, day: str) -> dict[str, object] | None:
-    """The date's manifest in the store; None when it is absent or not a JSON object."""
-    key = f"{_date_key(day)}/{contract.MANIFEST_NAME}"
-    if store.info(key) is None:
-        return None
-    try:
-        return _document(store.read_bytes(key))
-    except FileNotFoundError:  # removed since
-        return None
+def _stored_manifest(store: Store, day: str) -> tuple[dict[str, object] | None, str | None]:
+    """The date's manifest in the store and its tag; (None, None) when it is absent, and
+    (None, tag) when it is not a JSON object."""
+    found = store.read_tagged(f"{_date_key(day)}/{contract.MANIFEST_NAME}")
+    if found is None:
+        return None, None
+    return _document(found[0]), found[1]
 
 
 def _parsed(path: Path) -> dict[str, object] | None:

@@ -5,6 +5,7 @@ import json
 import uuid
 from pathlib import Path
 
+import pyarrow.fs as pafs
 import pytest
 
 from cli.main import main
@@ -116,8 +117,25 @@ class RecordingStore:
         self.written.append(key)
         self.inner.upload(source, key)
 
+    def write_bytes_if(self, key: str, data: bytes, expected: str | None) -> bool:
+        self.written.append(key)
+        return self.inner.write_bytes_if(key, data, expected)
+
     def info(self, key: str) -> ObjectInfo | None:
         return self.inner.info(key)
+
+    def read_tagged(self, key: str) -> tuple[bytes, str] | None:
+        return self.inner.read_tagged(key)
+
+    def locate(self, key: str) -> str:
+        return self.inner.locate(key)
+
+    def note_request(self, operation: str, n: int = 1) -> None:
+        self.inner.note_request(operation, n)
+
+    @property
+    def filesystem(self) -> pafs.FileSystem:
+        return self.inner.filesystem
 
     def files(self, key: str) -> list[str]:
         return self.inner.files(key)

@@ -13,6 +13,7 @@ import pytest
 
 from data import contract
 from data.catalog import DatasetCatalog
+from data.errors import ConcurrentPublishError
 from data.ingest import IngestRequest
 from data.storage import Store, open_store
 from data.store_catalog import StoreCatalog
@@ -70,7 +71,25 @@ class PausingStore:
         return getattr(self._inner, name)
 
 
-def replace_date(store: Store | PausingStore, intent: Path) -> None:
+class AfterSwitchStore:
+    """A store that calls `during` once, right after the date's manifest is switched."""
+
+    def __init__(self, inner: Store, during: Callable[[], None]) -> None:
+        self._inner, self._during = inner, during
+        self.switched = False
+
+    def write_bytes_if(self, key: str, data: bytes, expected: str | None) -> bool:
+        done = self._inner.write_bytes_if(key, data, expected)
+        if key == f"{DATE_KEY}/{contract.MANIFEST_NAME}" and not self.switched:
+            self.switched = True
+            self._during()
+        return done
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def replace_date(store: Store | PausingStore | AfterSwitchStore, intent: Path) -> None:
     request = IngestRequest(dataset=Path("staged"), data_date=DAY, intent=intent, replace=True)
     ingest_into_store(store, request)  # type: ignore[arg-type]  # PausingStore: a Store by proxy
 
@@ -141,6 +160,57 @@ def test_a_replaced_date_validates_without_the_files_of_the_version_it_replaced(
     replace_date(stored, replacement)
     report = validate_store(stored)
     assert (report.ok, report.dates, report.problems) == (True, list(DATES), [])
+
+
+def test_of_two_replacements_of_a_date_at_once_the_later_switch_fails_and_leaves_the_other_whole(
+    stored: Store, replacement: Path, pristine: Path, tmp_path: Path, topics: list[int]
+) -> None:
+    """The outer replacement read the manifest before the inner one replaced it: its switch
+    would publish over a version it never saw, so it fails and removes its own upload."""
+    other = export_date(pristine, DATES[1], tmp_path / "other")["intent"]
+    pausing = PausingStore(stored, lambda: replace_date(stored, other))
+    with pytest.raises(ConcurrentPublishError, match=DAY):
+        replace_date(pausing, replacement)
+    current = StoreCatalog(stored).manifest(DAY)
+    kept = set(stored_names(stored, DATE_KEY))
+    assert kept - {contract.MANIFEST_NAME} <= listed_paths(current) | original_paths(pristine)
+    assert listed_paths(current) <= kept
+    assert validate_store(stored).ok
+    alone = stored_copy(pristine, tmp_path / "alone", other)
+    assert rows(StoreCatalog(stored).resolve(DAY), topics).equals(
+        rows(StoreCatalog(alone).resolve(DAY), topics)
+    )
+
+
+def test_a_replacement_that_reads_the_new_manifest_keeps_its_files_from_the_one_before(
+    stored: Store, replacement: Path, pristine: Path, tmp_path: Path, topics: list[int]
+) -> None:
+    """The inner replacement starts after the outer one switched the manifest, and publishes
+    before the outer one removes what it replaced: that removal must spare the inner's files."""
+    other = export_date(pristine, DATES[1], tmp_path / "other")["intent"]
+    after = AfterSwitchStore(stored, lambda: replace_date(stored, other))
+    replace_date(after, replacement)
+    assert after.switched
+    current = StoreCatalog(stored).manifest(DAY)
+    assert listed_paths(current) <= set(stored_names(stored, DATE_KEY))
+    assert validate_store(stored).ok
+    alone = stored_copy(pristine, tmp_path / "alone", other)
+    assert rows(StoreCatalog(stored).resolve(DAY), topics).equals(
+        rows(StoreCatalog(alone).resolve(DAY), topics)
+    )
+
+
+def original_paths(pristine: Path) -> set[str]:
+    return listed_paths(DatasetCatalog(pristine).manifest(DAY))
+
+
+def stored_copy(pristine: Path, root: Path, intent: Path) -> Store:
+    """The dataset with `intent` as the last date, replaced once, alone, on local disk."""
+    copy = open_store(root, services.S3)
+    root.mkdir(parents=True)
+    publish(pristine, copy)
+    replace_date(copy, intent)
+    return copy
 
 
 def stored_names(store: Store, key: str) -> list[str]:
