@@ -22,9 +22,7 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):  # type: ignore[misc]
     def __init__(
         self, *args: Any, header_timeout: float = HEADER_TIMEOUT_SECONDS, **kwargs: Any
     ) -> None:
-        if header_timeout <= 0:
-            raise ValueError(f"header_timeout must be above 0 seconds, got {header_timeout}")
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # header_timeout is checked once, by the factory below
         self.header_timeout = header_timeout
         self._header_deadline: asyncio.TimerHandle | None = None
 

@@ -152,12 +152,13 @@ def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dic
     for date_files in staged:
         if date_files.manifest is None:
             continue
-        before = _object_names(store, _date_key(date_files.day))
+        replaced = date_files.previous is not None
+        before = _object_names(store, _date_key(date_files.day)) if replaced else []
         if not _write_manifest(local, store, date_files):
             lost.append(date_files)
             continue
         published[date_files.day] = date_files.manifest
-        if date_files.previous is not None:
+        if replaced:
             _remove_unlisted(store, date_files, before)
     for date_files in lost:
         if date_files.prefix:
