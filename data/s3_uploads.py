@@ -7,6 +7,7 @@ not judged here (a server's upload times are not to be trusted: some test server
 fixed one): callers abort under prefixes they already know are dead or being deleted.
 """
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,29 +16,55 @@ from data.errors import StorageError
 from data.s3_client import s3_client
 from data.storage import S3Store, failure_kind
 
+Upload = tuple[str, str]
+
 
 def abort_uploads(store: S3Store, key: str) -> int:
     """Abort every unfinished multipart upload under `key` of `store`; the number aborted.
     StorageError when the bucket cannot be listed or written."""
-    from botocore.exceptions import BotoCoreError, ClientError
+    found = open_uploads(store, key)
+    abort(store, key, found)
+    return len(found)
 
-    client = s3_client(store.settings)
+
+def open_uploads(store: S3Store, key: str) -> list[Upload]:
+    """The unfinished multipart uploads under `key` of `store`, as (object key, upload id)."""
     prefix = store.locate(key).removeprefix(f"{store.bucket}/").rstrip("/") + "/"
-    try:
-        open_uploads = [
-            upload
+    with _failures(store, key):
+        client = s3_client(store.settings)
+        return [
+            (upload["Key"], upload["UploadId"])
             for page in _pages(client, store.bucket, prefix)
             for upload in page.get("Uploads", [])
         ]
-        for upload in open_uploads:
-            s3_requests.count("delete")
-            client.abort_multipart_upload(
-                Bucket=store.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
-            )
-    except (BotoCoreError, ClientError) as exc:
-        message = f"cannot abort the unfinished uploads under {store.uri}/{key}: {exc}"
-        raise StorageError(message, failure_kind(str(exc))) from None
-    return len(open_uploads)
+
+
+def abort(store: S3Store, key: str, uploads: list[Upload]) -> None:
+    """Abort `uploads` (found under `key`); one already finished or aborted is no error."""
+    client = s3_client(store.settings)
+    for object_key, upload_id in uploads:
+        s3_requests.count("delete")
+        with _failures(store, key):
+            client.abort_multipart_upload(Bucket=store.bucket, Key=object_key, UploadId=upload_id)
+
+
+@contextlib.contextmanager
+def _failures(store: S3Store, key: str) -> Iterator[None]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "NoSuchUpload":
+            return
+        raise _storage_error(store, key, exc) from None
+    except BotoCoreError as exc:
+        raise _storage_error(store, key, exc) from None
+
+
+def _storage_error(store: S3Store, key: str, exc: Exception) -> StorageError:
+    message = f"cannot abort the unfinished uploads under {store.uri}/{key}: {exc}"
+    return StorageError(message, failure_kind(str(exc)))
 
 
 def _pages(client: Any, bucket: str, prefix: str) -> Iterator[dict[str, Any]]:

@@ -4,10 +4,12 @@ uploaded in the order that keeps it invisible until whole.
 
 Publishing order: topics, then people versions, then every date's part files, then each date's
 `_manifest.json` last, so a reader of the store sees a date complete or not at all (a date without
-its manifest does not exist). A date that is replaced keeps its manifest and files until the new
-manifest takes their place in one write (`_publish_dates`).
+its manifest does not exist). Each upload of a date goes under a prefix of its own, and a date
+that is replaced keeps its manifest and files until the new manifest takes their place in one
+conditional write (`_publish_dates`).
 """
 
+import contextlib
 import copy
 import dataclasses
 import json
@@ -23,17 +25,18 @@ import pyarrow.fs as pafs
 
 from data import contract, topic_stats
 from data.catalog import DATE_DIR, VERSION_DIR, DatasetCatalog, date_directories, people_versions
-from data.errors import ConcurrentPublishError, DateExistsError
+from data.errors import ConcurrentPublishError, DateExistsError, StorageError
 from data.generator.progress import Report
 from data.generator.run import DEFAULT_TOPICS, GenerateSummary, date_range, generate
 from data.ingest import IngestRequest, IngestResult, ingest
-from data.storage import Store
+from data.s3_uploads import Upload, abort, open_uploads
+from data.storage import S3Store, Store
 from data.validation import ValidationReport, validate_dataset
 
 TOPICS_KEY = "topics.parquet"
-# The files of a date that replaces a stored one go under `<date>/v-<id>/`; no part or manifest
-# name starts so, and without a `=` DuckDB and the catalog never take it for a partition.
-REPLACEMENT_PREFIX: Final = "v-"
+# Each upload of a date puts its files under `<date>/v-<id>/`; no part or manifest name starts
+# so, and without a `=` DuckDB and the catalog never take it for a partition.
+UPLOAD_PREFIX: Final = "v-"
 
 
 def generate_into_store(
@@ -121,48 +124,43 @@ def publish(local: Path, store: Store) -> None:
 
 @dataclass(frozen=True)
 class _StagedDate:
-    """A date whose files are uploaded: the manifest that will publish them, the one it replaces
-    (None for a date the store did not have) with the tag it had, and the prefix of the upload."""
+    """A date whose files are uploaded under `prefix`: the manifest that will publish them, the
+    one it replaces (None when the store had none, or one that is not JSON) and the tag of what
+    the store had (None when it had no manifest)."""
 
     day: str
-    manifest: dict[str, object] | None  # None: the local date is incomplete, nothing to publish
+    manifest: dict[str, object]
     previous: dict[str, object] | None
-    previous_tag: str | None = None
-    prefix: str = ""
+    previous_tag: str | None
+    prefix: str
 
 
 def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dict[str, object]]:
-    """Each date's files but its manifest, then the manifests, then the files that replaced
-    dates no longer need; the manifests as published, by date.
+    """Each date's files but its manifest, then the manifests, then the files no manifest needs
+    any more; the manifests as published, by date. A date that is not complete on disk is
+    neither uploaded nor touched in the store.
 
-    A date the store has complete is replaced without a moment of absence or mixture: its new
-    files go under a fresh `v-<id>/` prefix beside the old ones, and the new manifest, naming
-    them, replaces the old one in a single write. Readers follow the manifest they read, so each
-    sees the old files or the new ones whole. The files of the version before (the one being
-    replaced) stay for the runs that read its manifest, until the next replacement of the date
-    removes them with anything else no manifest names. A date not complete in the store is
-    emptied and uploaded as it is on disk.
-
-    Each manifest is written only if the stored one is still the one this publish read (a
-    conditional write): of two writers replacing one date at once, one publishes and the other
-    removes its upload and raises ConcurrentPublishError, so the winner's files are never taken
-    for leftovers, and only objects listed before the switch are ever removed."""
+    Every upload of a date goes under a fresh `v-<id>/` prefix, beside what the store has, and
+    the manifest naming those files is written only if the stored one is still the one this
+    publish read (a conditional write): a date is never absent or mixed for a reader, who
+    follows the manifest it read, and of two writers publishing one date at once (first
+    publishes included) one publishes and the other removes its upload and raises
+    ConcurrentPublishError. After the switch, what was under the date before it and neither the
+    new manifest nor the one it replaced names (the version before that, the leftovers of a
+    killed publish, their unfinished multipart uploads) is removed; objects that appeared since,
+    such as the upload of a writer that read the new manifest, are not touched."""
     staged = [_stage_date(local, store, day) for day in dates]
     published, lost = {}, []
-    for date_files in staged:
-        if date_files.manifest is None:
-            continue
-        replaced = date_files.previous is not None
-        before = _object_names(store, _date_key(date_files.day)) if replaced else []
-        if not _write_manifest(local, store, date_files):
+    for date_files in (d for d in staged if d is not None):
+        key = _date_key(date_files.day)
+        before = _object_names(store, key), _open_uploads(store, key)
+        if not _write_manifest(store, date_files):
             lost.append(date_files)
             continue
         published[date_files.day] = date_files.manifest
-        if replaced:
-            _remove_unlisted(store, date_files, before)
+        _remove_unlisted(store, date_files, *before)
     for date_files in lost:
-        if date_files.prefix:
-            store.delete_tree(f"{_date_key(date_files.day)}/{date_files.prefix}")
+        store.delete_tree(f"{_date_key(date_files.day)}/{date_files.prefix}")
     if lost:
         days = ", ".join(d.day for d in lost)
         raise ConcurrentPublishError(
@@ -173,41 +171,38 @@ def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dic
     return published
 
 
-def _stage_date(local: Path, store: Store, day: str) -> _StagedDate:
-    """Upload one date's files but its manifest, under a fresh prefix when it replaces one."""
+def _stage_date(local: Path, store: Store, day: str) -> _StagedDate | None:
+    """Upload one date's files but its manifest under a fresh prefix; None when the date is not
+    complete on disk. An upload that fails removes what it sent."""
     key, directory = _date_key(day), contract.intent_dir(local, day)
     manifest = _parsed(contract.manifest_path(local, day))
-    previous, tag = (None, None) if manifest is None else _stored_manifest(store, day)
-    prefix = ""
-    if manifest is not None and previous is not None:
-        prefix = f"{REPLACEMENT_PREFIX}{uuid.uuid4().hex[:12]}/"
-        manifest = relocated(manifest, prefix)
-    else:
-        tag = None  # a manifest that is not JSON goes first: the date is written as new
-        store.delete_tree(f"{key}/{contract.MANIFEST_NAME}")  # first: no half-emptied date
-        store.delete_tree(key)
-    for path in _files(directory):
-        if path.name != contract.MANIFEST_NAME:
-            store.upload(path, f"{key}/{prefix}{path.relative_to(directory).as_posix()}")
-    return _StagedDate(day, manifest, previous, tag, prefix)
+    if manifest is None:
+        return None
+    previous, tag = _stored_manifest(store, day)
+    prefix = f"{UPLOAD_PREFIX}{uuid.uuid4().hex[:12]}/"
+    try:
+        for path in _files(directory):
+            if path.name != contract.MANIFEST_NAME:
+                store.upload(path, f"{key}/{prefix}{path.relative_to(directory).as_posix()}")
+    except BaseException:
+        with contextlib.suppress(OSError, StorageError):
+            store.delete_tree(f"{key}/{prefix}")
+        raise
+    return _StagedDate(day, relocated(manifest, prefix), previous, tag, prefix)
 
 
-def _write_manifest(local: Path, store: Store, date_files: _StagedDate) -> bool:
-    """Publish the date: the local manifest's bytes for a new date, the relocated one else;
-    False when the stored manifest is no longer the one staging read."""
-    assert date_files.manifest is not None
+def _write_manifest(store: Store, date_files: _StagedDate) -> bool:
+    """Publish the date; False when the stored manifest is no longer the one staging read."""
     key = f"{_date_key(date_files.day)}/{contract.MANIFEST_NAME}"
-    if date_files.previous is None:
-        data = contract.manifest_path(local, date_files.day).read_bytes()
-    else:
-        data = (json.dumps(date_files.manifest, indent=2) + "\n").encode()
+    data = (json.dumps(date_files.manifest, indent=2) + "\n").encode()
     return store.write_bytes_if(key, data, date_files.previous_tag)
 
 
-def _remove_unlisted(store: Store, date_files: _StagedDate, names: list[str]) -> None:
-    """Remove, of `names` (listed before the new manifest was written), what neither the new
-    manifest nor the one it replaced names. Objects that appeared since, such as the upload of
-    a writer that read the new manifest, are not touched."""
+def _remove_unlisted(
+    store: Store, date_files: _StagedDate, names: list[str], uploads: list[Upload]
+) -> None:
+    """Remove, of `names` and `uploads` (found before the new manifest was written), what
+    neither the new manifest nor the one it replaced names."""
     keep = {contract.MANIFEST_NAME}
     for document in (date_files.manifest, date_files.previous):
         keep |= listed_paths(document or {})
@@ -215,6 +210,14 @@ def _remove_unlisted(store: Store, date_files: _StagedDate, names: list[str]) ->
     for name in names:
         if name not in keep:
             store.delete_tree(f"{key}/{name}")
+    if uploads and isinstance(store, S3Store):
+        abort(store, key, uploads)
+
+
+def _open_uploads(store: Store, key: str) -> list[Upload]:
+    """The multipart uploads left open under `key`: on S3 a killed writer's parts are kept, and
+    billed, until they are aborted."""
+    return open_uploads(store, key) if isinstance(store, S3Store) else []
 
 
 def relocated(manifest: dict[str, object], prefix: str) -> dict[str, object]:

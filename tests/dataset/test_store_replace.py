@@ -15,10 +15,11 @@ from data import contract
 from data.catalog import DatasetCatalog
 from data.errors import ConcurrentPublishError
 from data.ingest import IngestRequest
+from data.s3_client import s3_client
 from data.storage import Store, open_store
 from data.store_catalog import StoreCatalog
 from data.store_dataset import (
-    REPLACEMENT_PREFIX,
+    UPLOAD_PREFIX,
     ingest_into_store,
     listed_paths,
     publish,
@@ -55,14 +56,14 @@ def topics(pristine: Path) -> list[int]:
 
 
 class PausingStore:
-    """A store that calls `during` once, when the first file of the replaced date is uploaded."""
+    """A store that calls `during` once, when the first file of the date is uploaded."""
 
-    def __init__(self, inner: Store, during: Callable[[], None]) -> None:
-        self._inner, self._during = inner, during
+    def __init__(self, inner: Store, during: Callable[[], None], date_key: str = DATE_KEY) -> None:
+        self._inner, self._during, self._date_key = inner, during, date_key
         self.paused = False
 
     def upload(self, source: Path, key: str) -> None:
-        if key.startswith(f"{DATE_KEY}/") and not self.paused:
+        if key.startswith(f"{self._date_key}/") and not self.paused:
             self.paused = True
             self._during()
         self._inner.upload(source, key)
@@ -138,7 +139,7 @@ def test_the_next_replacement_removes_the_version_before_the_last(
     kept = set(stored_names(stored, DATE_KEY))
     assert kept == {contract.MANIFEST_NAME} | listed_paths(previous) | listed_paths(current)
     assert not kept & listed_paths(original)
-    assert all(path.startswith(REPLACEMENT_PREFIX) for path in listed_paths(current))
+    assert all(path.startswith(UPLOAD_PREFIX) for path in listed_paths(current))
     assert listed_paths(current).isdisjoint(listed_paths(previous))
 
 
@@ -168,12 +169,13 @@ def test_of_two_replacements_of_a_date_at_once_the_later_switch_fails_and_leaves
     """The outer replacement read the manifest before the inner one replaced it: its switch
     would publish over a version it never saw, so it fails and removes its own upload."""
     other = export_date(pristine, DATES[1], tmp_path / "other")["intent"]
+    original = StoreCatalog(stored).manifest(DAY)
     pausing = PausingStore(stored, lambda: replace_date(stored, other))
     with pytest.raises(ConcurrentPublishError, match=DAY):
         replace_date(pausing, replacement)
     current = StoreCatalog(stored).manifest(DAY)
     kept = set(stored_names(stored, DATE_KEY))
-    assert kept - {contract.MANIFEST_NAME} <= listed_paths(current) | original_paths(pristine)
+    assert kept - {contract.MANIFEST_NAME} <= listed_paths(current) | listed_paths(original)
     assert listed_paths(current) <= kept
     assert validate_store(stored).ok
     alone = stored_copy(pristine, tmp_path / "alone", other)
@@ -200,8 +202,50 @@ def test_a_replacement_that_reads_the_new_manifest_keeps_its_files_from_the_one_
     )
 
 
-def original_paths(pristine: Path) -> set[str]:
-    return listed_paths(DatasetCatalog(pristine).manifest(DAY))
+NEW_DAY = "2024-03-03"
+NEW_KEY = f"intent/data_date={NEW_DAY}"
+
+
+def add_date(store: Store | PausingStore, intent: Path) -> None:
+    request = IngestRequest(dataset=Path("staged"), data_date=NEW_DAY, intent=intent)
+    ingest_into_store(store, request)  # type: ignore[arg-type]  # PausingStore: a Store by proxy
+
+
+def test_of_two_first_publishes_of_a_date_at_once_one_stands_whole(
+    stored: Store, replacement: Path, pristine: Path, tmp_path: Path, topics: list[int]
+) -> None:
+    """The inner writer publishes the new date while the outer one uploads it: the outer's
+    files must not mix into the inner's, and the outer's switch fails."""
+    other = export_date(pristine, DATES[1], tmp_path / "other")["intent"]
+    pausing = PausingStore(stored, lambda: add_date(stored, other), NEW_KEY)
+    with pytest.raises(ConcurrentPublishError, match=NEW_DAY):
+        add_date(pausing, replacement)
+    assert pausing.paused
+    current = StoreCatalog(stored).manifest(NEW_DAY)
+    assert set(stored_names(stored, NEW_KEY)) == {contract.MANIFEST_NAME} | listed_paths(current)
+    assert validate_store(stored).ok
+    alone = open_store(tmp_path / "alone", services.S3)
+    (tmp_path / "alone").mkdir()
+    publish(pristine, alone)
+    add_date(alone, other)
+    assert rows(StoreCatalog(stored).resolve(NEW_DAY), topics).equals(
+        rows(StoreCatalog(alone).resolve(NEW_DAY), topics)
+    )
+
+
+def test_a_first_publish_removes_what_a_killed_one_left_under_the_date(
+    stored: Store, replacement: Path
+) -> None:
+    """A writer killed before its switch left a part file and an unfinished multipart upload."""
+    client = s3_client(services.S3)
+    bucket, _, prefix = stored.locate(NEW_KEY).partition("/")
+    stored.write_bytes(f"{NEW_KEY}/{UPLOAD_PREFIX}dead/part-00000.parquet", b"half")
+    client.create_multipart_upload(Bucket=bucket, Key=f"{prefix}/{UPLOAD_PREFIX}dead/big.parquet")
+    add_date(stored, replacement)
+    current = StoreCatalog(stored).manifest(NEW_DAY)
+    assert set(stored_names(stored, NEW_KEY)) == {contract.MANIFEST_NAME} | listed_paths(current)
+    assert client.list_multipart_uploads(Bucket=bucket, Prefix=prefix).get("Uploads", []) == []
+    assert validate_store(stored).ok
 
 
 def stored_copy(pristine: Path, root: Path, intent: Path) -> Store:
