@@ -18,7 +18,8 @@ from litestar.types import Message, Scope
 from api.context import ApiContext, context_of
 from api.errors import INTERNAL, reply_for
 from api.ratelimit import decision_of
-from api.wire.common import ErrorBody, ErrorDetail, ErrorEnvelope, Meta, iso
+from api.wire.common import ErrorBody, ErrorDetail, ErrorEnvelope, Meta
+from jobs.wire import iso
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER: Final = "x-request-id"

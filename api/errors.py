@@ -175,7 +175,7 @@ ERROR_TABLE: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (DataDateMissing, 422, "DATA_NOT_AVAILABLE"),
     (StorageError, 503, "STORAGE_UNAVAILABLE"),  # the dataset's bucket, as /ready names it
     (InvalidConfig, 422, "INVALID_CONFIG"),
-    (RunNotCompleted, 409, "RUN_NOT_SERVABLE"),  # a stored config the current topics no longer fit
+    (RunNotCompleted, 409, "RUN_NOT_SERVABLE"),  # an export of a run that has no snapshot
     (RequestEntityTooLarge, 413, "PAYLOAD_TOO_LARGE"),
     (UrlNotAllowed, 400, "URL_NOT_ALLOWED"),  # topic analyze: refused before any connection
     (FetchFailed, 422, "FETCH_FAILED"),

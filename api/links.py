@@ -22,12 +22,12 @@ from litestar.types import Scope
 
 from api.context import AnyRequest, ApiContext
 from api.signing import expiry_of, sign_download
-from api.wire.common import iso
-from api.wire.exports import ExportLink, export_out
+from api.wire.exports import ExportLink
 from data.metadata.models import Export
 from data.presign import MAX_TTL_SECONDS, presigned_get
 from data.storage import is_remote
 from engine.states import ExportStatus
+from jobs.wire import export_out, iso
 
 DOWNLOADS_PATH: Final = "/v1/downloads"
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}

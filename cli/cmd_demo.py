@@ -15,7 +15,6 @@ from typing import Any, Final
 
 import httpx
 
-from api.wire.runs import RunOut
 from cli.cmd_server import load_settings
 from cli.datasets import local_dataset
 from cli.demo_client import DemoClient
@@ -29,6 +28,7 @@ from jobs import accounts
 from jobs.errors import OrganizationExists
 from jobs.logs import configure_logging
 from jobs.settings import Settings
+from jobs.wire import RunOut
 
 DEMO_ORG: Final = "demo"
 RUN_TIMEOUT_SECONDS: Final = 120.0

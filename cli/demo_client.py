@@ -15,8 +15,9 @@ import msgspec
 from api.wire.audiences import AudienceEnvelope, AudienceOut
 from api.wire.exports import ExportEnvelope, ExportLink
 from api.wire.results import ResultRow, ResultsEnvelope, Stats, StatsEnvelope
-from api.wire.runs import RunEnvelope, RunOut
+from api.wire.runs import RunEnvelope
 from cli.errors import CliError
+from jobs.wire import RunOut
 
 T = TypeVar("T")
 BASE_PATH: Final = "/v1/intent"

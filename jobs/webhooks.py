@@ -17,16 +17,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import httpx
 
 from data.metadata.models import (
-    Export,
     ExportId,
     OrgId,
-    Run,
     RunId,
     WebhookDelivery,
     WebhookEndpoint,
@@ -47,6 +45,7 @@ from jobs.errors import FetchFailed, InvalidRequest, UrlNotAllowed
 from jobs.settings import Settings
 from jobs.urlguard import UrlGuard
 from jobs.webhook_http import SECRET_PREFIX, Clients, Post, http_post
+from jobs.wire import export_object, iso, run_object
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +171,7 @@ def _subjects(store: MetadataStore, events: Sequence[WebhookEvent]) -> dict[str,
 def new_delivery(
     endpoint: WebhookEndpoint, event: str, subject: str, data: dict[str, Any], now: datetime
 ) -> WebhookDelivery:
-    body = {"type": event, "timestamp": _iso(now), "data": data}
+    body = {"type": event, "timestamp": iso(now), "data": data}
     return WebhookDelivery(
         id=f"msg_{uuid.uuid4().hex}",
         webhook_id=endpoint.id,
@@ -184,46 +183,6 @@ def new_delivery(
         created_at=now,
         next_attempt_at=now,
     )
-
-
-def run_object(run: Run) -> dict[str, Any]:
-    """The run as the API shows it (`GET .../runs/{runId}`)."""
-    return {
-        "id": run.id,
-        "audienceId": run.audience_id,
-        "organizationId": run.organization_id,
-        "status": run.status.value,
-        "runType": run.run_type.value,
-        "configHash": run.config_hash,
-        "dataDate": run.data_date,
-        "candidateCount": run.candidate_count,
-        "resultCount": run.result_count,
-        "attempts": run.attempts,
-        "errorCode": run.error_code,
-        "errorMessage": run.error_message,
-        "createdAt": _iso(run.created_at),
-        "startedAt": _iso_or_none(run.started_at),
-        "completedAt": _iso_or_none(run.completed_at),
-        "cancelledAt": _iso_or_none(run.cancelled_at),
-    }
-
-
-def export_object(export: Export) -> dict[str, Any]:
-    """The export's fields as the API names them (without a download link, which expires)."""
-    return {
-        "id": export.id,
-        "organizationId": export.organization_id,
-        "audienceId": export.audience_id,
-        "runId": export.run_id,
-        "exportType": export.export_type,
-        "status": export.status,
-        "contentType": export.content_type,
-        "byteSize": export.byte_size,
-        "rowCount": export.row_count,
-        "sha256": export.sha256,
-        "createdAt": _iso(export.created_at),
-        "completedAt": _iso_or_none(export.completed_at),
-    }
 
 
 # -- the tick ------------------------------------------------------------------------------
@@ -424,11 +383,3 @@ def _log(delivery: WebhookDelivery) -> None:
         delivery.attempts,
         delivery.status.value if status is None else f"{delivery.status.value}, status {status}",
     )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _iso_or_none(moment: datetime | None) -> str | None:
-    return None if moment is None else _iso(moment)

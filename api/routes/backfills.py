@@ -13,8 +13,9 @@ from api.lookup import audience_of
 from api.openapi import keyed
 from api.params import Ctx, PathId, Who
 from api.routes.runs import IdempotencyKey, send_reply
-from api.wire.runs import BackfillCreate, BackfillEnvelope, BackfillOut, run_out
+from api.wire.runs import BackfillCreate, BackfillEnvelope, BackfillOut
 from jobs.backfill import MAX_BACKFILL_DATES, backfill
+from jobs.wire import run_out
 
 
 @post(

@@ -35,11 +35,11 @@ from api.wire.diffs import (
     EncodedDiffPage,
     EncodedDiffPageEnvelope,
 )
-from api.wire.runs import run_out
 from data.exports import CONTENT_TYPES, ExportFormat, iter_csv_rows
 from data.metadata.models import Run
 from data.snapshots.diff import Side, SnapshotDiff, page_rows, read_rows
 from data.snapshots.json_rows import encode_table
+from jobs.wire import run_out
 
 DIFF_PATH: Final = f"{RUN_PATH}/diff"
 NOT_FOUND: Final = (

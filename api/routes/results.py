@@ -31,9 +31,10 @@ from api.wire.results import (
     empty_stats,
     stats_of,
 )
-from api.wire.runs import PendingRun, PendingRunEnvelope, run_out
+from api.wire.runs import PendingRun, PendingRunEnvelope
 from data.exports import CONTENT_TYPES, ExportFormat, iter_export
 from data.metadata.models import Run
+from jobs.wire import run_out
 
 RUN_PATH: Final = "/audiences/{audience_id:str}/runs/{run_id:str}"
 NOT_SERVABLE: Final = "RUN_NOT_SERVABLE: the run failed or was cancelled"

@@ -19,10 +19,11 @@ from api.idempotency import Reply
 from api.lookup import audience_of, run_of
 from api.openapi import keyed
 from api.params import MAX_OFFSET, Ctx, PathId, Who
-from api.wire.runs import DATE_PATTERN, RunCreate, RunEnvelope, RunListEnvelope, run_out
+from api.wire.runs import DATE_PATTERN, RunCreate, RunEnvelope, RunListEnvelope
 from engine.states import RunStatus, RunType
 from jobs.idempotency import RETENTION
 from jobs.submit import submit_run
+from jobs.wire import run_out
 
 IdempotencyKey = Annotated[
     str | None,

@@ -8,10 +8,11 @@ from typing import Annotated, Any, Final, Literal
 
 import msgspec
 
-from api.wire.common import Meta, iso, iso_or_none
+from api.wire.common import Meta
 from data.metadata.models import Audience, Run
 from engine.config import MAX_SCORE, MAX_SOURCE_URL, MAX_TOPIC_ID, SCORE_FLOOR
 from engine.filters import MAX_TOPICS
+from jobs.wire import iso, iso_or_none
 
 AudienceStatus = Literal["draft", "active", "paused"]
 _STATUSES: Final[dict[str, AudienceStatus]] = {

@@ -3,8 +3,6 @@
 Timestamps on the wire are UTC ISO-8601 with milliseconds and `Z`.
 """
 
-from datetime import UTC, datetime
-
 import msgspec
 
 
@@ -40,13 +38,3 @@ class Deleted(msgspec.Struct):
 class DeletedEnvelope(msgspec.Struct):
     data: Deleted
     meta: Meta
-
-
-def iso(moment: datetime) -> str:
-    """`2026-11-27T09:30:00.000Z`: UTC, milliseconds, `Z`."""
-    # isoformat rather than strftime: see benchmarks/PERF.md (API timestamps).
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def iso_or_none(moment: datetime | None) -> str | None:
-    return iso(moment) if moment is not None else None

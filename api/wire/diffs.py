@@ -4,7 +4,7 @@ import msgspec
 
 from api.wire.common import Meta
 from api.wire.results import ResultRow
-from api.wire.runs import RunOut
+from jobs.wire import RunOut
 
 
 class DiffOut(msgspec.Struct):

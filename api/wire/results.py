@@ -9,7 +9,7 @@ from typing import Literal
 import msgspec
 
 from api.wire.common import Meta
-from api.wire.runs import RunOut
+from jobs.wire import RunOut
 
 PendingState = Literal["queued", "running"]
 

@@ -4,9 +4,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from api.wire.common import Meta, iso, iso_or_none
+from api.wire.common import Meta
 from data.metadata.models import WebhookDelivery, WebhookEndpoint
 from engine.states import DeliveryStatus
+from jobs.wire import iso, iso_or_none
 
 EventType = Literal["run.completed", "run.failed", "export.completed"]
 

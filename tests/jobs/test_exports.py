@@ -3,10 +3,12 @@ under a lease beside the run's snapshot, one file whatever attempt publishes it.
 
 import dataclasses
 import hashlib
+import json
 import threading
 from datetime import timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from data.metadata.models import OrgId
@@ -21,6 +23,7 @@ from jobs.reconciler import reconcile_once
 from jobs.submit import submit_run
 from jobs.urlguard import UrlGuard
 from jobs.webhooks import create_endpoint, record_events
+from jobs.wire import export_out
 from jobs.work import InlineRunner
 from jobs.worker import start_worker
 
@@ -219,3 +222,6 @@ def test_an_export_built_by_the_actor_is_announced_as_export_completed(queued, c
     assert deps.webhook_nudge.is_set()  # the sender of this process goes at once
     [delivery] = record_events(deps, deps.clock())
     assert (delivery.event_type, delivery.subject_id) == ("export.completed", export.id)
+    shown = json.loads(delivery.body)["data"]
+    assert shown == msgspec.to_builtins(export_out(deps.store.get_export(export.id)))
+    assert {"expiresAt", "storageProvider", "bucket", "fileName", "errorCode"} <= set(shown)

@@ -5,6 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 from standardwebhooks import Webhook
 
@@ -24,6 +25,7 @@ from jobs.webhooks import (
     send_due,
     webhook_tick,
 )
+from jobs.wire import run_out
 from tests.jobs.webhook_receiver import receiver
 
 OPEN = UrlGuard(allow_private=True)
@@ -206,6 +208,8 @@ def test_body_is_the_event_type_time_and_the_run_as_the_api_shows_it(deps, make_
     assert set(body) == {"type", "timestamp", "data"}
     assert body["data"]["completedAt"].endswith("Z")
     assert body["data"]["resultCount"] == run.result_count
+    assert (body["data"]["stage"], body["data"]["progress"]) == (None, 1.0)
+    assert body["data"] == msgspec.to_builtins(run_out(run))
     assert delivery.webhook_id == endpoint.id
 
 
