@@ -122,13 +122,17 @@ class Scrape:
             raise MetricsTokenInvalid("/metrics needs the bearer token of INTENT_METRICS_TOKEN")
 
 
+# Litestar adds the charset of a text/ type itself: named twice, some scrapers refuse it.
+MEDIA_TYPE: Final = CONTENT_TYPE_LATEST.removesuffix("; charset=utf-8")
+
+
 @get("/metrics", sync_to_thread=True, include_in_schema=False)
 def metrics(
     scrape: NamedDependency[Scrape],
     authorization: Annotated[str | None, HeaderParameter(name="authorization")] = None,
 ) -> Response[bytes]:
     scrape.check(authorization)
-    return Response(scrape.render(), media_type=CONTENT_TYPE_LATEST)
+    return Response(scrape.render(), media_type=MEDIA_TYPE)
 
 
 HANDLERS = [metrics]

@@ -22,6 +22,7 @@ def scrape(api: Api, **headers: str) -> dict[str, list[tuple[dict[str, str], flo
     reply = api.client.get("/metrics", headers=headers)
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"].startswith("text/plain")
+    assert reply.headers["content-type"].count("charset") == 1
     samples: dict[str, list[tuple[dict[str, str], float]]] = {}
     for family in text_string_to_metric_families(reply.text):
         for sample in family.samples:
