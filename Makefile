@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist); every test makes its own databases, buckets and queues.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test check lint format types contracts pytest bench lock clean
 
@@ -31,7 +33,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(BIN)/intent bench --data-dir bench-data --report bench-report
