@@ -25,9 +25,10 @@ from data.export_rows import (
     jsonl_chunks,
     parquet_chunks,
 )
+from data.s3_uploads import abort_object_uploads
 from data.snapshots.diff import Rows
 from data.snapshots.results_file import ResultsFile
-from data.storage import Store
+from data.storage import S3Store, Store
 
 __all__ = [
     "CONTENT_TYPES",
@@ -100,7 +101,10 @@ def write_export_to_store(
 ) -> ExportInfo:
     """Write the export to `key` of an object store: built in a local temporary file, then
     uploaded whole, so the object appears complete or not at all (a second attempt replaces
-    it with the same bytes)."""
+    it with the same bytes, and first aborts the upload an attempt killed mid-upload left
+    open: on S3 its parts are kept, and billed, until then)."""
+    if isinstance(store, S3Store):
+        abort_object_uploads(store, key)
     with tempfile.TemporaryDirectory(prefix="intent-export-") as tmp:
         local = Path(tmp) / key.rpartition("/")[2]
         info = write_export(results, fmt, local, attempt)

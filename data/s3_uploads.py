@@ -27,15 +27,26 @@ def abort_uploads(store: S3Store, key: str) -> int:
     return len(found)
 
 
-def open_uploads(store: S3Store, key: str) -> list[Upload]:
-    """The unfinished multipart uploads under `key` of `store`, as (object key, upload id)."""
-    prefix = store.locate(key).removeprefix(f"{store.bucket}/").rstrip("/") + "/"
+def abort_object_uploads(store: S3Store, key: str) -> int:
+    """Abort the unfinished multipart uploads of the object `key` itself (not of keys that
+    merely start with it); the number aborted."""
+    found = open_uploads(store, key, whole=True)
+    abort(store, key, found)
+    return len(found)
+
+
+def open_uploads(store: S3Store, key: str, *, whole: bool = False) -> list[Upload]:
+    """The unfinished multipart uploads under `key` of `store` (of the object `key` when
+    `whole`), as (object key, upload id)."""
+    name = store.locate(key).removeprefix(f"{store.bucket}/").rstrip("/")
+    prefix = name if whole else name + "/"
     with _failures(store, key):
         client = s3_client(store.settings)
         return [
             (upload["Key"], upload["UploadId"])
             for page in _pages(client, store.bucket, prefix)
             for upload in page.get("Uploads", [])
+            if not whole or upload["Key"] == name
         ]
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from data.metadata.models import ExportId
+from data.s3_client import s3_client
 from data.storage import open_store
 from jobs.exports import build_queued_export
 from tests import services
@@ -145,6 +146,25 @@ def test_a_failed_export_on_s3_is_not_handed_a_url_of_its_missing_object(
     assert failed["export"]["status"] == "failed"
     reply = api.client.get(urlparse(failed["downloadUrl"]).path)
     assert (reply.status_code, reply.json()["error"]["code"]) == (409, "EXPORT_NOT_READY")
+
+
+def test_an_attempt_aborts_the_upload_a_killed_attempt_left_open_at_its_object(
+    queued_s3_api: tuple[Api, list[str]],
+) -> None:
+    api, _ = queued_s3_api
+    tenant = api.tenant()
+    url, early = _queue_export(api, tenant)
+    export = api.store.get_export(ExportId(early["export"]["id"]))
+    assert export is not None
+    assert export.path is not None
+    bucket, _, key = export.path.removeprefix("s3://").partition("/")
+    client = s3_client(services.S3)
+    client.create_multipart_upload(Bucket=bucket, Key=key)  # the attempt a SIGKILL cut short
+    client.create_multipart_upload(Bucket=bucket, Key=key + ".other")  # not this object's
+    build_queued_export(api.deps, export.id)
+    assert _get(api, tenant, url, export.id)["export"]["status"] == "completed"
+    left = client.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads", [])
+    assert [upload["Key"] for upload in left] == [key + ".other"]
 
 
 def test_the_link_given_while_processing_leads_to_the_object_once_completed(
