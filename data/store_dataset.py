@@ -149,7 +149,15 @@ def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dic
     new manifest nor the one it replaced names (the version before that, the leftovers of a
     killed publish, their unfinished multipart uploads) is removed; objects that appeared since,
     such as the upload of a writer that read the new manifest, are not touched."""
-    staged = [_stage_date(local, store, day) for day in dates]
+    staged: list[_StagedDate | None] = []
+    try:
+        for day in dates:
+            staged.append(_stage_date(local, store, day))
+    except BaseException:  # the dates uploaded before the failure are not published either
+        for date_files in (d for d in staged if d is not None):
+            with contextlib.suppress(OSError, StorageError):
+                store.delete_tree(f"{_date_key(date_files.day)}/{date_files.prefix}")
+        raise
     published, lost = {}, []
     for date_files in (d for d in staged if d is not None):
         key = _date_key(date_files.day)

@@ -161,3 +161,23 @@ def test_publishing_uploads_every_manifest_after_every_part(pristine: Path, tmp_
     assert recording.written[0] == "topics.parquet"
     uploaded = {path.relative_to(pristine).as_posix() for path in pristine.rglob("*.*")}
     assert {re.sub(r"/v-[0-9a-f]{12}/", "/", key) for key in recording.written} == uploaded
+
+
+class FailingStore(RecordingStore):
+    """A store whose upload of the last date's topic stats fails, as a dropped connection would."""
+
+    def upload(self, source: Path, key: str) -> None:
+        if key.startswith(f"intent/data_date={DATES[-1]}/") and source.name.startswith("_topic"):
+            raise OSError("connection reset by peer")
+        super().upload(source, key)
+
+
+def test_a_publish_that_fails_removes_the_dates_it_uploaded_and_publishes_none(
+    pristine: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy"
+    failing = FailingStore(LocalStore(root))
+    with pytest.raises(OSError, match="connection reset"):
+        publish(pristine, failing)  # type: ignore[arg-type]  # the methods publish uses
+    assert any(key.startswith(f"intent/data_date={DATES[0]}/") for key in failing.written)
+    assert not [p for p in (root / "intent").rglob("*") if p.is_file()]
