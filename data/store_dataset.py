@@ -34,6 +34,9 @@ from data.storage import S3Store, Store
 from data.validation import ValidationReport, validate_dataset
 
 TOPICS_KEY = "topics.parquet"
+# Created only if absent by the ingest that names a new people version, so that two ingests never
+# upload their people into one version; not a part, so readers and the validator ignore it.
+CLAIM_NAME: Final = "_claim"
 # Each upload of a date puts its files under `<date>/v-<id>/`; no part or manifest name starts
 # so, and without a `=` DuckDB and the catalog never take it for a partition.
 UPLOAD_PREFIX: Final = "v-"
@@ -67,7 +70,7 @@ def generate_into_store(
             topics=topics,
             progress=progress,
         )
-        publish(local, store)
+        publish(local, store, replace=replace)
     return dataclasses.replace(summary, out=store.uri)
 
 
@@ -81,11 +84,13 @@ def ingest_into_store(
         local = Path(staging) / "dataset"
         _stage_for_ingest(store, local, request)
         result = ingest(dataclasses.replace(request, dataset=local), progress)
+        if request.people is not None and request.people_version is None:
+            _claim_version(store, result.people_version)  # before anything is uploaded
         if request.topics is not None:
             store.upload(contract.topics_path(local), TOPICS_KEY)
         if request.people is not None:
             _upload_people(local, store, result.people_version)
-        published = _publish_dates(local, store, [result.data_date])
+        published = _publish_dates(local, store, [result.data_date], replace=request.replace)
     return dataclasses.replace(result, manifest=published[result.data_date])
 
 
@@ -111,15 +116,16 @@ def validate_store(store: Store, dates: Iterable[str] | None = None) -> Validati
     return dataclasses.replace(report, root=store.uri)
 
 
-def publish(local: Path, store: Store) -> None:
+def publish(local: Path, store: Store, *, replace: bool = False) -> None:
     """Upload the dataset directory `local` into `store`: topics, people, then each date's
-    parts, and every date's manifest last."""
+    parts, and every date's manifest last. Without `replace`, a date another writer publishes
+    meanwhile is not replaced: ConcurrentPublishError."""
     topics = contract.topics_path(local)
     if topics.is_file():
         store.upload(topics, TOPICS_KEY)
     for version in people_versions(local):
         _upload_people(local, store, version)
-    _publish_dates(local, store, list(date_directories(local)))
+    _publish_dates(local, store, list(date_directories(local)), replace=replace)
 
 
 @dataclass(frozen=True)
@@ -135,24 +141,27 @@ class _StagedDate:
     prefix: str
 
 
-def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dict[str, object]]:
+def _publish_dates(
+    local: Path, store: Store, dates: list[str], *, replace: bool
+) -> dict[str, dict[str, object]]:
     """Each date's files but its manifest, then the manifests, then the files no manifest needs
     any more; the manifests as published, by date. A date that is not complete on disk is
     neither uploaded nor touched in the store.
 
     Every upload of a date goes under a fresh `v-<id>/` prefix, beside what the store has, and
     the manifest naming those files is written only if the stored one is still the one this
-    publish read (a conditional write): a date is never absent or mixed for a reader, who
-    follows the manifest it read, and of two writers publishing one date at once (first
-    publishes included) one publishes and the other removes its upload and raises
-    ConcurrentPublishError. After the switch, what was under the date before it and neither the
-    new manifest nor the one it replaced names (the version before that, the leftovers of a
-    killed publish, their unfinished multipart uploads) is removed; objects that appeared since,
-    such as the upload of a writer that read the new manifest, are not touched."""
+    publish read (a conditional write; without `replace`, only if the date is still absent): a
+    date is never absent or mixed for a reader, who follows the manifest it read, and of two
+    writers publishing one date at once (first publishes included) one publishes and the other
+    removes its upload and raises ConcurrentPublishError. After the switch, what was under the
+    date before it and neither the new manifest nor the one it replaced names (the version before
+    that, the leftovers of a killed publish, their unfinished multipart uploads) is removed;
+    objects that appeared since, such as the upload of a writer that read the new manifest, are
+    not touched."""
     staged: list[_StagedDate | None] = []
     try:
         for day in dates:
-            staged.append(_stage_date(local, store, day))
+            staged.append(_stage_date(local, store, day, replace=replace))
     except BaseException:  # the dates uploaded before the failure are not published either
         for date_files in (d for d in staged if d is not None):
             with contextlib.suppress(OSError, StorageError):
@@ -179,7 +188,7 @@ def _publish_dates(local: Path, store: Store, dates: list[str]) -> dict[str, dic
     return published
 
 
-def _stage_date(local: Path, store: Store, day: str) -> _StagedDate | None:
+def _stage_date(local: Path, store: Store, day: str, *, replace: bool) -> _StagedDate | None:
     """Upload one date's files but its manifest under a fresh prefix; None when the date is not
     complete on disk. An upload that fails removes what it sent."""
     key, directory = _date_key(day), contract.intent_dir(local, day)
@@ -187,6 +196,8 @@ def _stage_date(local: Path, store: Store, day: str) -> _StagedDate | None:
     if manifest is None:
         return None
     previous, tag = _stored_manifest(store, day)
+    if previous is not None and not replace:  # absent when the caller checked: create it or fail
+        previous, tag = None, None
     prefix = f"{UPLOAD_PREFIX}{uuid.uuid4().hex[:12]}/"
     try:
         for path in _files(directory):
@@ -272,12 +283,23 @@ def _document(raw: bytes) -> dict[str, object] | None:
 def _upload_people(local: Path, store: Store, version: str) -> None:
     """A people version's parts; parts of an earlier upload that this one lacks are removed."""
     directory, key = contract.people_dir(local, version), _people_key(version)
-    names = set()
+    names = {CLAIM_NAME}
     for path in _files(directory):
         names.add(path.name)
         store.upload(path, f"{key}/{path.name}")
     for stale in set(store.files(key)) - names:
         store.delete_tree(f"{key}/{stale}")
+
+
+def _claim_version(store: Store, version: str) -> None:
+    """Make the new people version this ingest's, or raise ConcurrentPublishError when another
+    ingest, which read the store at the same time, named the same version first."""
+    if not store.write_bytes_if(f"{_people_key(version)}/{CLAIM_NAME}", b"", None):
+        raise ConcurrentPublishError(
+            f"people version {version} in {store.uri} was created by another ingest while this "
+            "one prepared it; nothing of this ingest was published: repeat it (it will name "
+            "the next free version)"
+        )
 
 
 def _stage_for_ingest(store: Store, local: Path, request: IngestRequest) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 import pytest
 
 from data import contract
@@ -19,6 +21,7 @@ from data.s3_client import s3_client
 from data.storage import Store, open_store
 from data.store_catalog import StoreCatalog
 from data.store_dataset import (
+    CLAIM_NAME,
     UPLOAD_PREFIX,
     ingest_into_store,
     listed_paths,
@@ -262,3 +265,67 @@ def stored_names(store: Store, key: str) -> list[str]:
     selector = pafs.FileSelector(root, recursive=True)
     found = store.filesystem.get_file_info(selector)
     return [e.path.removeprefix(root).lstrip("/") for e in found if e.type == pafs.FileType.File]
+
+
+class PeoplePausingStore(PausingStore):
+    """A store that calls `during` once, when the first people file is uploaded."""
+
+    def upload(self, source: Path, key: str) -> None:
+        if key.startswith("people/") and not self.paused:
+            self.paused = True
+            self._during()
+        self._inner.upload(source, key)
+
+
+class ClaimPausingStore(PausingStore):
+    """A store that calls `during` once, just before a people version is claimed."""
+
+    def write_bytes_if(self, key: str, data: bytes, expected: str | None) -> bool:
+        if key.endswith(f"/{CLAIM_NAME}") and not self.paused:
+            self.paused = True
+            self._during()
+        return self._inner.write_bytes_if(key, data, expected)
+
+
+@pytest.fixture
+def two_peoples(pristine: Path, tmp_path: Path) -> tuple[dict[str, Path], dict[str, Path]]:
+    """Files of the last date to ingest as a new one, twice: the second with other first names."""
+    ours = export_date(pristine, DAY, tmp_path / "ours", suffix=".parquet")
+    theirs = export_date(pristine, DAY, tmp_path / "theirs", suffix=".parquet")
+    people = pq.read_table(theirs["people"])
+    upper = pc.utf8_upper(people.column("first_name"))
+    pq.write_table(people.set_column(2, "first_name", upper), theirs["people"])
+    return ours, theirs
+
+
+@pytest.mark.parametrize("pausing", [PeoplePausingStore, ClaimPausingStore])
+def test_of_two_ingests_of_a_new_date_with_people_at_once_one_stands_whole(
+    stored: Store,
+    pristine: Path,
+    tmp_path: Path,
+    topics: list[int],
+    two_peoples: tuple[dict[str, Path], dict[str, Path]],
+    pausing: type[PausingStore],
+) -> None:
+    """The inner ingest runs while the outer one uploads its people, or just before it claims
+    their new version: the inner's date stands with the inner's people, and the outer fails."""
+    ours, theirs = two_peoples
+    outer = pausing(stored, lambda: add_people_date(stored, theirs))
+    with pytest.raises(ConcurrentPublishError):
+        add_people_date(outer, ours)
+    assert outer.paused
+    assert validate_store(stored).ok
+    alone = open_store(tmp_path / "alone", services.S3)
+    (tmp_path / "alone").mkdir()
+    publish(pristine, alone)
+    add_people_date(alone, theirs)
+    assert rows(StoreCatalog(stored).resolve(NEW_DAY), topics).equals(
+        rows(StoreCatalog(alone).resolve(NEW_DAY), topics)
+    )
+
+
+def add_people_date(store: Store | PausingStore, files: dict[str, Path]) -> None:
+    request = IngestRequest(
+        dataset=Path("staged"), data_date=NEW_DAY, intent=files["intent"], people=files["people"]
+    )
+    ingest_into_store(store, request)  # type: ignore[arg-type]  # PausingStore: a Store by proxy
