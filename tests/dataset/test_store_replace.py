@@ -181,7 +181,7 @@ def test_of_two_replacements_of_a_date_at_once_the_later_switch_fails_and_leaves
     assert kept - {contract.MANIFEST_NAME} <= listed_paths(current) | listed_paths(original)
     assert listed_paths(current) <= kept
     assert validate_store(stored).ok
-    alone = stored_copy(pristine, tmp_path / "alone", other)
+    alone = stored_copy(pristine, tmp_path / "alone", lambda copy: replace_date(copy, other))
     assert rows(StoreCatalog(stored).resolve(DAY), topics).equals(
         rows(StoreCatalog(alone).resolve(DAY), topics)
     )
@@ -199,7 +199,7 @@ def test_a_replacement_that_reads_the_new_manifest_keeps_its_files_from_the_one_
     current = StoreCatalog(stored).manifest(DAY)
     assert listed_paths(current) <= set(stored_names(stored, DATE_KEY))
     assert validate_store(stored).ok
-    alone = stored_copy(pristine, tmp_path / "alone", other)
+    alone = stored_copy(pristine, tmp_path / "alone", lambda copy: replace_date(copy, other))
     assert rows(StoreCatalog(stored).resolve(DAY), topics).equals(
         rows(StoreCatalog(alone).resolve(DAY), topics)
     )
@@ -227,10 +227,7 @@ def test_of_two_first_publishes_of_a_date_at_once_one_stands_whole(
     current = StoreCatalog(stored).manifest(NEW_DAY)
     assert set(stored_names(stored, NEW_KEY)) == {contract.MANIFEST_NAME} | listed_paths(current)
     assert validate_store(stored).ok
-    alone = open_store(tmp_path / "alone", services.S3)
-    (tmp_path / "alone").mkdir()
-    publish(pristine, alone)
-    add_date(alone, other)
+    alone = stored_copy(pristine, tmp_path / "alone", lambda copy: add_date(copy, other))
     assert rows(StoreCatalog(stored).resolve(NEW_DAY), topics).equals(
         rows(StoreCatalog(alone).resolve(NEW_DAY), topics)
     )
@@ -251,12 +248,12 @@ def test_a_first_publish_removes_what_a_killed_one_left_under_the_date(
     assert validate_store(stored).ok
 
 
-def stored_copy(pristine: Path, root: Path, intent: Path) -> Store:
-    """The dataset with `intent` as the last date, replaced once, alone, on local disk."""
+def stored_copy(pristine: Path, root: Path, change: Callable[[Store], None]) -> Store:
+    """The dataset with one `change` applied to it, alone, on local disk."""
     copy = open_store(root, services.S3)
     root.mkdir(parents=True)
     publish(pristine, copy)
-    replace_date(copy, intent)
+    change(copy)
     return copy
 
 
@@ -315,10 +312,7 @@ def test_of_two_ingests_of_a_new_date_with_people_at_once_one_stands_whole(
         add_people_date(outer, ours)
     assert outer.paused
     assert validate_store(stored).ok
-    alone = open_store(tmp_path / "alone", services.S3)
-    (tmp_path / "alone").mkdir()
-    publish(pristine, alone)
-    add_people_date(alone, theirs)
+    alone = stored_copy(pristine, tmp_path / "alone", lambda copy: add_people_date(copy, theirs))
     assert rows(StoreCatalog(stored).resolve(NEW_DAY), topics).equals(
         rows(StoreCatalog(alone).resolve(NEW_DAY), topics)
     )
