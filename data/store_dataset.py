@@ -34,8 +34,9 @@ from data.storage import S3Store, Store
 from data.validation import ValidationReport, validate_dataset
 
 TOPICS_KEY = "topics.parquet"
-# Created only if absent by the ingest that names a new people version, so that two ingests never
-# upload their people into one version; not a part, so readers and the validator ignore it.
+# Created only if absent by the generate or ingest that names a new people version, so that two
+# writers never upload their people into one version; not a part, so readers and the validator
+# ignore it.
 CLAIM_NAME: Final = "_claim"
 # Each upload of a date puts its files under `<date>/v-<id>/`; no part or manifest name starts
 # so, and without a `=` DuckDB and the catalog never take it for a partition.
@@ -54,7 +55,9 @@ def generate_into_store(
     replace: bool = False,
 ) -> GenerateSummary:
     """`generate` into `store`: the same bytes as a local run, uploaded manifests last.
-    Existing complete dates raise DateExistsError before anything is generated, unless `replace`."""
+    Existing complete dates raise DateExistsError before anything is generated, unless `replace`.
+    The people go to a version of their own: the end date, or the end date with the first free
+    `.N` suffix when the store has that version already (it is never rewritten in place)."""
     if not replace:
         existing = [day for day in date_range(end_date, days) if _has_manifest(store, day)]
         if existing:
@@ -70,8 +73,9 @@ def generate_into_store(
             topics=topics,
             progress=progress,
         )
+        version = _own_people_version(local, store, summary.people_version)
         publish(local, store, replace=replace)
-    return dataclasses.replace(summary, out=store.uri)
+    return dataclasses.replace(summary, out=store.uri, people_version=version)
 
 
 def ingest_into_store(
@@ -291,10 +295,32 @@ def _upload_people(local: Path, store: Store, version: str) -> None:
         store.delete_tree(f"{key}/{stale}")
 
 
+def _own_people_version(local: Path, store: Store, version: str) -> str:
+    """Claim `version`, or the first `version.N` the store has not got, for the people of the
+    generated dataset `local`; a name other than `version` is given to its directory and to
+    every date manifest that names it. The version claimed."""
+    stored, name, suffix = set(_stored_versions(store)), version, 1
+    while name in stored or not _claimed(store, name):
+        suffix += 1
+        name = f"{version}.{suffix}"
+    if name != version:
+        contract.people_dir(local, version).rename(contract.people_dir(local, name))
+        for day in date_directories(local):
+            path = contract.manifest_path(local, day)
+            manifest = json.loads(path.read_bytes())
+            manifest["peopleVersion"] = name
+            path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return name
+
+
+def _claimed(store: Store, version: str) -> bool:
+    return store.write_bytes_if(f"{_people_key(version)}/{CLAIM_NAME}", b"", None)
+
+
 def _claim_version(store: Store, version: str) -> None:
     """Make the new people version this ingest's, or raise ConcurrentPublishError when another
     ingest, which read the store at the same time, named the same version first."""
-    if not store.write_bytes_if(f"{_people_key(version)}/{CLAIM_NAME}", b"", None):
+    if not _claimed(store, version):
         raise ConcurrentPublishError(
             f"people version {version} in {store.uri} was created by another ingest while this "
             "one prepared it; nothing of this ingest was published: repeat it (it will name "

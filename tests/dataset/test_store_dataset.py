@@ -13,7 +13,7 @@ from cli.main import main
 from data import contract
 from data.storage import LocalStore, ObjectInfo, Store, open_store
 from data.store_catalog import StoreCatalog
-from data.store_dataset import UPLOAD_PREFIX, listed_paths, publish, relocated
+from data.store_dataset import UPLOAD_PREFIX, listed_paths, publish, relocated, validate_store
 from tests import services
 from tests.dataset.conftest import DATES
 from tests.dataset.files import export_date
@@ -67,6 +67,23 @@ def test_generate_refuses_existing_dates_unless_replaced(
     again = ("--topics", "300", "--replace", "--json")
     assert run("data", "generate", "--out", generated, *GENERATE, *again) == 0
     assert json.loads(capsys.readouterr().out)["dataset"] == generated
+
+
+def test_generate_with_replace_never_rewrites_a_stored_people_version(
+    generated: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(generated, services.S3)
+    key = f"people/version={DATES[-1]}"
+    before = {name: store.read_bytes(f"{key}/{name}") for name in store.files(key)}
+    other = [*GENERATE[:-1], "8", "--topics", "300", "--replace", "--json"]
+    capsys.readouterr()
+    assert run("data", "generate", "--out", generated, *other) == 0
+    assert json.loads(capsys.readouterr().out)["peopleVersion"] == f"{DATES[-1]}.2"
+    assert {name: store.read_bytes(f"{key}/{name}") for name in store.files(key)} == before
+    for day in DATES:
+        manifest = json.loads(store.read_bytes(f"intent/data_date={day}/{contract.MANIFEST_NAME}"))
+        assert manifest["peopleVersion"] == f"{DATES[-1]}.2"
+    assert validate_store(store).ok
 
 
 def test_validate_an_s3_dataset(generated: str, capsys: pytest.CaptureFixture[str]) -> None:
