@@ -17,6 +17,7 @@ from tests.e2e.processes import free_port, wait_for, wait_until_ready
 pytestmark = pytest.mark.e2e
 LIMIT = 20
 HEADER_TIMEOUT = 1  # seconds: the test waits for it (the default, 10 s, is a setting's)
+TIMER_SLACK = 0.05  # seconds a loop timer may fire early (see below)
 
 
 def _key(intent_env: dict[str, str]) -> str:
@@ -103,4 +104,6 @@ def test_headers_that_never_end_lose_the_connection_within_the_header_deadline(
     with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=30) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: t\r\n")  # and never the blank line
         assert _read_until_closed(sock) == b""
-    assert HEADER_TIMEOUT <= time.monotonic() - started < HEADER_TIMEOUT + 5
+    # The event loop (uvloop: libuv) schedules from its cached time, in milliseconds, so a
+    # timer may fire a little before its delay has passed by this process's clock.
+    assert HEADER_TIMEOUT - TIMER_SLACK <= time.monotonic() - started < HEADER_TIMEOUT + 5
