@@ -25,10 +25,10 @@ from data.export_rows import (
     jsonl_chunks,
     parquet_chunks,
 )
-from data.s3_uploads import abort_object_uploads
+from data.s3_uploads import abort_uploads
 from data.snapshots.diff import Rows
 from data.snapshots.results_file import ResultsFile
-from data.storage import S3Store, Store
+from data.storage import Store
 
 __all__ = [
     "CONTENT_TYPES",
@@ -103,8 +103,7 @@ def write_export_to_store(
     uploaded whole, so the object appears complete or not at all (a second attempt replaces
     it with the same bytes, and first aborts the upload an attempt killed mid-upload left
     open: on S3 its parts are kept, and billed, until then)."""
-    if isinstance(store, S3Store):
-        abort_object_uploads(store, key)
+    abort_uploads(store, key, whole=True)
     with tempfile.TemporaryDirectory(prefix="intent-export-") as tmp:
         local = Path(tmp) / key.rpartition("/")[2]
         info = write_export(results, fmt, local, attempt)

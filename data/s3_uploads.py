@@ -14,30 +14,26 @@ from typing import Any
 from data import s3_requests
 from data.errors import StorageError
 from data.s3_client import s3_client
-from data.storage import S3Store, failure_kind
+from data.storage import S3Store, Store, failure_kind
 
 Upload = tuple[str, str]
 
 
-def abort_uploads(store: S3Store, key: str) -> int:
-    """Abort every unfinished multipart upload under `key` of `store`; the number aborted.
+def abort_uploads(store: Store, key: str, *, whole: bool = False) -> int:
+    """Abort every unfinished multipart upload under `key` of `store` (of the object `key`
+    itself, not of keys that merely start with it, when `whole`); the number aborted.
     StorageError when the bucket cannot be listed or written."""
-    found = open_uploads(store, key)
+    found = open_uploads(store, key, whole=whole)
     abort(store, key, found)
     return len(found)
 
 
-def abort_object_uploads(store: S3Store, key: str) -> int:
-    """Abort the unfinished multipart uploads of the object `key` itself (not of keys that
-    merely start with it); the number aborted."""
-    found = open_uploads(store, key, whole=True)
-    abort(store, key, found)
-    return len(found)
-
-
-def open_uploads(store: S3Store, key: str, *, whole: bool = False) -> list[Upload]:
+def open_uploads(store: Store, key: str, *, whole: bool = False) -> list[Upload]:
     """The unfinished multipart uploads under `key` of `store` (of the object `key` when
-    `whole`), as (object key, upload id)."""
+    `whole`), as (object key, upload id); none on a store other than S3, which has no such
+    uploads."""
+    if not isinstance(store, S3Store):
+        return []
     name = store.locate(key).removeprefix(f"{store.bucket}/").rstrip("/")
     prefix = name if whole else name + "/"
     with _failures(store, key):
@@ -50,8 +46,10 @@ def open_uploads(store: S3Store, key: str, *, whole: bool = False) -> list[Uploa
         ]
 
 
-def abort(store: S3Store, key: str, uploads: list[Upload]) -> None:
+def abort(store: Store, key: str, uploads: list[Upload]) -> None:
     """Abort `uploads` (found under `key`); one already finished or aborted is no error."""
+    if not uploads or not isinstance(store, S3Store):
+        return
     client = s3_client(store.settings)
     for object_key, upload_id in uploads:
         s3_requests.count("delete")

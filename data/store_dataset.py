@@ -30,7 +30,7 @@ from data.generator.progress import Report
 from data.generator.run import DEFAULT_TOPICS, GenerateSummary, date_range, generate
 from data.ingest import IngestRequest, IngestResult, ingest
 from data.s3_uploads import Upload, abort, open_uploads
-from data.storage import S3Store, Store
+from data.storage import Store
 from data.validation import ValidationReport, validate_dataset
 
 TOPICS_KEY = "topics.parquet"
@@ -144,6 +144,11 @@ class _StagedDate:
     previous_tag: str | None
     prefix: str
 
+    @property
+    def upload_key(self) -> str:
+        """The key of this upload's files, removed whole when it is not published."""
+        return f"{_date_key(self.day)}/{self.prefix}"
+
 
 def _publish_dates(
     local: Path, store: Store, dates: list[str], *, replace: bool
@@ -169,19 +174,19 @@ def _publish_dates(
     except BaseException:  # the dates uploaded before the failure are not published either
         for date_files in (d for d in staged if d is not None):
             with contextlib.suppress(OSError, StorageError):
-                store.delete_tree(f"{_date_key(date_files.day)}/{date_files.prefix}")
+                store.delete_tree(date_files.upload_key)
         raise
     published, lost = {}, []
     for date_files in (d for d in staged if d is not None):
         key = _date_key(date_files.day)
-        before = _object_names(store, key), _open_uploads(store, key)
+        before = _object_names(store, key), open_uploads(store, key)
         if not _write_manifest(store, date_files):
             lost.append(date_files)
             continue
         published[date_files.day] = date_files.manifest
         _remove_unlisted(store, date_files, *before)
     for date_files in lost:
-        store.delete_tree(f"{_date_key(date_files.day)}/{date_files.prefix}")
+        store.delete_tree(date_files.upload_key)
     if lost:
         days = ", ".join(d.day for d in lost)
         raise ConcurrentPublishError(
@@ -233,14 +238,7 @@ def _remove_unlisted(
     for name in names:
         if name not in keep:
             store.delete_tree(f"{key}/{name}")
-    if uploads and isinstance(store, S3Store):
-        abort(store, key, uploads)
-
-
-def _open_uploads(store: Store, key: str) -> list[Upload]:
-    """The multipart uploads left open under `key`: on S3 a killed writer's parts are kept, and
-    billed, until they are aborted."""
-    return open_uploads(store, key) if isinstance(store, S3Store) else []
+    abort(store, key, uploads)  # a killed writer's unfinished parts (on S3: kept, and billed)
 
 
 def relocated(manifest: dict[str, object], prefix: str) -> dict[str, object]:

@@ -185,7 +185,8 @@ class ObjectSnapshotStore:
     def delete(self, key: SnapshotKey) -> None:
         """Remove every attempt of the run and the exports beside them, then their markers."""
         run = _run_key(key)
-        self._abort_uploads(run)  # an export or an attempt killed mid-upload
+        # An export or an attempt killed mid-upload: on S3 its parts are kept, and billed.
+        abort_uploads(self.store, run)
         self._guard(lambda: self.store.delete_tree(run))
         for entry in self._guard(self._markers):
             if (_attempt_of(entry.base_name) or "").startswith(run + "/"):
@@ -210,15 +211,9 @@ class ObjectSnapshotStore:
         """Remove what an attempt wrote (an upload it left open too), then its marker; failures
         are left to a later pass."""
         with contextlib.suppress(OSError, StorageError):
-            self._abort_uploads(attempt)
+            abort_uploads(self.store, attempt)
             self.store.delete_tree(attempt)
             self.store.delete_tree(marker_of(attempt))
-
-    def _abort_uploads(self, key: str) -> None:
-        """Abort the multipart uploads a killed writer left open under `key` (on S3 their parts
-        are kept, and billed, until then)."""
-        if isinstance(self.store, S3Store):
-            abort_uploads(self.store, key)
 
     def _ids(self, previous: PreviousRun | None) -> PreviousIds | None:
         if previous is None:
