@@ -2,26 +2,22 @@
 
 uvicorn times only idle keep-alive connections: a client that connects and sends nothing, or
 sends headers a byte at a time, holds a connection for as long as it likes. Here every request's
-headers must be complete within `header_timeout` seconds (INTENT_HEADER_TIMEOUT_SECONDS,
-HEADER_TIMEOUT_SECONDS by default) of the connection opening or the request starting; bodies have
-their own limit in the app (`INTENT_BODY_TIMEOUT_SECONDS`).
+headers must be complete within `header_timeout` seconds (INTENT_HEADER_TIMEOUT_SECONDS) of the
+connection opening or the request starting; bodies have their own limit in the app
+(`INTENT_BODY_TIMEOUT_SECONDS`).
 """
 
 import asyncio
 import functools
-from typing import Any, Final
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
-HEADER_TIMEOUT_SECONDS: Final = 10.0
 
 
 class HeaderDeadlineProtocol(HttpToolsProtocol):  # type: ignore[misc]
     """Built by uvicorn for each connection, with the keyword arguments of its server config."""
 
-    def __init__(
-        self, *args: Any, header_timeout: float = HEADER_TIMEOUT_SECONDS, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, header_timeout: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # header_timeout is checked once, by the factory below
         self.header_timeout = header_timeout
         self._header_deadline: asyncio.TimerHandle | None = None

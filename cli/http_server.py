@@ -13,7 +13,7 @@ import uvicorn
 from litestar import Litestar
 
 from cli.errors import CliError
-from cli.http_protocol import HEADER_TIMEOUT_SECONDS, header_deadline_protocol
+from cli.http_protocol import header_deadline_protocol
 
 START_TIMEOUT_SECONDS: Final = 30.0
 GRACEFUL_SECONDS: Final = 30  # in-flight requests (long exports) get this long to finish
@@ -40,8 +40,8 @@ def serve_processes(
     port: int,
     workers: int,
     *,
+    header_timeout: float,
     access_log: bool = False,
-    header_timeout: float = HEADER_TIMEOUT_SECONDS,
 ) -> None:
     """Serve the app that `app_factory` ("module:function") builds in each of `workers`
     processes, all accepting on one socket; SIGTERM or SIGINT stops them all gracefully.
@@ -66,9 +66,9 @@ class HttpServer:
         host: str,
         port: int,
         *,
+        header_timeout: float,
         quiet: bool = False,
         access_log: bool = False,
-        header_timeout: float = HEADER_TIMEOUT_SECONDS,
     ) -> None:
         """`quiet`: warnings only; `access_log`: a line per request (unless quiet);
         `header_timeout`: seconds a request's headers may take before the connection is dropped."""
