@@ -5,7 +5,9 @@ that concurrent writers wait for each other instead of failing on a lock upgrade
 """
 
 import contextlib
+import sqlite3
 import threading
+import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Final
@@ -52,10 +54,25 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    _enter_wal_mode(cursor)
     cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode, much faster
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _enter_wal_mode(cursor: Any) -> None:
+    """Switch the file to WAL mode (a no-op once it is). The switch needs the file to itself, and
+    SQLite answers "database is locked" at once, without its busy handler, when another connection
+    is switching a new file at the same moment: retried here for up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:
