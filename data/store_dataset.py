@@ -12,6 +12,7 @@ conditional write (`_publish_dates`).
 import contextlib
 import copy
 import dataclasses
+import hashlib
 import json
 import tempfile
 import uuid
@@ -34,9 +35,10 @@ from data.storage import Store
 from data.validation import ValidationReport, validate_dataset
 
 TOPICS_KEY = "topics.parquet"
-# Created only if absent by the generate or ingest that names a new people version, so that two
-# writers never upload their people into one version; not a part, so readers and the validator
-# ignore it.
+# Created only if absent by the generate or ingest that writes a people version, so that two
+# writers never upload their people into one version; it holds what identifies the writer's
+# people (an ingest: the SHA-256 of its people file), so that a retry of the same ingest may go on.
+# Not a part: readers and the validator ignore it.
 CLAIM_NAME: Final = "_claim"
 # Each upload of a date puts its files under `<date>/v-<id>/`; no part or manifest name starts
 # so, and without a `=` DuckDB and the catalog never take it for a partition.
@@ -88,8 +90,8 @@ def ingest_into_store(
         local = Path(staging) / "dataset"
         _stage_for_ingest(store, local, request)
         result = ingest(dataclasses.replace(request, dataset=local), progress)
-        if request.people is not None and request.people_version is None:
-            _claim_version(store, result.people_version)  # before anything is uploaded
+        if request.people is not None:  # before anything is uploaded
+            _claim_version(store, result.people_version, request.people, request.people_version)
         if request.topics is not None:
             store.upload(contract.topics_path(local), TOPICS_KEY)
         if request.people is not None:
@@ -298,7 +300,7 @@ def _own_people_version(local: Path, store: Store, version: str) -> str:
     generated dataset `local`; a name other than `version` is given to its directory and to
     every date manifest that names it. The version claimed."""
     stored, name, suffix = set(_stored_versions(store)), version, 1
-    while name in stored or not _claimed(store, name):
+    while name in stored or not _claimed(store, name, uuid.uuid4().hex.encode()):
         suffix += 1
         name = f"{version}.{suffix}"
     if name != version:
@@ -311,19 +313,38 @@ def _own_people_version(local: Path, store: Store, version: str) -> str:
     return name
 
 
-def _claimed(store: Store, version: str) -> bool:
-    return store.write_bytes_if(f"{_people_key(version)}/{CLAIM_NAME}", b"", None)
+def _claimed(store: Store, version: str, owner: bytes) -> bool:
+    return store.write_bytes_if(_claim_key(version), owner, None)
 
 
-def _claim_version(store: Store, version: str) -> None:
-    """Make the new people version this ingest's, or raise ConcurrentPublishError when another
-    ingest, which read the store at the same time, named the same version first."""
-    if not _claimed(store, version):
+def _claim_key(version: str) -> str:
+    return f"{_people_key(version)}/{CLAIM_NAME}"
+
+
+def _claim_version(store: Store, version: str, people: Path, named: str | None) -> None:
+    """Make the people version this ingest's, or raise ConcurrentPublishError when another
+    ingest claimed it first. A claim for the same people file is this ingest's own, left by an
+    earlier try that did not finish: the retry goes on. `named`: the version the request named
+    (None: ingest chose a new one)."""
+    owner = _people_digest(people)
+    if _claimed(store, version, owner) or store.read_bytes(_claim_key(version)) == owner:
+        return
+    if named is None:
         raise ConcurrentPublishError(
             f"people version {version} in {store.uri} was created by another ingest while this "
             "one prepared it; nothing of this ingest was published: repeat it (it will name "
             "the next free version)"
         )
+    raise ConcurrentPublishError(
+        f"--people-version {named}: {store.uri} holds other people under that version, from "
+        "an ingest running now or one that did not finish; nothing of this ingest was "
+        "published: choose another --people-version"
+    )
+
+
+def _people_digest(people: Path) -> bytes:
+    with people.open("rb") as source:
+        return f"sha256:{hashlib.file_digest(source, 'sha256').hexdigest()}".encode()
 
 
 def _stage_for_ingest(store: Store, local: Path, request: IngestRequest) -> None:

@@ -318,8 +318,77 @@ def test_of_two_ingests_of_a_new_date_with_people_at_once_one_stands_whole(
     )
 
 
-def add_people_date(store: Store | PausingStore, files: dict[str, Path]) -> None:
+def add_people_date(
+    store: Store | PausingStore, files: dict[str, Path], version: str | None = None
+) -> None:
     request = IngestRequest(
-        dataset=Path("staged"), data_date=NEW_DAY, intent=files["intent"], people=files["people"]
+        dataset=Path("staged"),
+        data_date=NEW_DAY,
+        intent=files["intent"],
+        people=files["people"],
+        people_version=version,
     )
     ingest_into_store(store, request)  # type: ignore[arg-type]  # PausingStore: a Store by proxy
+
+
+NAMED = "named-1"
+
+
+def test_an_ingest_naming_the_people_version_another_is_uploading_fails_before_writing(
+    stored: Store,
+    pristine: Path,
+    tmp_path: Path,
+    topics: list[int],
+    two_peoples: tuple[dict[str, Path], dict[str, Path]],
+) -> None:
+    """The inner ingest names the version the outer one is uploading other people to: it fails
+    at its claim, and the outer's date stands with the outer's people."""
+    ours, theirs = two_peoples
+
+    def inner() -> None:
+        with pytest.raises(ConcurrentPublishError, match=f"--people-version {NAMED}"):
+            add_people_date(stored, theirs, NAMED)
+
+    outer = PeoplePausingStore(stored, inner)
+    add_people_date(outer, ours, NAMED)
+    assert outer.paused
+    assert validate_store(stored).ok
+    alone = stored_copy(pristine, tmp_path / "alone", lambda copy: add_people_date(copy, ours))
+    assert rows(StoreCatalog(stored).resolve(NEW_DAY), topics).equals(
+        rows(StoreCatalog(alone).resolve(NEW_DAY), topics)
+    )
+
+
+class Killed(Exception):
+    """The ingest's process dies here."""
+
+
+def test_a_killed_ingest_naming_a_people_version_is_retried_with_its_people_only(
+    stored: Store,
+    pristine: Path,
+    tmp_path: Path,
+    topics: list[int],
+    two_peoples: tuple[dict[str, Path], dict[str, Path]],
+) -> None:
+    """Killed after its claim, as its people upload began: the same ingest repeated goes on,
+    one with another people file is refused and leaves the version as it was."""
+    ours, theirs = two_peoples
+
+    def die() -> None:
+        raise Killed
+
+    with pytest.raises(Killed):
+        add_people_date(PeoplePausingStore(stored, die), ours, NAMED)
+    claim = f"people/version={NAMED}/{CLAIM_NAME}"
+    left = stored.read_bytes(claim)
+    with pytest.raises(ConcurrentPublishError, match="choose another --people-version"):
+        add_people_date(stored, theirs, NAMED)
+    assert stored.read_bytes(claim) == left
+    assert StoreCatalog(stored).complete_dates()[-1] != NEW_DAY
+    add_people_date(stored, ours, NAMED)
+    assert validate_store(stored).ok
+    assert StoreCatalog(stored).manifest(NEW_DAY)["peopleVersion"] == NAMED
+    alone = stored_copy(pristine, tmp_path / "alone", lambda copy: add_people_date(copy, ours))
+    assert rows(StoreCatalog(stored).resolve(NEW_DAY), topics).equals(
+        rows(StoreCatalog(alone).resolve(NEW_DAY), topics)
+    )
