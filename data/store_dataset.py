@@ -15,8 +15,9 @@ import dataclasses
 import hashlib
 import json
 import tempfile
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from data.errors import ConcurrentPublishError, DateExistsError, StorageError
 from data.generator.progress import Report
 from data.generator.run import DEFAULT_TOPICS, GenerateSummary, date_range, generate
 from data.ingest import IngestRequest, IngestResult, ingest
-from data.s3_uploads import Upload, abort, open_uploads
+from data.s3_uploads import Upload, abort, abort_uploads, open_uploads
 from data.storage import Store
 from data.validation import ValidationReport, validate_dataset
 
@@ -40,6 +41,10 @@ TOPICS_KEY = "topics.parquet"
 # people (an ingest: the SHA-256 of its people file), so that a retry of the same ingest may go on.
 # Not a part: readers and the validator ignore it.
 CLAIM_NAME: Final = "_claim"
+# A people version no date names is removed by the next publish once nothing was written to it
+# for this long: what a killed generate or ingest left (a claim, part files, an unfinished
+# upload), or a version every date has left. A writer at work keeps its version fresh.
+UNUSED_PEOPLE_SECONDS: Final = 24 * 3600.0
 # Each upload of a date puts its files under `<date>/v-<id>/`; no part or manifest name starts
 # so, and without a `=` DuckDB and the catalog never take it for a partition.
 UPLOAD_PREFIX: Final = "v-"
@@ -81,14 +86,21 @@ def generate_into_store(
 
 
 def ingest_into_store(
-    store: Store, request: IngestRequest, progress: Report | None = None
+    store: Store,
+    request: IngestRequest,
+    progress: Report | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+    unused_after: float = UNUSED_PEOPLE_SECONDS,
 ) -> IngestResult:
     """`ingest` one date into `store`: the checks run on a staging copy of what they read (the
     topics, every manifest, the people version the date will use); only what ingest wrote is
-    uploaded, the date's manifest last."""
+    uploaded, the date's manifest last. Then the people versions no date names, before or after,
+    and untouched for `unused_after` seconds are removed (`remove_unused_people`)."""
     with tempfile.TemporaryDirectory(prefix="intent-ingest-") as staging:
         local = Path(staging) / "dataset"
         _stage_for_ingest(store, local, request)
+        named_before = _versions_used(local)
         result = ingest(dataclasses.replace(request, dataset=local), progress)
         if request.people is not None:  # before anything is uploaded
             _claim_version(store, result.people_version, request.people, request.people_version)
@@ -97,6 +109,7 @@ def ingest_into_store(
         if request.people is not None:
             _upload_people(local, store, result.people_version)
         published = _publish_dates(local, store, [result.data_date], replace=request.replace)
+    remove_unused_people(store, named_before, clock() - unused_after)
     return dataclasses.replace(result, manifest=published[result.data_date])
 
 
@@ -122,16 +135,60 @@ def validate_store(store: Store, dates: Iterable[str] | None = None) -> Validati
     return dataclasses.replace(report, root=store.uri)
 
 
-def publish(local: Path, store: Store, *, replace: bool = False) -> None:
+def publish(
+    local: Path,
+    store: Store,
+    *,
+    replace: bool = False,
+    clock: Callable[[], float] = time.time,
+    unused_after: float = UNUSED_PEOPLE_SECONDS,
+) -> None:
     """Upload the dataset directory `local` into `store`: topics, people, then each date's
     parts, and every date's manifest last. Without `replace`, a date another writer publishes
-    meanwhile is not replaced: ConcurrentPublishError."""
+    meanwhile is not replaced: ConcurrentPublishError. Then the people versions no date names,
+    before or after, and untouched for `unused_after` seconds are removed."""
+    named_before = _named_versions(store)
     topics = contract.topics_path(local)
     if topics.is_file():
         store.upload(topics, TOPICS_KEY)
     for version in people_versions(local):
         _upload_people(local, store, version)
     _publish_dates(local, store, list(date_directories(local)), replace=replace)
+    remove_unused_people(store, named_before, clock() - unused_after)
+
+
+def remove_unused_people(store: Store, named_before: set[str], untouched_since: float) -> list[str]:
+    """Remove each people version that no date's manifest names now nor named in
+    `named_before` (so a version a date has just left stays until a later publish, for the runs
+    that resolved the date before), and none of whose objects was written after
+    `untouched_since` (epoch seconds: a writer at work, or a retry that took over its claim, is
+    left alone), with its unfinished multipart uploads. The versions removed."""
+    named = named_before | _named_versions(store)
+    removed = []
+    for version in _stored_versions(store):
+        key = _people_key(version)
+        if version in named or _last_write(store, key) > untouched_since:
+            continue
+        store.delete_tree(key)
+        abort_uploads(store, key)
+        removed.append(version)
+    return removed
+
+
+def _named_versions(store: Store) -> set[str]:
+    """The people versions the manifests in `store` name."""
+    named = set()
+    for day in _stored_dates(store):
+        version = (_stored_manifest(store, day)[0] or {}).get("peopleVersion")
+        if isinstance(version, str):
+            named.add(version)
+    return named
+
+
+def _last_write(store: Store, key: str) -> float:
+    """The newest modification time, in epoch seconds, of the objects directly under `key`."""
+    found = (store.info(f"{key}/{name}") for name in store.files(key))
+    return max((info.mtime_ns / 1e9 for info in found if info is not None), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -327,7 +384,10 @@ def _claim_version(store: Store, version: str, people: Path, named: str | None) 
     earlier try that did not finish: the retry goes on. `named`: the version the request named
     (None: ingest chose a new one)."""
     owner = _people_digest(people)
-    if _claimed(store, version, owner) or store.read_bytes(_claim_key(version)) == owner:
+    if _claimed(store, version, owner):
+        return
+    if store.read_bytes(_claim_key(version)) == owner:
+        store.write_bytes(_claim_key(version), owner)  # fresh again: not a leftover to remove
         return
     if named is None:
         raise ConcurrentPublishError(

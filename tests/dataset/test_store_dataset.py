@@ -165,6 +165,9 @@ class RecordingStore:
     def files(self, key: str) -> list[str]:
         return self.inner.files(key)
 
+    def children(self, key: str) -> list[str]:
+        return self.inner.children(key)
+
     def delete_tree(self, key: str) -> None:
         self.inner.delete_tree(key)
 
