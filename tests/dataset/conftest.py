@@ -3,12 +3,16 @@
 import datetime as dt
 import itertools
 import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from data.generator import generate
+from data.storage import Store, open_store
+from data.store_dataset import publish
+from tests import services
 
 DATES = ("2024-03-01", "2024-03-02")
 MakeDataset = Callable[[], Path]
@@ -43,3 +47,11 @@ def make_dataset(pristine: Path, tmp_path: Path) -> MakeDataset:
 @pytest.fixture
 def dataset(make_dataset: MakeDataset) -> Path:
     return make_dataset()
+
+
+@pytest.fixture
+def stored(pristine: Path, s3_bucket: str) -> Store:
+    """The generated dataset published into a prefix of its own of the local S3 server."""
+    store = open_store(f"s3://{s3_bucket}/{uuid.uuid4().hex}/dataset", services.S3)
+    publish(pristine, store)
+    return store

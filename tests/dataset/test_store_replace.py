@@ -2,7 +2,6 @@
 (never a missing date or a mix of both), and the version before the last is removed by the next
 replacement, its late readers failing with an error that is retried."""
 
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,13 +37,6 @@ from tests.engine.factories import config
 
 DAY = DATES[-1]
 DATE_KEY = f"intent/data_date={DAY}"
-
-
-@pytest.fixture
-def stored(pristine: Path, s3_bucket: str) -> Store:
-    store = open_store(f"s3://{s3_bucket}/{uuid.uuid4().hex}/dataset", services.S3)
-    publish(pristine, store)
-    return store
 
 
 @pytest.fixture

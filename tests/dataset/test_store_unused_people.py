@@ -4,7 +4,6 @@ publish once untouched for the bound; a version a date names, one written to rec
 date left during this very publish stay."""
 
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from data.ingest import IngestRequest
 from data.s3_client import s3_client
-from data.storage import Store, open_store
+from data.storage import Store
 from data.store_catalog import StoreCatalog
 from data.store_dataset import ingest_into_store, publish, validate_store
 from tests import services
@@ -29,13 +28,6 @@ def later() -> float:
 
 
 REMOVE_NOW: dict[str, Any] = {"clock": later, "unused_after": 0.0}
-
-
-@pytest.fixture
-def stored(pristine: Path, s3_bucket: str) -> Store:
-    store = open_store(f"s3://{s3_bucket}/{uuid.uuid4().hex}/dataset", services.S3)
-    publish(pristine, store)
-    return store
 
 
 @pytest.fixture
