@@ -2,7 +2,7 @@
 are whole enough (present, complete, right schema) for their rows to be checked.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +50,12 @@ def topics_files(root: Path) -> Usable:
     return usable_files(root, [path], contract.TOPICS_SCHEMA)
 
 
-def people_files(root: Path, versions: Iterable[str] | None) -> dict[str, Usable]:
-    """Usable files per people version: `versions`, or every version when None."""
+def people_files(
+    root: Path, versions: Iterable[str] | None, used: Collection[str]
+) -> dict[str, Usable]:
+    """Usable files per people version: `versions`, or every version when None. A version
+    without part files is an error when a date in `used` reads it, else a warning: what an
+    unfinished ingest or generate leaves (a store removes it at a later publish)."""
     existing = people_versions(root)
     chosen = existing.keys() if versions is None else set(versions) & existing.keys()
     found = {}
@@ -59,10 +63,15 @@ def people_files(root: Path, versions: Iterable[str] | None) -> dict[str, Usable
         parts = part_files(existing[version])
         if parts:
             found[version] = usable_files(root, parts, contract.PEOPLE_SCHEMA)
-        else:
+        elif version in used:
             message = "missing people: the version has no part files"
             found[version] = Usable(
                 problems=[error(relative(root, existing[version]), None, message)]
+            )
+        else:
+            message = "no part files, and no data date uses the version (an unfinished write)"
+            found[version] = Usable(
+                problems=[warning(relative(root, existing[version]), None, message)]
             )
     return found
 

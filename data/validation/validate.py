@@ -32,7 +32,8 @@ def validate_dataset(root: Path, dates: Sequence[str] | None = None) -> Validati
     checked = [check_date_manifest(root, day) for day in complete]
     versions = None if dates is None else [day.people_version or "" for day in checked]
     topics = layout.topics_files(root)
-    people = layout.people_files(root, versions)
+    used = {day.people_version for day in checked if day.people_version}
+    people = layout.people_files(root, versions, used)
     intent = {
         day.data_date: layout.usable_files(root, day.files, contract.INTENT_SCHEMA)
         for day in checked

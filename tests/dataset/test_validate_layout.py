@@ -59,6 +59,26 @@ def test_missing_people_is_an_error(dataset: Path) -> None:
     assert any(p.column == "peopleVersion" and "missing people" in p.message for p in report.errors)
 
 
+def test_a_people_version_without_parts_is_an_error_when_a_date_uses_it(dataset: Path) -> None:
+    [directory] = (dataset / "people").iterdir()
+    for part in directory.iterdir():
+        part.unlink()
+    report = validate_dataset(dataset)
+    assert any("the version has no part files" in p.message for p in report.errors)
+
+
+def test_an_unused_people_version_without_parts_is_a_warning(dataset: Path) -> None:
+    """What an ingest killed before its people upload leaves: the version's claim alone."""
+    left = contract.people_dir(dataset, "left-1")
+    left.mkdir()
+    (left / "_claim").write_bytes(b"sha256:0")
+    report = validate_dataset(dataset)
+    assert report.ok, report.errors
+    [problem] = report.warnings
+    assert problem.file == "people/version=left-1"
+    assert "no data date uses the version" in problem.message
+
+
 def test_date_without_manifest_is_an_incomplete_warning_not_an_error(dataset: Path) -> None:
     contract.manifest_path(dataset, DATES[0]).unlink()
     report = validate_dataset(dataset)
