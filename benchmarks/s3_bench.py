@@ -4,6 +4,9 @@
 date into `s3://B/<dataset name>` once (kept for later runs), then prints one JSON object: each
 backend's seconds per run on both, and their ratio (issue target: at most 2x). The endpoint and
 credentials are the standard AWS_* variables (`.ci/services` starts a server on 127.0.0.1:9000).
+Judge runs on a native server such as `rclone serve s3` (PERF.md shows how): the moto server of
+`.ci/services` copies the whole object for every ranged GET, so it charges a run by its number
+of requests times the size of the files, not by the bytes it reads.
 
 `python -m benchmarks.s3_bench DATASET --snapshots [--repeat N] [--pages N]` measures the
 snapshot store instead, on the result of the `no_filters` audience of the latest date: the
