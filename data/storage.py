@@ -19,6 +19,7 @@ import pyarrow.fs as pafs
 
 from data import s3_requests
 from data.errors import StorageError
+from engine.schema import ObjectStore
 
 S3_SCHEME: Final = "s3://"
 # Seconds a request may go without a byte before it fails: the AWS SDK's 3 s fails large ranged
@@ -323,6 +324,25 @@ DENIED_MARKS: Final = (
 def failure_kind(message: str) -> str:
     """ "denied" when the server refused the credentials, else "unreachable"."""
     return "denied" if any(mark in message for mark in DENIED_MARKS) else "unreachable"
+
+
+def object_store(store: Store) -> ObjectStore | None:
+    """What a reader with its own S3 client (Polars) needs to read `store`'s files by the paths
+    its filesystem gives them: the same endpoint, credentials and region; None off S3."""
+    if not isinstance(store, S3Store):
+        return None
+    settings = store.settings
+    options = {"timeout": f"{REQUEST_TIMEOUT_S:g}s"}
+    if settings.endpoint_url:
+        options["aws_endpoint_url"] = settings.endpoint_url
+        if settings.endpoint_url.startswith("http://"):
+            options["aws_allow_http"] = "true"
+    if settings.access_key_id and settings.secret_access_key:
+        options["aws_access_key_id"] = settings.access_key_id
+        options["aws_secret_access_key"] = settings.secret_access_key
+    if settings.region:
+        options["aws_region"] = settings.region
+    return ObjectStore(S3_SCHEME, tuple(sorted(options.items())))
 
 
 def s3_filesystem(settings: S3Settings) -> pafs.S3FileSystem:

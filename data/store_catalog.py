@@ -29,7 +29,15 @@ from data.catalog import (
     parse_manifest,
 )
 from data.errors import DataDateMissing
-from data.storage import Location, ObjectInfo, S3Settings, Store, is_remote, open_store
+from data.storage import (
+    Location,
+    ObjectInfo,
+    S3Settings,
+    Store,
+    is_remote,
+    object_store,
+    open_store,
+)
 from engine.schema import MaterializeInput
 
 LISTING_TTL_S: Final = 5.0
@@ -94,6 +102,7 @@ class StoreCatalog(DatasetCatalog):
             people_files=inputs.people_files,
             topics_file=inputs.topics_file,
             filesystem=self.store.filesystem,
+            object_store=object_store(self.store),
         )
 
     def people_files(self, version: str) -> tuple[Path, ...]:

@@ -12,6 +12,18 @@ import pyarrow.fs as pafs
 
 
 @dataclass(frozen=True)
+class ObjectStore:
+    """How a reader with its own object-store client (Polars) reaches paths inside an object
+    store's filesystem: what is put before each path to make its URL, and the client's options."""
+
+    url_prefix: str  # "s3://": the path "bucket/key" is read as "s3://bucket/key"
+    options: tuple[tuple[str, str], ...]  # Polars' `storage_options`, e.g. aws_endpoint_url
+
+    def url(self, path: str) -> str:
+        return f"{self.url_prefix}{path}"
+
+
+@dataclass(frozen=True)
 class MaterializeInput:
     data_date: str  # YYYY-MM-DD
     intent_files: tuple[str, ...]  # that date's intent parquet files (may be empty)
@@ -20,6 +32,9 @@ class MaterializeInput:
     # None: local paths, read by each backend's own reader. Otherwise paths inside this filesystem
     # (an object store), read through pyarrow datasets that keep row-group pruning.
     filesystem: pafs.FileSystem | None = None
+    # The same object store for a backend's own client (Polars' reader decodes only the rows
+    # its predicate keeps, where a pyarrow dataset decodes whole row groups); None: none.
+    object_store: ObjectStore | None = None
 
 
 MATCHED_TOPIC: Final = pa.struct(

@@ -33,12 +33,15 @@ def people_dataset(
     return people if prefilter is None else people.filter(prefilter)
 
 
-def people_prefilter(config: AudienceConfig) -> Any:
-    """A pyarrow expression rows outside of which fail some filter; None when no filter is on
-    a clustered column."""
-    import pyarrow.compute as pc
+def people_prefilter(config: AudienceConfig, field: Callable[[str], Any] | None = None) -> Any:
+    """An expression rows outside of which fail some filter, built with `field` (pyarrow's
+    `pc.field` when None; `pl.col` makes it a Polars expression); None when no filter is on a
+    clustered column."""
+    if field is None:
+        import pyarrow.compute as pc
 
-    terms = [term for f in config.filters if (term := _ranges(f, pc.field)) is not None]
+        field = pc.field
+    terms = [term for f in config.filters if (term := _ranges(f, field)) is not None]
     if not terms:
         return None
     combined = terms[0]

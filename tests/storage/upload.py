@@ -3,7 +3,7 @@
 import dataclasses
 from pathlib import Path
 
-from data.storage import Store
+from data.storage import Store, object_store
 from engine.schema import MaterializeInput
 
 
@@ -21,4 +21,5 @@ def stored_inputs(inputs: MaterializeInput, root: Path, store: Store) -> Materia
         people_files=tuple(upload(path) for path in inputs.people_files),
         topics_file=upload(inputs.topics_file),
         filesystem=store.filesystem,
+        object_store=object_store(store),
     )
