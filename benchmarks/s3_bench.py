@@ -37,11 +37,11 @@ from benchmarks.audiences import audience_mix
 from benchmarks.suite import topic_popularity
 from data.catalog import DatasetCatalog
 from data.snapshots import LocalSnapshotStore, ObjectSnapshotStore, SnapshotKey, SnapshotStore
-from data.storage import S3Settings, Store, open_store
+from data.storage import S3Settings, Store, object_store, open_store
 from engine.backends import get_backend
 from engine.config import parse_config
 from engine.materialize import materialize
-from engine.schema import MaterializeInput, MaterializeResult
+from engine.schema import MaterializeInput, MaterializeResult, ObjectStore
 from engine.stats import compute_stats
 from jobs.settings import Settings
 
@@ -66,6 +66,7 @@ def uploaded(local: MaterializeInput, root: Path, store: Store) -> MaterializeIn
         people_files=tuple(upload(path) for path in local.people_files),
         topics_file=upload(local.topics_file),
         filesystem=store.filesystem,
+        object_store=object_store(store),
     )
 
 
@@ -161,6 +162,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--snapshots", action="store_true", help="the snapshot store figures")
     parser.add_argument("--pages", type=int, default=300, help="pages read with --snapshots")
+    parser.add_argument(
+        "--polars-http",
+        metavar="URL",
+        help="Polars' own client reads the bucket from this HTTP server (serving the bucket's "
+        "parent directory) instead of S3: for S3 servers that answer ranges with 200, not 206",
+    )
     args = parser.parse_args(argv)
     root = args.dataset.absolute()
     catalog = DatasetCatalog(root)
@@ -184,6 +191,9 @@ def main(argv: list[str] | None = None) -> None:
     local = catalog.resolve(day)
     store = open_store(f"s3://{args.bucket}/{root.name}", s3)
     remote = uploaded(local, root, store)
+    if args.polars_http:
+        http = ObjectStore(args.polars_http.rstrip("/") + "/", ())
+        remote = dataclasses.replace(remote, object_store=http)
     figures: dict[str, Any] = {"dataset": str(root), "date": day, "config": raw}
     for backend in BACKENDS:
         on_disk = seconds(local, raw, backend, args.repeat)
