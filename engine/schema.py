@@ -17,7 +17,9 @@ class ObjectStore:
     store's filesystem: what is put before each path to make its URL, and the client's options."""
 
     url_prefix: str  # "s3://": the path "bucket/key" is read as "s3://bucket/key"
-    options: tuple[tuple[str, str], ...]  # Polars' `storage_options`, e.g. aws_endpoint_url
+    # Polars' `storage_options` (aws_endpoint_url, the keys, ...): kept out of the repr, which
+    # logs and tracebacks may show.
+    options: tuple[tuple[str, str], ...] = field(repr=False)
 
     def url(self, path: str) -> str:
         return f"{self.url_prefix}{path}"
