@@ -1,4 +1,6 @@
-"""Input files inside an object store's filesystem, as pyarrow datasets both backends scan.
+"""Input files inside an object store's filesystem, as pyarrow datasets: what DuckDB scans there,
+and Polars when the inputs name no client of its own for the store. `people_prefilter` also
+gives Polars' own scan of the store the same ranges, as a Polars expression.
 
 The engines push their column selection and simple row filters into these scans, and pyarrow
 skips row groups by their statistics. ICP filters compare folded strings, which no scan can
