@@ -25,6 +25,7 @@ def s3_client(s3: S3Settings) -> Any:
         endpoint_url=s3.endpoint_url,
         aws_access_key_id=s3.access_key_id,
         aws_secret_access_key=s3.secret_access_key,
+        aws_session_token=s3.session_token,
         region_name=s3.region or DEFAULT_REGION,
         config=Config(signature_version="s3v4", s3=addressing),
     )

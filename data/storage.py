@@ -11,7 +11,7 @@ import fcntl
 import hashlib
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -34,8 +34,10 @@ class S3Settings:
 
     endpoint_url: str | None = None
     access_key_id: str | None = None
-    secret_access_key: str | None = None
+    secret_access_key: str | None = field(default=None, repr=False)
     region: str | None = None
+    # With temporary keys (STS, SSO, `aws-vault exec`): the token that goes with them.
+    session_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -340,6 +342,8 @@ def object_store(store: Store) -> ObjectStore | None:
     if settings.access_key_id and settings.secret_access_key:
         options["aws_access_key_id"] = settings.access_key_id
         options["aws_secret_access_key"] = settings.secret_access_key
+        if settings.session_token:
+            options["aws_session_token"] = settings.session_token
     if settings.region:
         options["aws_region"] = settings.region
     return ObjectStore(S3_SCHEME, tuple(sorted(options.items())))
@@ -353,6 +357,8 @@ def s3_filesystem(settings: S3Settings) -> pafs.S3FileSystem:
     if settings.access_key_id and settings.secret_access_key:
         options["access_key"] = settings.access_key_id
         options["secret_key"] = settings.secret_access_key
+        if settings.session_token:
+            options["session_token"] = settings.session_token
     if settings.region:
         options["region"] = settings.region
     return pafs.S3FileSystem(**options)

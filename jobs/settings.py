@@ -209,6 +209,7 @@ def _s3(env: Mapping[str, str]) -> S3Settings:
         access_key_id=env.get("AWS_ACCESS_KEY_ID") or None,
         secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+        session_token=env.get("AWS_SESSION_TOKEN") or None,
     )
 
 

@@ -137,6 +137,19 @@ def test_object_storage_is_configured_by_the_standard_aws_variables(tmp_path) ->
     )
 
 
+def test_temporary_keys_come_with_their_session_token_and_stay_out_of_the_repr(tmp_path) -> None:
+    env = {
+        "INTENT_HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "key",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_SESSION_TOKEN": "token",
+    }
+    s3 = Settings.from_env(env).s3
+    assert s3.session_token == "token"
+    assert "secret" not in repr(s3)
+    assert "token" not in repr(s3)
+
+
 def test_unset_aws_variables_leave_object_storage_to_the_aws_defaults(tmp_path) -> None:
     assert Settings.from_env({"INTENT_HOME": str(tmp_path)}).s3 == S3Settings()
 

@@ -1,9 +1,12 @@
-"""What Polars' own client is given to read a store: the store's endpoint, keys and region, and
-nothing off S3; the keys never show in the repr that logs and tracebacks print."""
+"""What each S3 client is given: Polars' own client the store's endpoint, keys and region (none
+off S3), and every client the session token of temporary keys; keys never show in a repr, which
+logs and tracebacks print."""
 
+import dataclasses
 from pathlib import Path
 
-from data.storage import S3Settings, S3Store, object_store, open_store
+from data.s3_client import s3_client
+from data.storage import S3Settings, S3Store, object_store, open_store, s3_filesystem
 
 SETTINGS = S3Settings(
     endpoint_url="http://127.0.0.1:9000",
@@ -37,3 +40,15 @@ def test_the_default_chain_gives_no_keys_and_https_needs_no_allowance() -> None:
 
 def test_a_local_store_has_none(tmp_path: Path) -> None:
     assert object_store(open_store(tmp_path, SETTINGS)) is None
+
+
+TEMPORARY = dataclasses.replace(SETTINGS, session_token="session-token")
+
+
+def test_every_client_is_given_the_session_token_of_temporary_keys() -> None:
+    found = object_store(S3Store("bucket", "", TEMPORARY))
+    assert found is not None
+    assert dict(found.options)["aws_session_token"] == "session-token"
+    arrow_options = s3_filesystem(TEMPORARY).__reduce__()[1][0]  # how pyarrow pickles it
+    assert arrow_options["session_token"] == "session-token"
+    assert s3_client(TEMPORARY)._request_signer._credentials.token == "session-token"
