@@ -102,13 +102,18 @@ def ingest_into_store(
         _stage_for_ingest(store, local, request)
         named_before = _versions_used(local)
         result = ingest(dataclasses.replace(request, dataset=local), progress)
+        owner = None
         if request.people is not None:  # before anything is uploaded
-            _claim_version(store, result.people_version, request.people, request.people_version)
+            owner = _claim_version(
+                store, result.people_version, request.people, request.people_version
+            )
         if request.topics is not None:
             store.upload(contract.topics_path(local), TOPICS_KEY)
-        if request.people is not None:
+        if owner is not None:
             _upload_people(local, store, result.people_version)
         published = _publish_dates(local, store, [result.data_date], replace=request.replace)
+        if owner is not None:
+            _restore_people(local, store, result.people_version, owner)
     remove_unused_people(store, named_before, clock() - unused_after)
     return dataclasses.replace(result, manifest=published[result.data_date])
 
@@ -378,17 +383,17 @@ def _claim_key(version: str) -> str:
     return f"{_people_key(version)}/{CLAIM_NAME}"
 
 
-def _claim_version(store: Store, version: str, people: Path, named: str | None) -> None:
+def _claim_version(store: Store, version: str, people: Path, named: str | None) -> bytes:
     """Make the people version this ingest's, or raise ConcurrentPublishError when another
     ingest claimed it first. A claim for the same people file is this ingest's own, left by an
     earlier try that did not finish: the retry goes on. `named`: the version the request named
-    (None: ingest chose a new one)."""
+    (None: ingest chose a new one). What the claim holds."""
     owner = _people_digest(people)
     if _claimed(store, version, owner):
-        return
+        return owner
     if store.read_bytes(_claim_key(version)) == owner:
         store.write_bytes(_claim_key(version), owner)  # fresh again: not a leftover to remove
-        return
+        return owner
     if named is None:
         raise ConcurrentPublishError(
             f"people version {version} in {store.uri} was created by another ingest while this "
@@ -400,6 +405,20 @@ def _claim_version(store: Store, version: str, people: Path, named: str | None) 
         "an ingest running now or one that did not finish; nothing of this ingest was "
         "published: choose another --people-version"
     )
+
+
+def _restore_people(local: Path, store: Store, version: str, owner: bytes) -> None:
+    """Upload again what of the people version this ingest has just published is missing: a
+    writer that found the version unused (the claim of a killed try untouched for a day, read
+    before this retry refreshed it) removes it once, and its removal may land while this ingest
+    uploads. Nothing is uploaded when all is there."""
+    directory, key = contract.people_dir(local, version), _people_key(version)
+    present = set(store.files(key))
+    for path in _files(directory):
+        if path.name not in present:
+            store.upload(path, f"{key}/{path.name}")
+    if CLAIM_NAME not in present:
+        store.write_bytes(_claim_key(version), owner)
 
 
 def _people_digest(people: Path) -> bytes:

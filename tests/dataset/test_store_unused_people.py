@@ -139,3 +139,33 @@ def test_a_publish_removes_unused_versions_and_keeps_those_in_use(
     publish(pristine, stored, replace=True, **REMOVE_NOW)
     assert versions(stored) == in_use
     assert validate_store(stored).ok
+
+
+class RemovalAtSwitchStore:
+    """A store where another writer's removal of the people version `key` (decided before this
+    ingest refreshed its claim) lands between this ingest's people upload and its manifest."""
+
+    def __init__(self, inner: Store, key: str) -> None:
+        self._inner, self._key = inner, key
+        self.removed = False
+
+    def write_bytes_if(self, key: str, data: bytes, expected: str | None) -> bool:
+        if key.endswith("_manifest.json") and not self.removed:
+            self.removed = True
+            self._inner.delete_tree(self._key)
+        return self._inner.write_bytes_if(key, data, expected)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def test_people_removed_while_an_ingest_published_them_are_put_back(
+    stored: Store, files: dict[str, Path]
+) -> None:
+    key = leave_killed_ingest(stored, files)
+    racing = RemovalAtSwitchStore(stored, key)
+    ingest(racing, files, NEW_DAYS[0], people=True, version=LEFT)  # the retry
+    assert racing.removed
+    assert StoreCatalog(stored).people_version(NEW_DAYS[0]) == LEFT
+    assert "_claim" in stored.files(key)
+    assert validate_store(stored).ok
