@@ -335,33 +335,40 @@ def object_store(store: Store) -> ObjectStore | None:
         return None
     settings = store.settings
     options = {"timeout": f"{REQUEST_TIMEOUT_S:g}s"}
-    if settings.endpoint_url:
-        options["aws_endpoint_url"] = settings.endpoint_url
-        if settings.endpoint_url.startswith("http://"):
-            options["aws_allow_http"] = "true"
-    if settings.access_key_id and settings.secret_access_key:
-        options["aws_access_key_id"] = settings.access_key_id
-        options["aws_secret_access_key"] = settings.secret_access_key
-        if settings.session_token:
-            options["aws_session_token"] = settings.session_token
-    if settings.region:
-        options["aws_region"] = settings.region
+    options |= {f"aws_{name}": value for name, value in _connection(settings).items()}
+    if (settings.endpoint_url or "").startswith("http://"):
+        options["aws_allow_http"] = "true"
     return ObjectStore(S3_SCHEME, tuple(sorted(options.items())))
 
 
 def s3_filesystem(settings: S3Settings) -> pafs.S3FileSystem:
     """A pyarrow S3 filesystem for `settings`; buckets are neither created nor deleted by it."""
     options: dict[str, object] = {"request_timeout": REQUEST_TIMEOUT_S}
-    if settings.endpoint_url:
-        options["endpoint_override"] = settings.endpoint_url
-    if settings.access_key_id and settings.secret_access_key:
-        options["access_key"] = settings.access_key_id
-        options["secret_key"] = settings.secret_access_key
-        if settings.session_token:
-            options["session_token"] = settings.session_token
-    if settings.region:
-        options["region"] = settings.region
+    options |= {ARROW_NAMES[name]: value for name, value in _connection(settings).items()}
     return pafs.S3FileSystem(**options)
+
+
+# pyarrow's names for the settings `_connection` gives (Polars' are these with "aws_" before).
+ARROW_NAMES: Final = {
+    "endpoint_url": "endpoint_override",
+    "access_key_id": "access_key",
+    "secret_access_key": "secret_key",
+    "session_token": "session_token",
+    "region": "region",
+}
+
+
+def _connection(settings: S3Settings) -> dict[str, str]:
+    """The settings given: endpoint, region, and the keys only as a pair (with the token of
+    temporary keys); what is missing is left to the client's default chain."""
+    found = {"endpoint_url": settings.endpoint_url, "region": settings.region}
+    if settings.access_key_id and settings.secret_access_key:
+        found |= {
+            "access_key_id": settings.access_key_id,
+            "secret_access_key": settings.secret_access_key,
+            "session_token": settings.session_token,
+        }
+    return {name: value for name, value in found.items() if value}
 
 
 # Where data lives, as a setting names it: a local directory, or "s3://bucket/prefix" (a str).
