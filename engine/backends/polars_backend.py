@@ -76,13 +76,18 @@ def _scan(
 ) -> pl.LazyFrame:
     """Polars' own parquet scan of local files, or of an object store's files through its own
     client when the inputs name one; over any other filesystem, a scan of a pyarrow dataset, to
-    which Polars hands its column selection and row predicate."""
+    which Polars hands its column selection and row predicate. Over an object store, `filtered`
+    (the config whose ICP filters the caller applies) narrows the scan to the raw-value ranges
+    of its clustered filters, so the row groups outside them are not fetched: inside the
+    never-null filter expressions Polars cannot prune by them."""
     if inputs.filesystem is None:
         return pl.scan_parquet(list(files), **options)
     if inputs.object_store is not None:
         urls = [inputs.object_store.url(path) for path in files]
         store_options = dict(inputs.object_store.options)
-        return pl.scan_parquet(urls, storage_options=store_options, **options)
+        scan = pl.scan_parquet(urls, storage_options=store_options, **options)
+        ranges = None if filtered is None else sources.people_prefilter(filtered, pl.col)
+        return scan if ranges is None else scan.filter(ranges)
     if filtered is None:
         return pl.scan_pyarrow_dataset(sources.dataset(files, inputs.filesystem))
     return pl.scan_pyarrow_dataset(sources.people_dataset(files, inputs.filesystem, filtered))
@@ -106,18 +111,7 @@ def _people(
     wanted = pl.col("person_id").is_in(candidates["person_id"].implode())
     # Prefiltered: decode the predicate columns first, then only the passing rows of the rest.
     scan = _scan(inputs, inputs.people_files, filtered, parallel="prefiltered")
-    ranges = _fetched_ranges(inputs, filtered)
-    return scan.filter(predicate & wanted if ranges is None else ranges & predicate & wanted)
-
-
-def _fetched_ranges(inputs: MaterializeInput, filtered: AudienceConfig | None) -> pl.Expr | None:
-    """Over an object store's own client, the raw-value ranges of the clustered filters, standing
-    alone first in the predicate so that the scan skips (does not fetch) the row groups outside
-    them; inside the never-null filter expressions Polars cannot prune by them."""
-    if inputs.object_store is None or filtered is None:
-        return None
-    ranges: pl.Expr | None = sources.people_prefilter(filtered, pl.col)
-    return ranges
+    return scan.filter(predicate & wanted)
 
 
 def _results(
